@@ -1,0 +1,9 @@
+//! Hulpmarkt: a REST backend that matches neighbourly help requests with volunteer offers
+//! under the Wmo 2015, the Jeugdwet and the Participatiewet, with the municipality as fallback.
+//!
+//! Layout (see `README.md`): `config` reads settings, `startup` builds the application,
+//! `error` maps every failure to HTTP once, `db` holds storage, `domain` the parsed types,
+//! `geo` the gazetteer, `matching` the pure matching engine, `auth` accounts and tokens,
+//! `services` the multi-table workflows and `api` the thin HTTP handlers.
+
+pub mod domain;
