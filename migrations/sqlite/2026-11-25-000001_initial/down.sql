@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP TABLE case_notes;
+DROP TABLE cases;
+DROP TABLE matches;
+DROP TABLE offer_categories;
+DROP TABLE offers;
+DROP TABLE help_requests;
+DROP TABLE municipality_settings;
+DROP TABLE refresh_tokens;
+DROP TABLE users;

@@ -1,0 +1,192 @@
+//! Request extractors that turn every malformed input into a problem+json 4xx naming the
+//! field: JSON bodies (415 for another media type, 413 past the size limit, 400 for broken
+//! JSON, 422 for a wrong field) and query strings.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, error::PayloadError, http::header, web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// A JSON body deserialised strictly (unknown fields are rejected by the target types).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+/// Turns a serde path and message into the field name a client can act on.
+fn field_of(path: &str, message: &str) -> String {
+    // serde reports unknown and missing fields at the parent's path; the name is in backticks.
+    let named = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|prefix| {
+            message
+                .split(prefix)
+                .nth(1)
+                .and_then(|rest| rest.split('`').next())
+        });
+    match (path, named) {
+        (".", Some(name)) => name.to_owned(),
+        (path, Some(name)) if path == name || path.ends_with(&format!(".{name}")) => {
+            path.to_owned()
+        }
+        (".", None) => "body".to_owned(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (path, None) => path.to_owned(),
+    }
+}
+
+/// Human message without serde's position suffix.
+fn clean_message(message: &str) -> String {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
+}
+
+/// Parses JSON bytes into `T`, mapping failures as described in the module docs.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let message = inner.to_string();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                AppError::invalid(field_of(&path, &message), clean_message(&message))
+            }
+            _ => AppError::bad_field(
+                "body",
+                format!("malformed JSON: {}", clean_message(&message)),
+            ),
+        }
+    })
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let limit = req
+            .app_data::<web::Data<BodyLimit>>()
+            .map_or(64 * 1024, |l| l.0);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            let bytes = body
+                .await
+                .map_err(|err| match err.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => AppError::PayloadTooLarge(limit),
+                    _ if err.as_response_error().status_code() == 413 => {
+                        AppError::PayloadTooLarge(limit)
+                    }
+                    _ => AppError::bad_field("body", "the request body could not be read"),
+                })?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+/// The configured body limit, shared with the extractor for its error message.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A query string deserialised strictly, naming the offending parameter on failure.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
+        let result = serde_path_to_error::deserialize(de)
+            .map(Query)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                AppError::invalid(field_of(&path, &message), clean_message(&message))
+            });
+        std::future::ready(result)
+    }
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        nested: Option<Nested>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Nested {
+        count: u8,
+    }
+
+    fn field(json: &str) -> (u16, String) {
+        let err = parse_json::<Body>(json.as_bytes()).unwrap_err();
+        let problem = err.problem();
+        (
+            problem.status,
+            problem
+                .errors
+                .first()
+                .map(|e| e.field.clone())
+                .unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn names_the_field_of_each_data_error() {
+        assert_eq!(
+            field(r#"{"title": "x", "colour": 1}"#),
+            (422, "colour".into())
+        );
+        assert_eq!(field(r#"{}"#), (422, "title".into()));
+        assert_eq!(field(r#"{"title": 3}"#), (422, "title".into()));
+        assert_eq!(
+            field(r#"{"title": "x", "nested": {"count": 300}}"#),
+            (422, "nested.count".into())
+        );
+        assert_eq!(
+            field(r#"{"title": "x", "nested": {"x": 1}}"#),
+            (422, "nested.x".into())
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert_eq!(field(r#"{"title": "#), (400, "body".into()));
+        assert_eq!(field("not json"), (400, "body".into()));
+    }
+}

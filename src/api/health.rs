@@ -1,0 +1,56 @@
+//! Liveness, readiness and metrics, outside `/api/v1` for load balancers and Prometheus.
+
+use actix_web::{get, web, HttpResponse};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{db, error::AppError, startup::AppState, telemetry::Metrics};
+
+/// Health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` or `ready`.
+    pub status: &'static str,
+    /// `sqlite` or `postgres` (readiness only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<&'static str>,
+}
+
+/// The process is up (does not touch the database).
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process is up", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        database: None,
+    })
+}
+
+/// The database is reachable; 503 when it is not.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "Ready to serve", body = Health),
+    (status = 503, description = "Database unreachable", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    db::run(&state.pool, |conn| {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| AppError::Unavailable(e.to_string()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ready",
+        database: Some(state.backend),
+    }))
+}
+
+/// Prometheus text exposition: requests and latency per route and status, pool use.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render(&state.pool))
+}

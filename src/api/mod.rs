@@ -1,0 +1,79 @@
+//! Thin HTTP handlers and their request/response types, one module per resource, plus the
+//! route table and the catch-all that turns every bare error response into problem+json.
+
+pub mod extract;
+pub mod gazetteer;
+pub mod health;
+pub mod openapi;
+pub mod pagination;
+
+use actix_web::{
+    body::MessageBody,
+    dev::ServiceResponse,
+    http::{header, StatusCode},
+    middleware::ErrorHandlerResponse,
+    web, HttpRequest, HttpResponse,
+};
+
+use crate::error::{AppError, Problem, PROBLEM_JSON};
+
+/// Registers every route under `/api/v1` and the operational endpoints.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            web::scope("/api/v1")
+                .service(openapi::openapi_json)
+                .service(gazetteer::get_postcode)
+                .service(gazetteer::list_municipalities)
+                .service(gazetteer::get_municipality),
+        );
+}
+
+/// Path segments that fail to parse are answered like unknown resources.
+pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(error = %err, "unparseable path parameter");
+    AppError::NotFound("resource").into()
+}
+
+/// The answer for routes that do not exist.
+pub async fn unknown_route() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound("route"))
+}
+
+/// Middleware hook: any error response that is not problem+json yet (a 405 from routing, an
+/// error from a framework extractor) is rewritten into one, keeping its status.
+pub fn problem_for_bare_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if already {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this resource".to_owned(),
+        s if s.is_server_error() => "an unexpected error occurred; it has been logged".to_owned(),
+        s => res.response().error().map_or_else(
+            || s.canonical_reason().unwrap_or("error").to_owned(),
+            |e| e.to_string(),
+        ),
+    };
+    let (req, old) = res.into_parts();
+    let mut response = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.insert_header((name.clone(), value.clone()));
+        }
+    }
+    let response = response
+        .content_type(PROBLEM_JSON)
+        .json(Problem::for_status(status, detail));
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}

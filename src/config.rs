@@ -1,0 +1,230 @@
+//! Settings, read once from the environment (and a `.env` file in development) by the binary and
+//! passed into [`crate::startup::Application::build`]. Nothing here is global: tests build their
+//! own `Settings` value.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, ValueEnum};
+
+/// Every setting of the service. Each one is also a command-line flag; `hulpmarkt --help` lists
+/// them with their environment variable and default.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Where the data lives: `sqlite://PATH` (embedded, the default) or
+    /// `postgres://USER@HOST:PORT/DB` (for several server instances sharing one database).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://hulpmarkt.db")]
+    pub database_url: String,
+
+    /// Address and port the HTTP server listens on.
+    #[arg(long, env = "HULPMARKT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Log filter in `tracing` syntax, e.g. `info` or `hulpmarkt=debug,actix_web=info`.
+    #[arg(long, env = "HULPMARKT_LOG", default_value = "info")]
+    pub log_level: String,
+
+    /// Log line format: `plain` for people, `json` for log collectors.
+    #[arg(long, env = "HULPMARKT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Plain)]
+    pub log_format: LogFormat,
+
+    /// Secret (at least 32 bytes) that signs access tokens. When unset, a random secret is made
+    /// at start and tokens do not survive a restart. Shared by all instances behind one database.
+    #[arg(long, env = "HULPMARKT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// Maximum number of database connections per server instance. On SQLite every write is
+    /// serialised by the database anyway; more connections help concurrent reads.
+    #[arg(long, env = "HULPMARKT_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: u32,
+
+    /// How long a request waits for a free database connection before it is answered with 503.
+    #[arg(long, env = "HULPMARKT_DB_TIMEOUT_MS", default_value_t = 5_000)]
+    pub db_timeout_ms: u64,
+
+    /// SQLite durability: `full` syncs the write-ahead log on every commit, so an acknowledged
+    /// write survives a power cut; `normal` syncs only at checkpoints and may lose the last
+    /// transactions on power loss (never on a process crash). Ignored on PostgreSQL.
+    #[arg(long, env = "HULPMARKT_SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSynchronous::Full)]
+    pub sqlite_synchronous: SqliteSynchronous,
+
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    #[arg(long, env = "HULPMARKT_BODY_LIMIT", default_value_t = 64 * 1024)]
+    pub body_limit: usize,
+
+    /// Number of HTTP worker threads (0 = one per core).
+    #[arg(long, env = "HULPMARKT_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+}
+
+impl Settings {
+    /// Settings for a database URL with every other value at its default (tests, tools).
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            log_level: "info".into(),
+            log_format: LogFormat::Plain,
+            jwt_secret: None,
+            db_pool_size: 16,
+            db_timeout_ms: 5_000,
+            sqlite_synchronous: SqliteSynchronous::Full,
+            body_limit: 64 * 1024,
+            workers: 0,
+        }
+    }
+
+    /// The database URL checked for a scheme this build understands.
+    pub fn database(&self) -> Result<DatabaseUrl, ConfigError> {
+        DatabaseUrl::parse(&self.database_url)
+    }
+
+    /// How long to wait for a pooled connection.
+    pub fn db_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_timeout_ms)
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Plain,
+    /// One JSON object per line.
+    Json,
+}
+
+/// SQLite `PRAGMA synchronous` level (see [`Settings::sqlite_synchronous`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqliteSynchronous {
+    /// Durable on power loss.
+    Full,
+    /// Durable on process crash only.
+    Normal,
+}
+
+/// A secret that never appears in `Debug` output or logs.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret itself; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// A database location whose scheme has been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite file (created when missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL, passed to libpq as is.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://PATH`, `sqlite:PATH`, `postgres://…` and `postgresql://…`; anything
+    /// else is an error, so a typo such as `postgress://` never silently creates an SQLite file.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if rest.is_empty() {
+                return Err(ConfigError::DatabaseUrl(
+                    "an SQLite URL needs a file path, e.g. sqlite://hulpmarkt.db".into(),
+                ));
+            }
+            return Ok(Self::Sqlite(PathBuf::from(rest)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let scheme = url.split(':').next().unwrap_or_default();
+        Err(ConfigError::DatabaseUrl(format!(
+            "unsupported scheme {scheme:?}; use sqlite://PATH or postgres://USER@HOST/DB"
+        )))
+    }
+
+    /// `sqlite` or `postgres`, for logs and metrics.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// A setting that cannot be used; start-up stops with this message.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `DATABASE_URL` is not usable.
+    #[error("DATABASE_URL: {0}")]
+    DatabaseUrl(String),
+    /// `HULPMARKT_JWT_SECRET` is not usable.
+    #[error("HULPMARKT_JWT_SECRET: {0}")]
+    JwtSecret(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_supported_database_urls() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://hulpmarkt.db").unwrap(),
+            DatabaseUrl::Sqlite("hulpmarkt.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@h/db").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+    }
+
+    #[test]
+    fn rejects_typos_and_unknown_schemes_naming_the_setting() {
+        for url in [
+            "postgress://x",
+            "mysql://x",
+            "hulpmarkt.db",
+            "sqlite://",
+            "",
+        ] {
+            let err = DatabaseUrl::parse(url).unwrap_err().to_string();
+            assert!(err.starts_with("DATABASE_URL"), "{url}: {err}");
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_leak_through_debug() {
+        let s = Secret::new("super-secret-value");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+    }
+}

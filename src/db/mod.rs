@@ -1,0 +1,174 @@
+//! Storage: one connection type over SQLite and PostgreSQL, the pool, embedded migrations and
+//! the one helper through which async code runs blocking diesel work.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::{
+    connection::SimpleConnection,
+    r2d2::{self, ManageConnection},
+    Connection, PgConnection, SqliteConnection,
+};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::{
+    config::{DatabaseUrl, Settings, SqliteSynchronous},
+    error::AppError,
+};
+
+/// Migrations for each backend; the folders hold identical migration names.
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// See [`SQLITE_MIGRATIONS`].
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend. Queries written against it are portable; where SQL really
+/// differs, code in `db/` matches on the variant.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, for larger deployments with several instances.
+    Pg(PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// The connection pool shared by all workers.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Opens connections for one checked [`DatabaseUrl`], choosing the backend explicitly (the
+/// derived `establish` would try each backend in turn) and setting SQLite's per-connection
+/// pragmas.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+    synchronous: SqliteSynchronous,
+}
+
+impl Manager {
+    /// A manager for `url`.
+    pub fn new(url: DatabaseUrl, synchronous: SqliteSynchronous) -> Self {
+        Self { url, synchronous }
+    }
+
+    /// Opens one connection.
+    pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Pg),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                let synchronous = match self.synchronous {
+                    SqliteSynchronous::Full => "FULL",
+                    SqliteSynchronous::Normal => "NORMAL",
+                };
+                // WAL lets readers proceed while one writer commits; busy_timeout makes a second
+                // writer wait for the lock instead of failing at once; foreign keys are off by
+                // default in SQLite and must be enabled on every connection.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};"
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        Manager::connect(self).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool. Connections are opened lazily, so a database that is down at this moment
+/// makes requests answer 503 rather than stopping the process.
+pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
+    let max = settings.db_pool_size.max(1);
+    r2d2::Pool::builder()
+        .max_size(max)
+        .min_idle(Some(1))
+        .connection_timeout(settings.db_timeout())
+        .idle_timeout(Some(Duration::from_secs(600)))
+        .build_unchecked(Manager::new(url, settings.sqlite_synchronous))
+}
+
+/// Runs the embedded migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let applied = match conn {
+        DbConnection::Pg(pg) => pg
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConnection::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+}
+
+/// Runs blocking diesel work on actix's blocking thread pool with a pooled connection. This is
+/// the only way async code touches the database.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
+/// Runs `work` inside one write transaction (see [`run`]).
+pub async fn transaction<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| write_transaction(conn, work)).await
+}
+
+/// Runs `work` in a transaction that intends to write. On SQLite it starts with
+/// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction that reads first
+/// and writes later fails with "database is locked" when another writer got in between,
+/// which busy_timeout cannot wait out. On PostgreSQL it is an ordinary transaction.
+pub fn write_transaction<T, F>(conn: &mut DbConnection, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The original error matters more than a failed rollback; log the latter.
+            if let Err(rollback) =
+                <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The database schema, written with portable types only (Text, Bool, Integer, Double, Date,
+//! Timestamp) so one definition serves SQLite and PostgreSQL. Keep it in step with both
+//! migration folders; `tests/api/schema.rs` checks that each backend's live schema matches it.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        phone -> Nullable<Text>,
+        is_resident -> Bool,
+        is_volunteer -> Bool,
+        is_case_worker -> Bool,
+        is_admin -> Bool,
+        municipality_code -> Nullable<Text>,
+        vog_issued_on -> Nullable<Date>,
+        vog_recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    municipality_settings (municipality_code) {
+        municipality_code -> Text,
+        grace_hours_normal -> Integer,
+        grace_hours_high -> Integer,
+        vog_max_age_months -> Integer,
+        retention_months -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    help_requests (id) {
+        id -> Text,
+        requester_id -> Nullable<Text>,
+        domain -> Text,
+        category -> Text,
+        title -> Text,
+        description -> Text,
+        pc4 -> Text,
+        municipality_code -> Text,
+        lat -> Double,
+        lon -> Double,
+        urgency -> Text,
+        involves_minor -> Bool,
+        remote_ok -> Bool,
+        max_distance_km -> Nullable<Double>,
+        availability -> Text,
+        available_from -> Nullable<Date>,
+        available_until -> Nullable<Date>,
+        session_minutes -> Integer,
+        consent_municipality -> Bool,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        status_changed_at -> Timestamp,
+        matched_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        volunteer_id -> Nullable<Text>,
+        pc4 -> Text,
+        municipality_code -> Text,
+        lat -> Double,
+        lon -> Double,
+        radius_km -> Double,
+        remote_ok -> Bool,
+        availability -> Text,
+        available_from -> Nullable<Date>,
+        available_until -> Nullable<Date>,
+        capacity -> Integer,
+        note -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_categories (offer_id, category) {
+        offer_id -> Text,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    matches (id) {
+        id -> Text,
+        request_id -> Text,
+        offer_id -> Text,
+        volunteer_id -> Nullable<Text>,
+        status -> Text,
+        score -> Double,
+        score_parts -> Text,
+        explanation -> Text,
+        decline_reason -> Nullable<Text>,
+        proposed_at -> Timestamp,
+        expires_at -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        request_id -> Text,
+        municipality_code -> Text,
+        reason -> Text,
+        status -> Text,
+        assigned_to -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        outcome_detail -> Nullable<Text>,
+        resolution_note -> Nullable<Text>,
+        resolved_offer_id -> Nullable<Text>,
+        opened_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_notes (id) {
+        id -> Text,
+        case_id -> Text,
+        author_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        municipality_code -> Nullable<Text>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(help_requests -> users (requester_id));
+diesel::joinable!(offers -> users (volunteer_id));
+diesel::joinable!(offer_categories -> offers (offer_id));
+diesel::joinable!(matches -> help_requests (request_id));
+diesel::joinable!(matches -> offers (offer_id));
+diesel::joinable!(cases -> help_requests (request_id));
+diesel::joinable!(case_notes -> cases (case_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    municipality_settings,
+    help_requests,
+    offers,
+    offer_categories,
+    matches,
+    cases,
+    case_notes,
+    audit_log,
+);

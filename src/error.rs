@@ -1,0 +1,293 @@
+//! The one error type of the service and its one mapping to HTTP: every failure becomes an
+//! `application/problem+json` body (RFC 9457). Only the client's own mistakes are 4xx; a busy or
+//! unreachable database is 503; anything else is 500 with the cause logged and not sent.
+
+use actix_web::{
+    http::{header, StatusCode},
+    HttpResponse, ResponseError,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::FieldError;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The body or parameters are invalid; each field says what is wrong (422).
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// The request cannot be read at all (malformed JSON, bad path value) (400).
+    #[error("bad request: {detail}")]
+    BadRequest {
+        /// What is wrong.
+        detail: String,
+        /// The field concerned, when known.
+        field: Option<String>,
+    },
+    /// No or invalid credentials (401).
+    #[error("unauthorized")]
+    Unauthorized(&'static str),
+    /// Authenticated, but this role may not do this (403).
+    #[error("forbidden")]
+    Forbidden(&'static str),
+    /// The resource does not exist or is not the caller's to see (404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request conflicts with the current state (409); `existing_id` points at the
+    /// resource it collides with.
+    #[error("conflict: {detail}")]
+    Conflict {
+        /// What conflicts.
+        detail: String,
+        /// The id of the existing resource, when there is one.
+        existing_id: Option<String>,
+    },
+    /// The body is larger than the configured limit (413).
+    #[error("payload too large")]
+    PayloadTooLarge(usize),
+    /// The body is not JSON (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Too many requests; try again after the given seconds (429).
+    #[error("too many requests")]
+    TooManyRequests(u64),
+    /// The database or another dependency is busy or unreachable (503).
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected failure (500); the cause is logged, never sent.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A validation error for a single field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 400 naming the field.
+    pub fn bad_field(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation-error",
+            Self::BadRequest { .. } => "bad-request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::Conflict { .. } => "conflict",
+            Self::PayloadTooLarge(_) => "payload-too-large",
+            Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::TooManyRequests(_) => "too-many-requests",
+            Self::Unavailable(_) => "service-unavailable",
+            Self::Internal(_) => "internal-error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::Validation(errors) => match errors.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                _ => format!("{} fields are invalid", errors.len()),
+            },
+            Self::BadRequest { detail, .. } => detail.clone(),
+            Self::Unauthorized(why) | Self::Forbidden(why) => (*why).to_owned(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::Conflict { detail, .. } => detail.clone(),
+            Self::PayloadTooLarge(limit) => {
+                format!("the request body is larger than {limit} bytes")
+            }
+            Self::UnsupportedMediaType => "send the body as application/json".into(),
+            Self::TooManyRequests(secs) => format!("too many requests; try again in {secs} s"),
+            Self::Unavailable(_) => {
+                "the service is temporarily unavailable; try again shortly".into()
+            }
+            Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
+        }
+    }
+
+    /// The problem+json body for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let errors = match self {
+            Self::Validation(errors) => errors.clone(),
+            Self::BadRequest {
+                field: Some(field),
+                detail,
+            } => vec![FieldError::new(field, detail)],
+            _ => Vec::new(),
+        };
+        Problem {
+            problem_type: format!("urn:hulpmarkt:problem:{}", self.slug()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            errors,
+            existing_id: match self {
+                Self::Conflict { existing_id, .. } => existing_id.clone(),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// An RFC 9457 problem document, the body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"type": "urn:hulpmarkt:problem:validation-error", "title": "Unprocessable Entity",
+    "status": 422, "detail": "postcode: a postcode is four digits", "errors": [{"field": "postcode", "message": "a postcode is four digits"}]}))]
+pub struct Problem {
+    /// A URN naming the kind of problem, stable across releases.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the kind of problem (the HTTP reason phrase).
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this case.
+    pub detail: String,
+    /// For invalid input: each invalid field and what is wrong with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// For a conflict with an existing resource: its id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<String>,
+}
+
+impl Problem {
+    /// A problem for a bare status code (used by the catch-all error handler).
+    pub fn for_status(status: StatusCode, detail: impl Into<String>) -> Self {
+        let slug = match status.as_u16() {
+            404 => "not-found".to_owned(),
+            405 => "method-not-allowed".to_owned(),
+            _ => status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_lowercase()
+                .replace(' ', "-"),
+        };
+        Self {
+            problem_type: format!("urn:hulpmarkt:problem:{slug}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            existing_id: None,
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            // The cause stays in the log; the client gets the generic detail.
+            Self::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            Self::TooManyRequests(secs) => {
+                response.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => Self::NotFound("resource"),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Unavailable(format!("write conflict: {}", info.message()))
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(format!("connection closed: {}", info.message()))
+            }
+            // SQLite reports a busy database (another writer past busy_timeout) as "database is locked".
+            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
+                Self::Unavailable("database busy".into())
+            }
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(format!("no database connection: {err}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        Self::Unavailable("blocking pool shut down".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_each_error_to_its_status() {
+        assert_eq!(AppError::invalid("x", "bad").status_code(), 422);
+        assert_eq!(AppError::NotFound("help request").status_code(), 404);
+        assert_eq!(
+            AppError::from(diesel::result::Error::NotFound).status_code(),
+            404
+        );
+        assert_eq!(AppError::Unavailable("x".into()).status_code(), 503);
+        assert_eq!(AppError::TooManyRequests(3).status_code(), 429);
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let err = AppError::Internal(anyhow::anyhow!("password=hunter2 at db.rs:12"));
+        let body = serde_json::to_string(&err.problem()).unwrap();
+        assert!(!body.contains("hunter2"));
+        assert!(body.contains("internal-error"));
+    }
+
+    #[test]
+    fn validation_problem_names_the_field() {
+        let body =
+            serde_json::to_value(AppError::invalid("postcode", "unknown").problem()).unwrap();
+        assert_eq!(body["errors"][0]["field"], "postcode");
+        assert_eq!(body["status"], 422);
+    }
+}

@@ -1,0 +1,110 @@
+//! Builds the application from [`Settings`]: checks the database URL, opens the pool, runs the
+//! migrations and binds the HTTP server. `main` and the integration tests share this builder.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{dev::Server, middleware, web, App, HttpServer};
+use anyhow::Context;
+
+use crate::{
+    api::{self, extract::BodyLimit},
+    config::Settings,
+    db::{self, Pool},
+    geo::Gazetteer,
+    telemetry::{self, Metrics},
+};
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database pool.
+    pub pool: Pool,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// The reference data.
+    pub gazetteer: Arc<Gazetteer>,
+    /// The settings the app was built with.
+    pub settings: Arc<Settings>,
+}
+
+/// A built, bound application, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+/// Opens the pool for `settings` and brings the schema up to date.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<(Pool, &'static str)> {
+    // Checked before anything touches the disk: a mistyped scheme must not create a file.
+    let url = settings.database()?;
+    let backend = url.backend_name();
+    let manager = db::Manager::new(url.clone(), settings.sqlite_synchronous);
+    let mut conn = manager
+        .connect()
+        .with_context(|| format!("connecting to the {backend} database (DATABASE_URL)"))?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, backend, "database migrations applied");
+    }
+    drop(conn);
+    Ok((db::build_pool(settings, url), backend))
+}
+
+impl Application {
+    /// Builds the application; binds `settings.bind` (port 0 picks a free port).
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (pool, backend) = prepare_database(&settings)?;
+        let gazetteer = Arc::new(Gazetteer::load()?);
+        let state = web::Data::new(AppState {
+            pool,
+            backend,
+            gazetteer,
+            settings: Arc::new(settings.clone()),
+        });
+        let metrics = web::Data::new(Metrics::new()?);
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding {} (HULPMARKT_BIND)", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let body_limit = settings.body_limit;
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(metrics.clone())
+                .app_data(web::Data::new(BodyLimit(body_limit)))
+                .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(web::PathConfig::default().error_handler(api::path_error))
+                .wrap(
+                    middleware::ErrorHandlers::new().default_handler(api::problem_for_bare_errors),
+                )
+                .wrap(middleware::from_fn(telemetry::observe))
+                .configure(api::configure)
+                .default_service(web::to(api::unknown_route))
+        })
+        .listen(listener)?;
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        tracing::info!(port, backend, "Hulpmarkt listening");
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+        })
+    }
+
+    /// The port the server is bound to.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use it to reach the pool).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
