@@ -1,0 +1,141 @@
+//! The test harness: each test gets the real application, built by the same
+//! `Application::build` as `main`, on a fresh database of its own. Without settings it uses a
+//! temporary SQLite file; with `HULPMARKT_TEST_DATABASE_URL=postgres://…` it creates a fresh
+//! PostgreSQL database per test and drops it afterwards.
+
+use std::net::SocketAddr;
+
+use actix_web::web;
+use diesel::{connection::SimpleConnection, Connection, PgConnection};
+use hulpmarkt::{config::Settings, startup::{AppState, Application}};
+use serde_json::Value;
+
+/// A database made for one test.
+pub enum TestDatabase {
+    /// A temporary directory holding `hulpmarkt.db`.
+    Sqlite(tempfile::TempDir),
+    /// A PostgreSQL database created on the admin URL's server.
+    Postgres { admin_url: String, name: String },
+}
+
+/// The PostgreSQL admin URL, when the suite runs on PostgreSQL.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("HULPMARKT_TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
+impl TestDatabase {
+    /// A fresh, empty database on the backend this run uses.
+    pub fn create() -> (Self, String) {
+        match postgres_admin_url() {
+            Some(admin_url) => Self::create_postgres(&admin_url),
+            None => Self::create_sqlite(),
+        }
+    }
+
+    /// A fresh SQLite database, whatever backend this run uses.
+    pub fn create_sqlite() -> (Self, String) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("hulpmarkt.db").display());
+        (Self::Sqlite(dir), url)
+    }
+
+    fn create_postgres(admin_url: &str) -> (Self, String) {
+        assert!(admin_url.starts_with("postgres"), "HULPMARKT_TEST_DATABASE_URL must be a postgres:// URL");
+        let name = format!("hulpmarkt_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(admin_url).expect("connect to the PostgreSQL test server");
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let base = admin_url.split('?').next().unwrap_or(admin_url);
+        let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+        let url = format!("{server}/{name}");
+        (Self::Postgres { admin_url: admin_url.to_owned(), name }, url)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// A running application and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// A client that keeps no cookies and follows no redirects.
+    pub client: reqwest::Client,
+    /// The application's shared state (pool, gazetteer).
+    pub state: web::Data<AppState>,
+    /// Kept alive for the test's duration; dropped (and deleted) afterwards.
+    pub db: TestDatabase,
+}
+
+/// Settings for a test app on `database_url`.
+pub fn test_settings(database_url: &str) -> Settings {
+    let mut settings = Settings::with_database(database_url);
+    settings.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.workers = 2;
+    settings.db_pool_size = 8;
+    settings
+}
+
+impl TestApp {
+    /// Starts the app on a fresh database with default test settings.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app on a fresh database after `adjust` has changed the settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let (db, url) = TestDatabase::create();
+        let mut settings = test_settings(&url);
+        adjust(&mut settings);
+        let app = Application::build(settings).expect("application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state();
+        actix_web::rt::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Self { address, client, state, db }
+    }
+
+    /// Full URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// GET without credentials.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+}
+
+/// Reads a JSON body, asserting the status first.
+pub async fn json_with_status(response: reqwest::Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let body = response.text().await.expect("body");
+    assert_eq!(actual, status, "unexpected status; body: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({content_type}): {body}"))
+}
+
+/// Asserts a problem+json error with `status` and returns it.
+pub async fn problem(response: reqwest::Response, status: u16) -> Value {
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(content_type, "application/problem+json", "errors are problem+json");
+    let body = json_with_status(response, status).await;
+    assert_eq!(body["status"], status);
+    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("urn:hulpmarkt:problem:")), "{body}");
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
+    body
+}
+
+/// Asserts a problem+json error naming `field`.
+pub async fn problem_naming(response: reqwest::Response, status: u16, field: &str) -> Value {
+    let body = problem(response, status).await;
+    let fields: Vec<&str> = body["errors"].as_array().map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect()).unwrap_or_default();
+    assert!(fields.contains(&field), "expected field {field:?} in {body}");
+    body
+}
