@@ -8,12 +8,17 @@
 pub mod category;
 pub mod formal;
 pub mod postcode;
+pub mod status;
 
 use std::fmt;
 
 pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};
 pub use postcode::Postcode;
+pub use status::{
+    CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchStatus, OfferStatus, Role,
+    Urgency,
+};
 
 /// One problem with one input field: `field` is a JSON-pointer-ish path such as `title` or
 /// `availability.slots[2].start`, `message` says in plain words what is wrong.
