@@ -5,16 +5,20 @@
 //! inputs such as [`Availability`]); the HTTP layer turns them into the problem+json
 //! `errors: [{"field", "message"}]` list without further translation.
 
+pub mod availability;
 pub mod category;
 pub mod formal;
 pub mod postcode;
+pub mod slot;
 pub mod status;
 
 use std::fmt;
 
+pub use availability::{Availability, AvailabilityInput, DateWindow, SlotInput};
 pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};
 pub use postcode::Postcode;
+pub use slot::{Slot, TimeOfDay, Weekday};
 pub use status::{
     CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchStatus, OfferStatus, Role,
     Urgency,
