@@ -94,9 +94,14 @@ impl DateWindow {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(into = "AvailabilityInput", try_from = "AvailabilityInput")]
 pub struct Availability {
+    /// Weekly slots, sorted; empty means any time.
     slots: Vec<Slot>,
+    /// First date, inclusive, or `null`.
     from: Option<NaiveDate>,
+    /// Last date, inclusive, or `null`.
     until: Option<NaiveDate>,
+    /// Length of one visit in minutes, 15–480.
+    #[schema(minimum = 15, maximum = 480)]
     session_minutes: u16,
 }
 

@@ -11,6 +11,7 @@ pub mod formal;
 pub mod postcode;
 pub mod slot;
 pub mod status;
+pub mod text;
 
 use std::fmt;
 
@@ -23,6 +24,7 @@ pub use status::{
     CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchStatus, OfferStatus, Role,
     Urgency,
 };
+pub use text::{is_common_password, Description, DisplayName, Email, Note, Password, Phone, Title};
 
 /// One problem with one input field: `field` is a JSON-pointer-ish path such as `title` or
 /// `availability.slots[2].start`, `message` says in plain words what is wrong.
@@ -95,6 +97,39 @@ mod tests {
         );
         assert_eq!(error.clone().at("subject").field, "subject");
         assert_eq!(error.to_string(), "title: too short");
+    }
+
+    #[test]
+    fn openapi_schemas_use_the_wire_names() {
+        use utoipa::OpenApi;
+        #[derive(OpenApi)]
+        #[openapi(components(schemas(
+            FieldError,
+            CategoryInfo,
+            AvailabilityInput,
+            Availability,
+            HelpRequestStatus,
+            Role,
+            Title,
+            Password
+        )))]
+        struct Doc;
+        let doc = serde_json::to_value(Doc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let codes = schemas["Category"]["enum"].as_array().unwrap();
+        assert!(
+            codes.contains(&serde_json::json!("digitale-hulp")),
+            "{codes:?}"
+        );
+        assert_eq!(schemas["TimeOfDay"]["type"], "string");
+        assert_eq!(schemas["Title"]["type"], "string");
+        assert_eq!(schemas["Password"]["format"], "password");
+        let statuses = schemas["HelpRequestStatus"]["enum"].as_array().unwrap();
+        assert_eq!(statuses.len(), 8);
+        assert!(schemas["Role"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&"case_worker".into()));
     }
 
     #[test]
