@@ -1,0 +1,153 @@
+//! Account and contact fields: e-mail address, phone number and password.
+
+use std::fmt;
+
+use super::FieldError;
+
+text_newtype!(
+    /// An e-mail address, lower-cased, at most 254 characters, ASCII only (an international
+    /// domain must be given in its `xn--` form).
+    Email,
+    example = "anna@example.nl"
+);
+
+/// Characters RFC 5322 allows unquoted in the local part, besides letters, digits and dots.
+const LOCAL_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-";
+
+impl Email {
+    /// Trims, lower-cases and checks the syntax: `local@domain.tld` with a dot-atom local part
+    /// of at most 64 characters and a domain of at least two labels (letters, digits, inner
+    /// hyphens, at most 63 each) ending in an alphabetic top-level domain. Quoted local parts
+    /// and IP-address domains are refused: no resident has one. Field `email`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let error = |message: &str| Err(FieldError::new("email", message));
+        let email = input.trim().to_ascii_lowercase();
+        if email.is_empty() {
+            return error("must not be empty");
+        }
+        if email.chars().count() > 254 {
+            return error("must be at most 254 characters");
+        }
+        let Some((local, domain)) = email.split_once('@') else {
+            return error("an e-mail address looks like name@example.nl");
+        };
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || LOCAL_SPECIALS.contains(c))
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..");
+        if !local_ok {
+            return error("the part before @ is not a valid e-mail name");
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        let label_ok = |l: &&str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        };
+        let tld_ok = |tld: &str| {
+            (tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+                || tld.starts_with("xn--")
+        };
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(label_ok)
+            && labels.last().is_some_and(|tld| tld_ok(tld));
+        if !domain_ok {
+            return error("the part after @ is not a valid domain, such as example.nl");
+        }
+        Ok(Self(email))
+    }
+}
+
+text_newtype!(
+    /// A phone number, Dutch (`06-12345678`) or international (`+31 6 12345678`), stored
+    /// without spaces or hyphens: an optional leading `+` and digits, 8–20 characters.
+    Phone,
+    example = "+31612345678"
+);
+
+impl Phone {
+    /// Accepts digits, spaces, hyphens and one leading `+`; removes the spaces and hyphens.
+    /// Field `phone`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let error = |message: &str| Err(FieldError::new("phone", message));
+        let trimmed = input.trim();
+        if !trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+'))
+        {
+            return error("a phone number holds only digits, spaces, hyphens and a leading +");
+        }
+        let phone: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
+        let digits = phone.strip_prefix('+').unwrap_or(&phone);
+        if digits.contains('+') {
+            return error("a + may only come first, as in +31 6 12345678");
+        }
+        if !(8..=20).contains(&phone.len()) {
+            return error("a phone number has 8 to 20 characters without spaces");
+        }
+        Ok(Self(phone))
+    }
+}
+
+/// The list in `common_passwords.txt`: lower case, one per line, `#` starts a comment line.
+pub(super) const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// A new password: 10–128 characters, not one of the commonly used passwords (compared
+/// case-insensitively). Never trimmed, never serialized, and `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(value_type = String, format = Password)]
+pub struct Password(String);
+
+impl Password {
+    /// Checks length and the common-password list. Field `password`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let error = |message: &str| Err(FieldError::new("password", message));
+        let count = input.chars().count();
+        if count < 10 {
+            return error("must be at least 10 characters");
+        }
+        if count > 128 {
+            return error("must be at most 128 characters");
+        }
+        if is_common_password(input) {
+            return error("is one of the most commonly used passwords; choose another");
+        }
+        Ok(Self(input.to_owned()))
+    }
+
+    /// The password itself, to hash. Do not log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether `password` is on the common-password list, ignoring case.
+pub fn is_common_password(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    COMMON_PASSWORDS
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .any(|line| line == lower)
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Password {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}

@@ -1,0 +1,171 @@
+//! Validated free text and contact fields. Lengths count characters (Unicode scalar values),
+//! not bytes; surrounding whitespace is trimmed (except in passwords).
+
+use std::fmt;
+
+use super::FieldError;
+
+/// Shared plumbing for a validated string newtype: accessors, `Display`, serde as a plain JSON
+/// string (deserializing runs the parser) and an OpenAPI schema of type string.
+macro_rules! text_newtype {
+    ($(#[$meta:meta])* $name:ident, example = $example:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, utoipa::ToSchema)]
+        #[schema(value_type = String, example = $example)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The validated text, owned.
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = FieldError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(deserializer)?;
+                Self::parse(&raw).map_err(|e| serde::de::Error::custom(e.message))
+            }
+        }
+    };
+}
+
+/// Bidirectional-override and isolate characters: invisible, and able to make text read
+/// differently from what it is (e.g. a reversed file name or link), so never accepted.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Trims `input` and checks its length in characters and its characters: control characters
+/// are refused, except newline and tab when `multiline` (a `\r\n` becomes `\n`).
+fn checked_text(
+    input: &str,
+    field: &str,
+    min: usize,
+    max: usize,
+    multiline: bool,
+) -> Result<String, FieldError> {
+    let text = if multiline {
+        input.trim().replace("\r\n", "\n")
+    } else {
+        input.trim().to_owned()
+    };
+    let allowed = |c: char| multiline && (c == '\n' || c == '\t');
+    if text
+        .chars()
+        .any(|c| (c.is_control() && !allowed(c)) || is_bidi_control(c))
+    {
+        let message = if multiline {
+            "contains control characters; only line breaks and tabs are allowed"
+        } else {
+            "must be a single line without control characters"
+        };
+        return Err(FieldError::new(field, message));
+    }
+    let count = text.chars().count();
+    if count < min {
+        let message = if min == 1 {
+            "must not be empty".to_owned()
+        } else {
+            format!("must be at least {min} characters")
+        };
+        return Err(FieldError::new(field, message));
+    }
+    if count > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters (this is {count})"),
+        ));
+    }
+    Ok(text)
+}
+
+text_newtype!(
+    /// The title of a help request: one line, 3–120 characters.
+    Title,
+    example = "Boodschappen op dinsdag"
+);
+
+impl Title {
+    /// Trims and checks; errors are reported on field `title`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        checked_text(input, "title", 3, 120, false).map(Self)
+    }
+}
+
+text_newtype!(
+    /// The description of a help request: 0–10 000 characters, line breaks and tabs allowed.
+    Description,
+    example = "Ik kan zelf niet meer naar de supermarkt."
+);
+
+impl Description {
+    /// Trims and checks; errors are reported on field `description`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        checked_text(input, "description", 0, 10_000, true).map(Self)
+    }
+}
+
+text_newtype!(
+    /// A short note (on an offer, a case decision): 0–1 000 characters, line breaks allowed.
+    Note,
+    example = "Ik heb een auto."
+);
+
+impl Note {
+    /// Trims and checks; errors are reported on field `note` (rename with [`FieldError::at`]).
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        checked_text(input, "note", 0, 1_000, true).map(Self)
+    }
+}
+
+text_newtype!(
+    /// The name a person shows to others: one line, 1–80 characters.
+    DisplayName,
+    example = "Anna"
+);
+
+impl DisplayName {
+    /// Trims and checks; errors are reported on field `display_name`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        checked_text(input, "display_name", 1, 80, false).map(Self)
+    }
+}
+
+#[path = "contact.rs"]
+mod contact;
+pub use contact::{is_common_password, Email, Password, Phone};
+
+#[cfg(test)]
+#[path = "text_tests.rs"]
+mod tests;
