@@ -51,6 +51,19 @@ pub struct Settings {
     #[arg(long, env = "HULPMARKT_BODY_LIMIT", default_value_t = 64 * 1024)]
     pub body_limit: usize,
 
+    /// Login and registration attempts allowed per client IP in a burst (refilled per minute).
+    #[arg(long, env = "HULPMARKT_LOGIN_BURST_PER_IP", default_value_t = 30)]
+    pub login_burst_per_ip: u32,
+
+    /// Login attempts allowed per account (e-mail) in a burst (refilled per minute).
+    #[arg(long, env = "HULPMARKT_LOGIN_BURST_PER_ACCOUNT", default_value_t = 5)]
+    pub login_burst_per_account: u32,
+
+    /// Password hashes allowed to wait for a free core; past this, login and registration
+    /// answer 503 with Retry-After at once instead of queueing.
+    #[arg(long, env = "HULPMARKT_HASH_QUEUE", default_value_t = 16)]
+    pub hash_queue: usize,
+
     /// Number of HTTP worker threads (0 = one per core).
     #[arg(long, env = "HULPMARKT_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -69,6 +82,9 @@ impl Settings {
             db_timeout_ms: 5_000,
             sqlite_synchronous: SqliteSynchronous::Full,
             body_limit: 64 * 1024,
+            login_burst_per_ip: 30,
+            login_burst_per_account: 5,
+            hash_queue: 16,
             workers: 0,
         }
     }

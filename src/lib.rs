@@ -6,10 +6,13 @@
 //! `geo` the gazetteer, `api` the thin HTTP handlers and `telemetry` logs and metrics.
 
 pub mod api;
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod geo;
+pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -2,7 +2,11 @@
 //! tools. Everything else lives in the library.
 
 use clap::{Parser, Subcommand};
-use hulpmarkt::{config::Settings, startup, telemetry};
+use hulpmarkt::{
+    config::Settings,
+    services::accounts::{self, AppointedRole, Appointment},
+    startup, telemetry,
+};
 
 /// Hulpmarkt: matches neighbourly help requests with volunteer offers, with the municipality
 /// as fallback. Every setting can be given as a flag or as the environment variable shown
@@ -24,6 +28,32 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to standard output.
     Openapi,
+    /// Operator tasks on accounts.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin or a case-worker account (never self-registered). The password is read
+    /// from HULPMARKT_ADMIN_PASSWORD; when that is unset a random one is generated and printed
+    /// once.
+    Create {
+        /// Login e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the audit trail and to colleagues.
+        #[arg(long, default_value = "Beheerder")]
+        display_name: String,
+        /// Which appointed role.
+        #[arg(long, value_enum, default_value = "admin")]
+        role: AppointedRole,
+        /// CBS code of the municipality (required for a case worker), e.g. GM0363.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,6 +71,41 @@ fn main() -> anyhow::Result<()> {
             println!("database is up to date");
         }
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
+        Command::Admin {
+            action:
+                AdminCommand::Create {
+                    email,
+                    display_name,
+                    role,
+                    municipality,
+                },
+        } => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let gazetteer = hulpmarkt::geo::Gazetteer::load()?;
+            let given = std::env::var("HULPMARKT_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty());
+            let password = given
+                .clone()
+                .unwrap_or_else(hulpmarkt::auth::tokens::random_token);
+            let mut conn = pool.get()?;
+            let id = accounts::create_appointed(
+                &mut conn,
+                &gazetteer,
+                &Appointment {
+                    email: &email,
+                    display_name: &display_name,
+                    password: &password,
+                    role,
+                    municipality: municipality.as_deref(),
+                },
+                chrono::Utc::now(),
+            )?;
+            println!("created {id}");
+            if given.is_none() {
+                println!("generated password (shown once): {password}");
+            }
+        }
     }
     Ok(())
 }

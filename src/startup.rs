@@ -8,6 +8,8 @@ use anyhow::Context;
 
 use crate::{
     api::{self, extract::BodyLimit},
+    auth::{rate_limit::LoginLimiter, PasswordService, TokenKeys},
+    clock::{Clock, SystemClock},
     config::Settings,
     db::{self, Pool},
     geo::Gazetteer,
@@ -24,6 +26,14 @@ pub struct AppState {
     pub gazetteer: Arc<Gazetteer>,
     /// The settings the app was built with.
     pub settings: Arc<Settings>,
+    /// Now.
+    pub clock: Arc<dyn Clock>,
+    /// Signs access tokens.
+    pub keys: TokenKeys,
+    /// Bounded password hashing.
+    pub passwords: PasswordService,
+    /// Login and registration rate limits.
+    pub login_limiter: LoginLimiter,
 }
 
 /// A built, bound application, ready to run.
@@ -51,16 +61,34 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(Pool, &'static s
 }
 
 impl Application {
-    /// Builds the application; binds `settings.bind` (port 0 picks a free port).
+    /// Builds the application on the system clock; binds `settings.bind` (port 0 picks a
+    /// free port).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock))
+    }
+
+    /// Builds the application on the given clock (tests move time with a `ManualClock`).
+    pub fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let keys = TokenKeys::from_settings(settings.jwt_secret.as_ref())?;
         let (pool, backend) = prepare_database(&settings)?;
         let gazetteer = Arc::new(Gazetteer::load()?);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let passwords = PasswordService::new(cores, settings.hash_queue)?;
+        let login_limiter = LoginLimiter::new(
+            settings.login_burst_per_ip,
+            settings.login_burst_per_account,
+        );
         let state = web::Data::new(AppState {
             pool,
             backend,
             gazetteer,
             settings: Arc::new(settings.clone()),
+            clock,
+            keys: keys.clone(),
+            passwords,
+            login_limiter,
         });
+        let keys = web::Data::new(keys);
         let metrics = web::Data::new(Metrics::new()?);
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {} (HULPMARKT_BIND)", settings.bind))?;
@@ -71,6 +99,7 @@ impl Application {
             App::new()
                 .app_data(app_state.clone())
                 .app_data(metrics.clone())
+                .app_data(keys.clone())
                 .app_data(web::Data::new(BodyLimit(body_limit)))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::PathConfig::default().error_handler(api::path_error))

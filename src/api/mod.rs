@@ -1,11 +1,14 @@
 //! Thin HTTP handlers and their request/response types, one module per resource, plus the
 //! route table and the catch-all that turns every bare error response into problem+json.
 
+pub mod auth;
 pub mod extract;
 pub mod gazetteer;
 pub mod health;
+pub mod me;
 pub mod openapi;
 pub mod pagination;
+pub mod users;
 
 use actix_web::{
     body::MessageBody,
@@ -27,7 +30,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(openapi::openapi_json)
                 .service(gazetteer::get_postcode)
                 .service(gazetteer::list_municipalities)
-                .service(gazetteer::get_municipality),
+                .service(gazetteer::get_municipality)
+                .service(auth::register)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(me::get_me)
+                .service(me::patch_me)
+                .service(users::create_case_worker)
+                .service(users::record_vog),
         );
 }
 

@@ -1,7 +1,10 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, embedded migrations and
 //! the one helper through which async code runs blocking diesel work.
 
+pub mod audit;
+pub mod refresh_tokens;
 pub mod schema;
+pub mod users;
 
 use std::time::Duration;
 

@@ -8,6 +8,7 @@
 pub mod availability;
 pub mod category;
 pub mod formal;
+pub mod ids;
 pub mod postcode;
 pub mod slot;
 pub mod status;
@@ -18,6 +19,7 @@ use std::fmt;
 pub use availability::{Availability, AvailabilityInput, DateWindow, SlotInput};
 pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};
+pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, UserId};
 pub use postcode::Postcode;
 pub use slot::{Slot, TimeOfDay, Weekday};
 pub use status::{

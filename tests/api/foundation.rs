@@ -9,7 +9,11 @@ async fn health_and_readiness() {
     assert_eq!(health["status"], "ok");
     let ready = json_with_status(app.get("/readyz").await, 200).await;
     assert_eq!(ready["status"], "ready");
-    let expected = if crate::helpers::postgres_admin_url().is_some() { "postgres" } else { "sqlite" };
+    let expected = if crate::helpers::postgres_admin_url().is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     assert_eq!(ready["database"], expected);
 }
 
@@ -17,11 +21,26 @@ async fn health_and_readiness() {
 async fn every_response_carries_a_request_id_and_a_sane_client_id_is_kept() {
     let app = TestApp::spawn().await;
     let generated = app.get("/healthz").await;
-    let id = generated.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(id.len(), 36, "a UUID: {id}");
-    let kept = app.client.get(app.url("/healthz")).header("x-request-id", "trace-abc-123").send().await.unwrap();
+    let kept = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-abc-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(kept.headers()["x-request-id"], "trace-abc-123");
-    let replaced = app.client.get(app.url("/healthz")).header("x-request-id", "bad id\twith junk").send().await.unwrap();
+    let replaced = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "bad id\twith junk")
+        .send()
+        .await
+        .unwrap();
     assert_ne!(replaced.headers()["x-request-id"], "bad id\twith junk");
     let on_error = app.get("/no/such/route").await;
     assert!(on_error.headers().contains_key("x-request-id"));
@@ -36,12 +55,19 @@ async fn metrics_count_requests_per_route_and_status_and_show_the_pool() {
     app.get("/api/v1/postcodes/1000").await;
     let text = app.get("/metrics").await.text().await.unwrap();
     assert!(
-        text.contains(r#"http_requests_total{method="GET",route="/api/v1/postcodes/{pc4}",status="200"} 3"#),
+        text.contains(
+            r#"http_requests_total{method="GET",route="/api/v1/postcodes/{pc4}",status="200"} 3"#
+        ),
         "{text}"
     );
-    assert!(text.contains(r#"http_requests_total{method="GET",route="/api/v1/postcodes/{pc4}",status="404"} 1"#));
+    assert!(text.contains(
+        r#"http_requests_total{method="GET",route="/api/v1/postcodes/{pc4}",status="404"} 1"#
+    ));
     assert!(text.contains("http_request_duration_seconds_bucket"));
-    assert!(text.contains(r#"db_pool_connections{state="max"} 8"#), "{text}");
+    assert!(
+        text.contains(r#"db_pool_connections{state="max"} 8"#),
+        "{text}"
+    );
 }
 
 #[actix_web::test]
@@ -59,7 +85,10 @@ async fn an_exhausted_database_pool_answers_503_with_retry_after() {
     })
     .await;
     let pool = app.state.pool.clone();
-    let held = actix_web::rt::task::spawn_blocking(move || pool.get().expect("the only connection")).await.unwrap();
+    let held =
+        actix_web::rt::task::spawn_blocking(move || pool.get().expect("the only connection"))
+            .await
+            .unwrap();
     let busy = app.get("/readyz").await;
     assert_eq!(busy.headers()["retry-after"], "5");
     problem(busy, 503).await;
@@ -79,14 +108,29 @@ fn a_mistyped_database_url_stops_start_up_naming_the_setting_and_creates_no_file
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("DATABASE_URL"), "{stderr}");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file created");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file created"
+    );
 }
 
 #[test]
 fn help_explains_every_setting() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hulpmarkt")).arg("--help").output().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hulpmarkt"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&output.stdout);
-    for setting in ["DATABASE_URL", "HULPMARKT_BIND", "HULPMARKT_LOG", "HULPMARKT_LOG_FORMAT", "HULPMARKT_JWT_SECRET", "HULPMARKT_SQLITE_SYNCHRONOUS", "HULPMARKT_BODY_LIMIT"] {
+    for setting in [
+        "DATABASE_URL",
+        "HULPMARKT_BIND",
+        "HULPMARKT_LOG",
+        "HULPMARKT_LOG_FORMAT",
+        "HULPMARKT_JWT_SECRET",
+        "HULPMARKT_SQLITE_SYNCHRONOUS",
+        "HULPMARKT_BODY_LIMIT",
+    ] {
         assert!(help.contains(setting), "--help mentions {setting}");
     }
     for command in ["serve", "migrate"] {

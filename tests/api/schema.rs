@@ -3,8 +3,16 @@
 
 use std::collections::BTreeSet;
 
-use diesel::{sql_query, sql_types::{Bool, Text}, QueryableByName, RunQueryDsl};
-use hulpmarkt::{config::SqliteSynchronous, config::DatabaseUrl, db::{self, DbConnection}};
+use diesel::{
+    sql_query,
+    sql_types::{Bool, Text},
+    QueryableByName, RunQueryDsl,
+};
+use hulpmarkt::{
+    config::DatabaseUrl,
+    config::SqliteSynchronous,
+    db::{self, DbConnection},
+};
 
 use crate::helpers::{postgres_admin_url, TestDatabase};
 
@@ -23,7 +31,9 @@ struct ColumnRow {
 
 fn live_columns(url: &str) -> Columns {
     let url = DatabaseUrl::parse(url).unwrap();
-    let mut conn = db::Manager::new(url, SqliteSynchronous::Full).connect().unwrap();
+    let mut conn = db::Manager::new(url, SqliteSynchronous::Full)
+        .connect()
+        .unwrap();
     db::run_migrations(&mut conn).unwrap();
     let query = match conn {
         DbConnection::Sqlite(_) => {
@@ -38,7 +48,9 @@ fn live_columns(url: &str) -> Columns {
         }
     };
     let rows: Vec<ColumnRow> = sql_query(query).load(&mut conn).unwrap();
-    rows.into_iter().map(|r| (r.table_name, r.column_name, r.nullable)).collect()
+    rows.into_iter()
+        .map(|r| (r.table_name, r.column_name, r.nullable))
+        .collect()
 }
 
 /// The tables and columns declared in `src/db/schema.rs`.
@@ -50,7 +62,11 @@ fn declared_columns() -> Columns {
         if line.ends_with('{') && line.contains('(') {
             table = line.split_whitespace().next().map(str::to_owned);
         } else if let (Some(t), Some((name, ty))) = (&table, line.split_once("->")) {
-            columns.insert((t.clone(), name.trim().to_owned(), ty.trim().starts_with("Nullable<")));
+            columns.insert((
+                t.clone(),
+                name.trim().to_owned(),
+                ty.trim().starts_with("Nullable<"),
+            ));
         } else if line == "}" {
             table = None;
         }
@@ -61,7 +77,11 @@ fn declared_columns() -> Columns {
 #[test]
 fn migrations_produce_exactly_the_declared_schema() {
     let declared = declared_columns();
-    assert!(declared.len() > 100, "parsed schema.rs: {} columns", declared.len());
+    assert!(
+        declared.len() > 100,
+        "parsed schema.rs: {} columns",
+        declared.len()
+    );
     let (_db, url) = TestDatabase::create();
     assert_eq!(live_columns(&url), declared);
 }

@@ -1,0 +1,245 @@
+//! Registration, login, token refresh and logout.
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{extract::Json, me::MeView};
+use crate::{
+    auth::Caller,
+    db::{self, users::NewUser},
+    domain::{DisplayName, Email, FieldError, Password, Phone, Role, UserId},
+    error::{AppError, Problem},
+    services::accounts::{self, Rotation, Session},
+    startup::AppState,
+};
+
+/// A new resident and/or volunteer account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "anna@example.nl", "password": "lange-zin-als-wachtwoord", "display_name": "Anna",
+    "roles": ["resident"], "phone": "+31612345678"}))]
+pub struct RegisterBody {
+    /// Login e-mail address.
+    pub email: Email,
+    /// 10–128 characters, not a commonly used password.
+    pub password: Password,
+    /// Name shown to the other side once a match is accepted.
+    pub display_name: DisplayName,
+    /// `resident`, `volunteer` or both; other roles are never self-assigned.
+    #[schema(min_items = 1, max_items = 2)]
+    pub roles: Vec<Role>,
+    /// Optional phone number, shown to the other side once a match is accepted.
+    #[serde(default)]
+    pub phone: Option<Phone>,
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    /// E-mail address.
+    #[schema(max_length = 254)]
+    pub email: String,
+    /// Password.
+    #[schema(max_length = 128, format = Password)]
+    pub password: String,
+}
+
+/// A refresh token presented for rotation or logout.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    /// The refresh token from the last login or refresh.
+    #[schema(max_length = 200)]
+    pub refresh_token: String,
+}
+
+/// A token pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// JWT access token for `Authorization: Bearer …`, valid for `expires_in` seconds.
+    pub access_token: String,
+    /// Single-use refresh token; exchanging it twice revokes the whole session.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+impl From<Session> for TokenResponse {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            refresh_token: s.refresh_token,
+            token_type: "Bearer",
+            expires_in: s.expires_in,
+        }
+    }
+}
+
+/// Checks that only self-assignable roles were asked for, at least one.
+pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
+    if roles.is_empty() {
+        return Err(AppError::invalid(
+            "roles",
+            "choose resident, volunteer or both",
+        ));
+    }
+    if let Some(i) = roles.iter().position(|r| !r.self_assignable()) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            format!("roles[{i}]"),
+            "only resident and volunteer can be chosen; case workers and admins are appointed",
+        )]));
+    }
+    Ok((
+        roles.contains(&Role::Resident),
+        roles.contains(&Role::Volunteer),
+    ))
+}
+
+pub(crate) fn unique_violation(err: diesel::result::Error) -> AppError {
+    match err {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AppError::Conflict {
+            detail: "an account with this e-mail address already exists".into(),
+            existing_id: None,
+        },
+        other => other.into(),
+    }
+}
+
+/// Registers a resident and/or volunteer.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
+    responses((status = 201, description = "Account created", body = MeView),
+        (status = 409, description = "E-mail already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<RegisterBody>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let (is_resident, is_volunteer) = self_roles(&body.roles)?;
+    state
+        .login_limiter
+        .check(req.peer_addr().map(|a| a.ip()), body.email.as_str())?;
+    let password_hash = state
+        .passwords
+        .hash(body.password.expose().to_owned())
+        .await?;
+    let now = state.clock.now_naive();
+    let user = NewUser {
+        id: UserId::generate().0,
+        email: body.email.into_inner(),
+        password_hash,
+        display_name: body.display_name.into_inner(),
+        phone: body.phone.map(Phone::into_inner),
+        is_resident,
+        is_volunteer,
+        is_case_worker: false,
+        is_admin: false,
+        municipality_code: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let id = UserId(user.id.clone());
+    let stored = db::run(&state.pool, move |conn| {
+        db::users::insert(conn, &user).map_err(unique_violation)?;
+        db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(MeView::new(&stored, &state)))
+}
+
+/// Signs in; unknown e-mail and wrong password get the same answer in the same time.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginBody,
+    responses((status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "E-mail or password incorrect", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too busy hashing; retry", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<LoginBody>,
+) -> Result<HttpResponse, AppError> {
+    let LoginBody { email, password } = body.0;
+    let email = email.trim().to_lowercase();
+    state
+        .login_limiter
+        .check(req.peer_addr().map(|a| a.ip()), &email)?;
+    let lookup = email.clone();
+    let user = db::run(&state.pool, move |conn| {
+        Ok(db::users::find_by_email(conn, &lookup)?)
+    })
+    .await?;
+    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
+    let valid = password.len() <= 128 && state.passwords.verify(password, stored_hash).await?;
+    let user = match user {
+        Some(user) if valid => user,
+        _ => {
+            return Err(AppError::Unauthorized(
+                "e-mail address or password is incorrect",
+            ))
+        }
+    };
+    let keys = state.keys.clone();
+    let now = state.clock.now();
+    let session = db::transaction(&state.pool, move |conn| {
+        accounts::issue_session(conn, &keys, &user, None, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(TokenResponse::from(session)))
+}
+
+/// Exchanges a refresh token for a new pair (the old one stops working).
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "accounts", request_body = RefreshBody,
+    responses((status = 200, description = "New token pair", body = TokenResponse),
+        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshBody>,
+) -> Result<HttpResponse, AppError> {
+    let presented = body.0.refresh_token;
+    let keys = state.keys.clone();
+    let now = state.clock.now();
+    match db::transaction(&state.pool, move |conn| {
+        accounts::rotate(conn, &keys, &presented, now)
+    })
+    .await?
+    {
+        Rotation::Rotated(session) => Ok(HttpResponse::Ok().json(TokenResponse::from(session))),
+        Rotation::Invalid => Err(AppError::Unauthorized(
+            "the refresh token is invalid or expired",
+        )),
+        Rotation::ReuseDetected => Err(AppError::Unauthorized(
+            "this refresh token was already used; sign in again",
+        )),
+    }
+}
+
+/// Ends the session of a refresh token (its whole family is revoked).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", request_body = RefreshBody, security(("bearer" = [])),
+    responses((status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<RefreshBody>,
+) -> Result<HttpResponse, AppError> {
+    let presented = body.0.refresh_token;
+    let now = state.clock.now();
+    db::transaction(&state.pool, move |conn| {
+        accounts::logout(conn, caller.user_id.as_str(), &presented, now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,159 @@
+//! Appointed accounts (case workers, by an admin) and VOG records (by a case worker).
+
+use actix_web::{post, put, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{extract::Json, me::MeView};
+use crate::{
+    auth::{Admin, CaseWorker},
+    db::{self, audit::AuditEntry, users::NewUser},
+    domain::{DisplayName, Email, Password, Phone, UserId},
+    error::{AppError, Problem},
+    startup::AppState,
+};
+
+/// A new case-worker account, bound to one municipality.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCaseWorkerBody {
+    /// Login e-mail.
+    pub email: Email,
+    /// Initial password (10–128 characters).
+    pub password: Password,
+    /// Name.
+    pub display_name: DisplayName,
+    /// CBS code of the municipality they work for, e.g. `GM0363`.
+    #[schema(pattern = "^GM[0-9]{4}$", example = "GM0363")]
+    pub municipality_code: String,
+    /// Optional phone.
+    #[serde(default)]
+    pub phone: Option<Phone>,
+}
+
+/// A VOG (certificate of conduct) issue date.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VogBody {
+    /// The date on the VOG (YYYY-MM-DD), not in the future.
+    #[schema(example = "2026-03-01")]
+    pub issued_on: NaiveDate,
+}
+
+/// The recorded VOG.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VogView {
+    /// The volunteer.
+    #[schema(format = Uuid)]
+    pub user_id: String,
+    /// The VOG's issue date.
+    pub vog_issued_on: NaiveDate,
+}
+
+/// Creates a case worker for one municipality (admins only).
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])), request_body = NewCaseWorkerBody,
+    responses((status = 201, description = "Case worker created", body = MeView),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/users")]
+pub async fn create_case_worker(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: Json<NewCaseWorkerBody>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let municipality = state
+        .gazetteer
+        .municipality(&body.municipality_code)
+        .ok_or_else(|| {
+            AppError::invalid("municipality_code", "not a current CBS municipality code")
+        })?
+        .code
+        .clone();
+    let password_hash = state
+        .passwords
+        .hash(body.password.expose().to_owned())
+        .await?;
+    let now = state.clock.now_naive();
+    let user = NewUser {
+        id: UserId::generate().0,
+        email: body.email.into_inner(),
+        password_hash,
+        display_name: body.display_name.into_inner(),
+        phone: body.phone.map(Phone::into_inner),
+        is_resident: false,
+        is_volunteer: false,
+        is_case_worker: true,
+        is_admin: false,
+        municipality_code: Some(municipality.clone()),
+        created_at: now,
+        updated_at: now,
+    };
+    let id = UserId(user.id.clone());
+    let stored = db::transaction(&state.pool, move |conn| {
+        db::users::insert(conn, &user).map_err(super::auth::unique_violation)?;
+        let entry = AuditEntry::new(
+            now,
+            Some(admin.0.user_id.as_str()),
+            "admin",
+            "user.create_case_worker",
+            "user",
+            id.as_str(),
+        )
+        .in_municipality(&municipality);
+        db::audit::record(conn, &entry)?;
+        db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(MeView::new(&stored, &state)))
+}
+
+/// Records a volunteer's VOG issue date (case workers only).
+#[utoipa::path(put, path = "/api/v1/users/{id}/vog", tag = "accounts", security(("bearer" = [])), request_body = VogBody,
+    params(("id" = String, Path, description = "The volunteer's user id", format = Uuid)),
+    responses((status = 200, description = "VOG recorded", body = VogView),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such volunteer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date", body = Problem, content_type = "application/problem+json")))]
+#[put("/users/{id}/vog")]
+pub async fn record_vog(
+    state: web::Data<AppState>,
+    worker: CaseWorker,
+    id: web::Path<String>,
+    body: Json<VogBody>,
+) -> Result<HttpResponse, AppError> {
+    let volunteer = UserId::parse(&id).ok_or(AppError::NotFound("volunteer"))?;
+    let issued_on = body.0.issued_on;
+    let now = state.clock.now_naive();
+    if issued_on > now.date() {
+        return Err(AppError::invalid(
+            "issued_on",
+            "a VOG cannot be issued in the future",
+        ));
+    }
+    let view = db::transaction(&state.pool, move |conn| {
+        let user = db::users::find(conn, &volunteer)?
+            .filter(|u| u.is_volunteer)
+            .ok_or(AppError::NotFound("volunteer"))?;
+        db::users::record_vog(conn, &volunteer, issued_on, &worker.caller.user_id, now)?;
+        let entry = AuditEntry::new(
+            now,
+            Some(worker.caller.user_id.as_str()),
+            "case_worker",
+            "user.vog_recorded",
+            "user",
+            &user.id,
+        )
+        .in_municipality(&worker.municipality)
+        .with_detail(issued_on.to_string());
+        db::audit::record(conn, &entry)?;
+        Ok(VogView {
+            user_id: user.id,
+            vog_issued_on: issued_on,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,11 @@
+//! Accounts and authentication: argon2id passwords, JWT access tokens, rotating refresh
+//! tokens, the authenticated-caller extractors and login rate limits.
+
+pub mod extract;
+pub mod passwords;
+pub mod rate_limit;
+pub mod tokens;
+
+pub use extract::{Admin, Caller, CaseWorker, Resident, Volunteer};
+pub use passwords::PasswordService;
+pub use tokens::TokenKeys;

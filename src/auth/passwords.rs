@@ -1,0 +1,127 @@
+//! Password hashing with argon2id (OWASP parameters: 19 MiB, t = 2, p = 1), off the async
+//! workers, at most one hash per core at a time, and a short queue past which callers are
+//! turned away at once (503 with Retry-After) instead of all waiting on each other.
+
+use std::sync::Arc;
+
+use argon2::{
+    password_hash::{
+        rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString,
+    },
+    Algorithm, Argon2, Params, Version,
+};
+use tokio::sync::Semaphore;
+
+use crate::error::AppError;
+
+/// Memory cost in KiB (19 MiB).
+pub const MEMORY_KIB: u32 = 19 * 1024;
+/// Iterations.
+pub const ITERATIONS: u32 = 2;
+/// Parallelism.
+pub const PARALLELISM: u32 = 1;
+
+fn argon2() -> Argon2<'static> {
+    // The parameters are constants known to be valid; Params::DEFAULT is the fallback that
+    // can never be reached but keeps this free of panics.
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap_or(Params::DEFAULT);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password now, on the calling thread (CLI and start-up use).
+pub fn hash_blocking(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing password: {e}")))
+}
+
+/// Checks a password against a stored PHC string, on the calling thread.
+pub fn verify_blocking(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// The bounded hashing service shared by all workers.
+#[derive(Clone)]
+pub struct PasswordService {
+    /// One permit per hash allowed to run at once (the number of cores).
+    running: Arc<Semaphore>,
+    /// Permits for running plus waiting hashes; when none is left the caller is shed.
+    admitted: Arc<Semaphore>,
+    /// A real hash of a random password, verified when the account does not exist so that
+    /// unknown e-mail addresses take as long as wrong passwords.
+    dummy_hash: Arc<String>,
+}
+
+impl PasswordService {
+    /// A service running `concurrency` hashes at once with up to `queue` more waiting.
+    pub fn new(concurrency: usize, queue: usize) -> Result<Self, AppError> {
+        let concurrency = concurrency.max(1);
+        let dummy_hash = hash_blocking(&crate::auth::tokens::random_token())?;
+        Ok(Self {
+            running: Arc::new(Semaphore::new(concurrency)),
+            admitted: Arc::new(Semaphore::new(concurrency + queue)),
+            dummy_hash: Arc::new(dummy_hash),
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| AppError::Unavailable("password hashing is at capacity".into()))?;
+        let _running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Unavailable("password hashing stopped".into()))?;
+        Ok(actix_web::web::block(work).await?)
+    }
+
+    /// Hashes a new password.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.run(move || hash_blocking(&password)).await?
+    }
+
+    /// Verifies a password against the stored hash, or against the dummy hash when there is
+    /// no account (always false then), so both cases cost one full verification.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, AppError> {
+        let exists = stored.is_some();
+        let phc = stored.unwrap_or_else(|| self.dummy_hash.as_str().to_owned());
+        let ok = self.run(move || verify_blocking(&password, &phc)).await?;
+        Ok(ok && exists)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
+        let phc = hash_blocking("correct horse battery staple").unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_blocking("correct horse battery staple", &phc));
+        assert!(!verify_blocking("wrong horse battery staple", &phc));
+        assert!(!verify_blocking("anything", "not a phc string"));
+    }
+
+    #[actix_web::test]
+    async fn unknown_accounts_never_verify() {
+        let service = PasswordService::new(1, 1).unwrap();
+        let dummy = service.dummy_hash.as_str().to_owned();
+        assert!(!service.verify("whatever".into(), None).await.unwrap());
+        // Even the dummy hash's own password (unknowable) could not log in to a missing account.
+        assert!(!service.verify("x".into(), Some(dummy)).await.unwrap());
+    }
+}

@@ -1,0 +1,206 @@
+//! Access tokens (JWT, HS256 pinned, short-lived) and refresh tokens (random, stored hashed).
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    config::{ConfigError, Secret},
+    domain::{Role, UserId},
+    error::AppError,
+};
+
+/// Issuer of every access token.
+pub const ISSUER: &str = "hulpmarkt";
+/// Audience of access tokens: the v1 API. Tokens for another purpose carry another audience.
+pub const AUDIENCE: &str = "hulpmarkt-api";
+/// Lifetime of an access token.
+pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
+/// Lifetime of a refresh token.
+pub const REFRESH_TOKEN_DAYS: i64 = 30;
+/// Minimum secret length in bytes.
+pub const MIN_SECRET_BYTES: usize = 32;
+/// Clock skew tolerated when checking `exp` and `nbf`.
+const LEEWAY_SECONDS: u64 = 5;
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    /// Always [`ISSUER`].
+    pub iss: String,
+    /// Always [`AUDIENCE`].
+    pub aud: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Not before (Unix seconds).
+    pub nbf: i64,
+    /// Expires (Unix seconds).
+    pub exp: i64,
+    /// Unique token id.
+    pub jti: String,
+    /// The user's roles.
+    pub roles: Vec<Role>,
+    /// For case workers: the CBS code of their municipality.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+}
+
+/// Signs and verifies access tokens with one secret.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKeys(***)")
+    }
+}
+
+impl TokenKeys {
+    /// Keys from the configured secret, or a random one when none is set (with a warning:
+    /// tokens then do not survive a restart, and instances cannot share them).
+    pub fn from_settings(secret: Option<&Secret>) -> Result<Self, ConfigError> {
+        match secret {
+            Some(secret) if secret.expose().len() < MIN_SECRET_BYTES => {
+                Err(ConfigError::JwtSecret(format!(
+                    "must be at least {MIN_SECRET_BYTES} bytes (got {})",
+                    secret.expose().len()
+                )))
+            }
+            Some(secret) => Ok(Self::new(secret.expose().as_bytes())),
+            None => {
+                tracing::warn!(
+                    "HULPMARKT_JWT_SECRET is not set: using a random secret; tokens will not survive a restart \
+                     and are not shared between instances"
+                );
+                Ok(Self::new(random_token().as_bytes()))
+            }
+        }
+    }
+
+    /// Keys for a secret of any length (tests).
+    pub fn new(secret: &[u8]) -> Self {
+        // Only HS256 is accepted: a token that names another algorithm (or `none`) fails.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "nbf"]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECONDS;
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    /// Issues an access token; returns it with its lifetime in seconds.
+    pub fn issue(
+        &self,
+        user: &UserId,
+        roles: Vec<Role>,
+        municipality: Option<String>,
+        now: i64,
+    ) -> Result<(String, i64), AppError> {
+        let claims = Claims {
+            sub: user.to_string(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: now,
+            nbf: now,
+            exp: now + ACCESS_TOKEN_SECONDS,
+            jti: uuid::Uuid::new_v4().to_string(),
+            roles,
+            municipality,
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("signing token: {e}")))?;
+        Ok((token, ACCESS_TOKEN_SECONDS))
+    }
+
+    /// Verifies signature, algorithm, issuer, audience and lifetime.
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|_| AppError::Unauthorized("the access token is invalid or expired"))
+    }
+}
+
+/// A fresh random token (256 bits, URL-safe base64).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a refresh token: its SHA-256. A 256-bit random token needs no slow
+/// hash; the digest only keeps a database leak from yielding usable tokens.
+pub fn hash_refresh_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(b"0123456789abcdef0123456789abcdef")
+    }
+
+    #[test]
+    fn issued_tokens_verify_and_carry_roles() {
+        let now = chrono::Utc::now().timestamp();
+        let (token, ttl) = keys()
+            .issue(
+                &UserId::generate(),
+                vec![Role::CaseWorker],
+                Some("GM0363".into()),
+                now,
+            )
+            .unwrap();
+        assert_eq!(ttl, 900);
+        let claims = keys().verify(&token).unwrap();
+        assert_eq!(claims.roles, vec![Role::CaseWorker]);
+        assert_eq!(claims.municipality.as_deref(), Some("GM0363"));
+    }
+
+    #[test]
+    fn expired_and_foreign_tokens_fail() {
+        let long_ago = chrono::Utc::now().timestamp() - 3600;
+        let (expired, _) = keys()
+            .issue(&UserId::generate(), vec![], None, long_ago)
+            .unwrap();
+        assert!(keys().verify(&expired).is_err());
+        let (other, _) = TokenKeys::new(b"another-secret-another-secret-xx")
+            .issue(
+                &UserId::generate(),
+                vec![],
+                None,
+                chrono::Utc::now().timestamp(),
+            )
+            .unwrap();
+        assert!(keys().verify(&other).is_err());
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(TokenKeys::from_settings(Some(&Secret::new("short"))).is_err());
+        assert!(TokenKeys::from_settings(Some(&Secret::new("x".repeat(32)))).is_ok());
+    }
+
+    #[test]
+    fn refresh_hashes_are_stable_hex() {
+        let token = random_token();
+        assert_eq!(token.len(), 43);
+        assert_eq!(hash_refresh_token(&token), hash_refresh_token(&token));
+        assert_eq!(hash_refresh_token("x").len(), 64);
+    }
+}

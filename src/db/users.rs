@@ -1,0 +1,170 @@
+//! User accounts.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{schema::users, DbConnection};
+use crate::domain::{Role, UserId};
+
+/// A stored account.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    /// Id.
+    pub id: String,
+    /// Lower-cased e-mail (the login name); a placeholder after erasure.
+    pub email: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Name shown to the other side once a match is accepted.
+    pub display_name: String,
+    /// Phone, shown to the other side once a match is accepted.
+    pub phone: Option<String>,
+    /// May post help requests.
+    pub is_resident: bool,
+    /// May register offers.
+    pub is_volunteer: bool,
+    /// Works a municipality's case queue.
+    pub is_case_worker: bool,
+    /// Administers the service.
+    pub is_admin: bool,
+    /// A case worker's municipality.
+    pub municipality_code: Option<String>,
+    /// Issue date of the volunteer's VOG, recorded by a case worker.
+    pub vog_issued_on: Option<NaiveDate>,
+    /// The case worker who recorded the VOG.
+    pub vog_recorded_by: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Set when the person erased their account.
+    pub erased_at: Option<NaiveDateTime>,
+}
+
+impl User {
+    /// Typed id.
+    pub fn user_id(&self) -> UserId {
+        UserId(self.id.clone())
+    }
+
+    /// The roles held, in a fixed order.
+    pub fn roles(&self) -> Vec<Role> {
+        [
+            (self.is_resident, Role::Resident),
+            (self.is_volunteer, Role::Volunteer),
+            (self.is_case_worker, Role::CaseWorker),
+            (self.is_admin, Role::Admin),
+        ]
+        .into_iter()
+        .filter_map(|(held, role)| held.then_some(role))
+        .collect()
+    }
+}
+
+/// A new account.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser {
+    /// Id.
+    pub id: String,
+    /// Lower-cased e-mail.
+    pub email: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Display name.
+    pub display_name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Resident role.
+    pub is_resident: bool,
+    /// Volunteer role.
+    pub is_volunteer: bool,
+    /// Case-worker role.
+    pub is_case_worker: bool,
+    /// Admin role.
+    pub is_admin: bool,
+    /// A case worker's municipality.
+    pub municipality_code: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Changes a user may make to their own profile. Roles here are only ever the
+/// self-assignable ones; the API layer never passes anything else.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct ProfileChanges {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New phone (`Some(None)` clears it).
+    pub phone: Option<Option<String>>,
+    /// Resident role on or off.
+    pub is_resident: Option<bool>,
+    /// Volunteer role on or off.
+    pub is_volunteer: Option<bool>,
+    /// Set to now.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Inserts an account; a taken e-mail address is a unique violation for the caller to map.
+pub fn insert(conn: &mut DbConnection, user: &NewUser) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// An account by e-mail (already lower-cased), unless erased.
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .filter(users::erased_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An account by id, unless erased.
+pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<User>> {
+    users::table
+        .find(id.as_str())
+        .filter(users::erased_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Applies profile changes and returns the account as stored.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    id: &UserId,
+    changes: &ProfileChanges,
+) -> QueryResult<User> {
+    diesel::update(users::table.find(id.as_str()))
+        .set(changes)
+        .execute(conn)?;
+    users::table
+        .find(id.as_str())
+        .select(User::as_select())
+        .first(conn)
+}
+
+/// Records a volunteer's VOG issue date and who recorded it.
+pub fn record_vog(
+    conn: &mut DbConnection,
+    id: &UserId,
+    issued_on: NaiveDate,
+    by: &UserId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.as_str()))
+        .set((
+            users::vog_issued_on.eq(issued_on),
+            users::vog_recorded_by.eq(by.as_str()),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

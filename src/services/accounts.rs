@@ -1,0 +1,194 @@
+//! Sessions: issuing token pairs, rotating refresh tokens with theft detection, logout.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::{
+    auth::tokens::{hash_refresh_token, random_token, TokenKeys, REFRESH_TOKEN_DAYS},
+    db::{self, refresh_tokens::RefreshToken, users::User, DbConnection},
+    error::AppError,
+};
+
+/// A fresh access token and refresh token.
+#[derive(Debug)]
+pub struct Session {
+    /// JWT access token.
+    pub access_token: String,
+    /// Opaque refresh token (shown once; only its hash is stored).
+    pub refresh_token: String,
+    /// Access-token lifetime in seconds.
+    pub expires_in: i64,
+}
+
+/// Issues a token pair for `user`, continuing `family` when rotating.
+pub fn issue_session(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    user: &User,
+    family: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Session, AppError> {
+    let refresh_token = random_token();
+    let naive = now.naive_utc();
+    db::refresh_tokens::insert(
+        conn,
+        &RefreshToken {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user.id.clone(),
+            family_id: family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            token_hash: hash_refresh_token(&refresh_token),
+            created_at: naive,
+            expires_at: naive + Duration::days(REFRESH_TOKEN_DAYS),
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    // Access tokens live in real time: the JWT library checks `exp` against the system clock,
+    // whatever clock the workflows run on.
+    let (access_token, expires_in) = keys.issue(
+        &user.user_id(),
+        user.roles(),
+        user.municipality_code.clone(),
+        Utc::now().timestamp(),
+    )?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        expires_in,
+    })
+}
+
+/// What presenting a refresh token led to.
+#[derive(Debug)]
+pub enum Rotation {
+    /// A new pair in the same family.
+    Rotated(Session),
+    /// Unknown, expired or revoked: nothing changes.
+    Invalid,
+    /// An already-rotated token came back: the family has been revoked (theft detection).
+    ReuseDetected,
+}
+
+/// Exchanges a refresh token for a new pair. Run inside a write transaction; a reuse is
+/// reported as `Ok(ReuseDetected)` so that the family's revocation commits.
+pub fn rotate(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    presented: &str,
+    now: DateTime<Utc>,
+) -> Result<Rotation, AppError> {
+    let naive = now.naive_utc();
+    let Some(token) = db::refresh_tokens::find_by_hash(conn, &hash_refresh_token(presented))?
+    else {
+        return Ok(Rotation::Invalid);
+    };
+    if token.revoked_at.is_some() || token.expires_at <= naive {
+        return Ok(Rotation::Invalid);
+    }
+    // used_at set, or a concurrent refresh that got there first: either way this token was
+    // already exchanged, so whoever holds it now may be a thief.
+    if token.used_at.is_some() || !db::refresh_tokens::claim_unused(conn, &token.id, naive)? {
+        db::refresh_tokens::revoke_family(conn, &token.family_id, naive)?;
+        tracing::warn!(family = %token.family_id, "refresh token reuse detected; family revoked");
+        return Ok(Rotation::ReuseDetected);
+    }
+    let Some(user) = db::users::find(conn, &crate::domain::UserId(token.user_id.clone()))? else {
+        return Ok(Rotation::Invalid);
+    };
+    issue_session(conn, keys, &user, Some(token.family_id), now).map(Rotation::Rotated)
+}
+
+/// Revokes the family of a refresh token that belongs to `user_id`; unknown tokens and
+/// other people's tokens change nothing (logout is idempotent).
+pub fn logout(
+    conn: &mut DbConnection,
+    user_id: &str,
+    presented: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if let Some(token) = db::refresh_tokens::find_by_hash(conn, &hash_refresh_token(presented))? {
+        if token.user_id == user_id {
+            db::refresh_tokens::revoke_family(conn, &token.family_id, now.naive_utc())?;
+        }
+    }
+    Ok(())
+}
+
+/// The appointed roles an operator can create from the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AppointedRole {
+    /// Administers the service.
+    Admin,
+    /// Works one municipality's case queue.
+    CaseWorker,
+}
+
+/// What an operator asks for with `hulpmarkt admin create`.
+#[derive(Debug, Clone)]
+pub struct Appointment<'a> {
+    /// Login e-mail.
+    pub email: &'a str,
+    /// Name.
+    pub display_name: &'a str,
+    /// Initial password.
+    pub password: &'a str,
+    /// Admin or case worker.
+    pub role: AppointedRole,
+    /// A case worker's municipality (CBS code).
+    pub municipality: Option<&'a str>,
+}
+
+/// Creates an admin or case-worker account directly in the database. Returns the new id.
+/// Case workers need a current municipality code.
+pub fn create_appointed(
+    conn: &mut DbConnection,
+    gazetteer: &crate::geo::Gazetteer,
+    appointment: &Appointment<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<crate::domain::UserId> {
+    let Appointment {
+        email,
+        display_name,
+        password,
+        role,
+        municipality,
+    } = appointment.clone();
+    use crate::domain::{DisplayName, Email, Password};
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
+    let display_name = DisplayName::parse(display_name)
+        .map_err(|e| anyhow::anyhow!("--display-name: {}", e.message))?;
+    let password =
+        Password::parse(password).map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
+    let municipality_code = match (role, municipality) {
+        (AppointedRole::CaseWorker, None) => {
+            anyhow::bail!("--municipality is required for a case worker")
+        }
+        (_, Some(code)) => Some(
+            gazetteer
+                .municipality(code)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--municipality: {code} is not a current CBS municipality code")
+                })?
+                .code
+                .clone(),
+        ),
+        (AppointedRole::Admin, None) => None,
+    };
+    let id = crate::domain::UserId::generate();
+    let naive = now.naive_utc();
+    let user = db::users::NewUser {
+        id: id.0.clone(),
+        email: email.into_inner(),
+        password_hash: crate::auth::passwords::hash_blocking(password.expose())?,
+        display_name: display_name.into_inner(),
+        phone: None,
+        is_resident: false,
+        is_volunteer: false,
+        is_case_worker: role == AppointedRole::CaseWorker,
+        is_admin: role == AppointedRole::Admin,
+        municipality_code,
+        created_at: naive,
+        updated_at: naive,
+    };
+    db::users::insert(conn, &user).map_err(|e| anyhow::anyhow!("creating the account: {e}"))?;
+    Ok(id)
+}
