@@ -47,6 +47,16 @@ fn clean_message(message: &str) -> String {
 
 /// Parses JSON bytes into `T`, mapping failures as described in the module docs.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // serde would accept an array for a struct (as a tuple); every body of this API is an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(_) => AppError::invalid("body", "the body must be a JSON object"),
+            Err(e) => AppError::bad_field(
+                "body",
+                format!("malformed JSON: {}", clean_message(&e.to_string())),
+            ),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -188,5 +198,7 @@ mod tests {
     fn malformed_json_is_a_bad_request() {
         assert_eq!(field(r#"{"title": "#), (400, "body".into()));
         assert_eq!(field("not json"), (400, "body".into()));
+        assert_eq!(field("[1, 2]"), (422, "body".into()));
+        assert_eq!(field(""), (400, "body".into()));
     }
 }

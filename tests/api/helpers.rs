@@ -102,6 +102,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.workers = 2;
     settings.db_pool_size = 8;
+    settings.jwt_secret = Some(hulpmarkt::config::Secret::new(TEST_JWT_SECRET));
     // Every test client is 127.0.0.1; the rate-limit test sets its own small bursts.
     settings.login_burst_per_ip = 10_000;
     settings.login_burst_per_account = 10_000;
@@ -224,6 +225,9 @@ pub struct TestUser {
     /// Current refresh token.
     pub refresh_token: String,
 }
+
+/// The token secret of every test app, so tests can forge tokens to prove they are refused.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 /// The password every test user gets.
 pub const TEST_PASSWORD: &str = "Lange-zin-voor-de-test-42";
