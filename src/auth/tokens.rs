@@ -67,7 +67,8 @@ impl TokenKeys {
     /// Keys from the configured secret, or a random one when none is set (with a warning:
     /// tokens then do not survive a restart, and instances cannot share them).
     pub fn from_settings(secret: Option<&Secret>) -> Result<Self, ConfigError> {
-        match secret {
+        // An empty value (e.g. an unset variable in docker-compose) counts as unset.
+        match secret.filter(|s| !s.expose().is_empty()) {
             Some(secret) if secret.expose().len() < MIN_SECRET_BYTES => {
                 Err(ConfigError::JwtSecret(format!(
                     "must be at least {MIN_SECRET_BYTES} bytes (got {})",
