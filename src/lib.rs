@@ -7,3 +7,4 @@
 //! `services` the multi-table workflows and `api` the thin HTTP handlers.
 
 pub mod domain;
+pub mod matching;

@@ -13,7 +13,9 @@ pub struct Postcode(u16);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PostcodeError {
     /// Not four digits, optionally followed by two letters.
-    #[error("a postcode is four digits, optionally followed by two letters, such as 1012 or 1012 AB")]
+    #[error(
+        "a postcode is four digits, optionally followed by two letters, such as 1012 or 1012 AB"
+    )]
     Format,
     /// Dutch postcodes never start with a zero.
     #[error("a Dutch postcode does not start with 0")]
@@ -87,8 +89,22 @@ mod tests {
 
     #[test]
     fn rejects_malformed_postcodes() {
-        for input in ["", "abcd", "12345", "101", "1012A", "1012ABC", "10a2", "1012 1B", "１０１２"] {
-            assert_eq!(Postcode::parse(input), Err(PostcodeError::Format), "{input}");
+        for input in [
+            "",
+            "abcd",
+            "12345",
+            "101",
+            "1012A",
+            "1012ABC",
+            "10a2",
+            "1012 1B",
+            "１０１２",
+        ] {
+            assert_eq!(
+                Postcode::parse(input),
+                Err(PostcodeError::Format),
+                "{input}"
+            );
         }
     }
 
