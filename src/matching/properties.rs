@@ -86,13 +86,17 @@ proptest! {
     }
 
     #[test]
-    fn ranking_is_exact_and_never_breaks_a_constraint(seed in any::<u64>(), n in 0usize..300) {
+    fn ranking_is_exact_and_never_breaks_a_constraint(
+        seed in any::<u64>(),
+        n in 0usize..300,
+        limit in 1usize..12,
+    ) {
         let (offers, requests) = world(seed, n, 30);
         let index = OfferIndex::new(offers.clone());
         let by_id: HashMap<u64, &OfferProfile> = offers.iter().map(|o| (o.id, o)).collect();
         for r in &requests {
-            let ranked = rank(r, &index, &ctx(), 10);
-            prop_assert_eq!(&ranked, &rank_brute_force(r, &offers, &ctx(), 10));
+            let ranked = rank(r, &index, &ctx(), limit);
+            prop_assert_eq!(&ranked, &rank_brute_force(r, &offers, &ctx(), limit));
             for pair in ranked.windows(2) {
                 prop_assert!(pair[0].score.total >= pair[1].score.total);
             }

@@ -84,15 +84,51 @@ pub fn score(request: &RequestProfile, offer: &OfferProfile, fit: &Fit) -> Score
         continuity,
         load,
     };
-    let total = WEIGHT_PROXIMITY * proximity
-        + WEIGHT_AVAILABILITY * availability
-        + WEIGHT_SAME_MUNICIPALITY * same_municipality
-        + WEIGHT_CONTINUITY * continuity
-        + WEIGHT_LOAD * load;
     Score {
-        total: total.clamp(0.0, 1.0),
+        total: weighted(&parts),
         parts,
     }
+}
+
+/// The weighted sum of the parts, clamped to [0, 1].
+fn weighted(p: &ScoreParts) -> f64 {
+    let total = WEIGHT_PROXIMITY * p.proximity
+        + WEIGHT_AVAILABILITY * p.availability
+        + WEIGHT_SAME_MUNICIPALITY * p.same_municipality
+        + WEIGHT_CONTINUITY * p.continuity
+        + WEIGHT_LOAD * p.load;
+    total.clamp(0.0, 1.0)
+}
+
+/// The highest total a remote pair can have when the volunteer is neither in the resident's
+/// municipality nor helped them before (computed exactly as [`score`] computes totals).
+pub fn remote_plain_max() -> f64 {
+    weighted(&ScoreParts {
+        proximity: REMOTE_PROXIMITY,
+        availability: 1.0,
+        same_municipality: 0.0,
+        continuity: 0.0,
+        load: 1.0,
+    })
+}
+
+/// An upper bound on [`score`] for a remote pair whose volunteer is neither in the
+/// resident's municipality nor helped them before, computed without the constraint check:
+/// ranking skips remote offers whose bound is below its current `limit`-th best score.
+pub fn remote_plain_upper_bound(request: &RequestProfile, offer: &OfferProfile) -> f64 {
+    let availability = if request.week.is_any_time() || offer.week.is_any_time() {
+        1.0
+    } else {
+        // The overlap can never exceed the offer's own weekly time.
+        let requested = f64::from(request.week.total_minutes().max(1));
+        (f64::from(offer.week.total_minutes()) / requested).min(1.0)
+    };
+    let load = if offer.capacity == 0 {
+        0.0
+    } else {
+        (1.0 - f64::from(offer.load) / f64::from(offer.capacity)).clamp(0.0, 1.0)
+    };
+    WEIGHT_PROXIMITY * REMOTE_PROXIMITY + WEIGHT_AVAILABILITY * availability + WEIGHT_LOAD * load
 }
 
 /// A short English explanation, e.g. "2.3 km away, 3 h overlap per week, same municipality,
