@@ -3,7 +3,9 @@
 //!
 //! Layout (see `README.md`): `config` reads settings, `startup` builds the application,
 //! `error` maps every failure to HTTP once, `db` holds storage, `domain` the parsed types,
-//! `geo` the gazetteer, `api` the thin HTTP handlers and `telemetry` logs and metrics.
+//! `geo` the gazetteer, `matching` the pure matching engine, `auth` accounts and tokens,
+//! `services` the multi-table workflows, `api` the thin HTTP handlers and `telemetry` logs
+//! and metrics.
 
 pub mod api;
 pub mod auth;
@@ -13,6 +15,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod geo;
+pub mod matching;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

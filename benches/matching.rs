@@ -1,0 +1,127 @@
+//! Matching benchmarks on synthetic offers placed on the real PC4 coordinates:
+//! (a) ranking one request among 100,000 offers, with the index and by brute force;
+//! (b) a global assignment of 5,000 requests against 20,000 offers.
+//!
+//! Run with `cargo bench --bench matching`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use hulpmarkt::matching::assign::{assign_requests, build_problem};
+use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
+use hulpmarkt::matching::{
+    rank, rank_brute_force, solve, MatchContext, OfferIndex, OfferProfile, RequestProfile,
+};
+
+const PC4_CSV: &str = include_str!("../data/nl/postcodes_pc4.csv");
+
+fn world(
+    seed: u64,
+    offers: usize,
+    requests: usize,
+) -> (Vec<OfferProfile>, Vec<RequestProfile>, MatchContext) {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+    let mut synth = Synth::new(seed, parse_pc4_csv(PC4_CSV), today);
+    let os = (0..offers as u64).map(|i| synth.offer(i)).collect();
+    let rs = (0..requests as u64).map(|i| synth.request(i)).collect();
+    (os, rs, MatchContext::new(today))
+}
+
+/// Median and mean time per request (each request timed on its own).
+fn per_request(
+    requests: &[RequestProfile],
+    mut f: impl FnMut(&RequestProfile),
+) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = requests
+        .iter()
+        .map(|r| {
+            let start = Instant::now();
+            f(r);
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
+    (times[times.len() / 2], mean)
+}
+
+fn bench_rank(c: &mut Criterion) {
+    let (offers, requests, ctx) = world(7, 100_000, 1024);
+    let index = OfferIndex::new(offers.clone());
+    // Same results, and a quick same-run ratio, before Criterion's own measurements.
+    for r in requests.iter().take(32) {
+        assert_eq!(
+            rank(r, &index, &ctx, 10),
+            rank_brute_force(r, &offers, &ctx, 10)
+        );
+    }
+    let cands: usize = requests
+        .iter()
+        .map(|r| index.candidates(r, &ctx).len())
+        .sum();
+    let (med_index, mean_index) = per_request(&requests, |r| {
+        black_box(rank(r, &index, &ctx, 10));
+    });
+    let (med_brute, mean_brute) = per_request(&requests, |r| {
+        black_box(rank_brute_force(r, &offers, &ctx, 10));
+    });
+    println!(
+        "rank among 100,000 offers, per request over {} requests ({:.1} feasible candidates each):\n  \
+         median {:?} with index vs {:?} brute force ({:.0}x); mean {:?} vs {:?} ({:.0}x)",
+        requests.len(),
+        cands as f64 / requests.len() as f64,
+        med_index,
+        med_brute,
+        med_brute.as_secs_f64() / med_index.as_secs_f64(),
+        mean_index,
+        mean_brute,
+        mean_brute.as_secs_f64() / mean_index.as_secs_f64(),
+    );
+
+    let mut group = c.benchmark_group("rank_100k_offers");
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(4));
+    let mut i = 0;
+    group.bench_function("index", |b| {
+        b.iter(|| {
+            i = (i + 1) % requests.len();
+            black_box(rank(&requests[i], &index, &ctx, 10))
+        })
+    });
+    let mut j = 0;
+    group.bench_function("brute_force", |b| {
+        b.iter(|| {
+            j = (j + 1) % requests.len();
+            black_box(rank_brute_force(&requests[j], &offers, &ctx, 10))
+        })
+    });
+    group.finish();
+}
+
+fn bench_assign(c: &mut Criterion) {
+    let (offers, requests, ctx) = world(11, 20_000, 5_000);
+    let index = OfferIndex::new(offers);
+    let (problem, _) = build_problem(&requests, &index, &ctx);
+    let result = assign_requests(&requests, &index, &ctx);
+    println!(
+        "assign 5,000 requests x 20,000 offers: {} candidate pairs, {} matched, total score {:.1}",
+        problem.edges.len(),
+        result.placements.len(),
+        result.total_score
+    );
+    let mut group = c.benchmark_group("assign_5k_requests_20k_offers");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    group.bench_function("end_to_end", |b| {
+        b.iter(|| black_box(assign_requests(&requests, &index, &ctx)))
+    });
+    group.bench_function("solve_only", |b| b.iter(|| black_box(solve(&problem))));
+    group.finish();
+}
+
+criterion_group!(benches, bench_rank, bench_assign);
+criterion_main!(benches);

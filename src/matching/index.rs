@@ -1,0 +1,387 @@
+//! A locality index over offers, so that a request does not scan every offer.
+//!
+//! Per category there is an R*-tree (`rstar`) of the offers' reach: each offer is stored as the
+//! axis-aligned box around the sphere cap of its radius, in 3D unit-sphere coordinates. A
+//! point query returns the offers whose radius may reach the request; a cheap chord test and
+//! then the exact hard constraints decide. Remote-capable offers are also kept in lists per
+//! category (and per category and municipality), because remote help ignores distance. The
+//! result is exactly the set a brute-force scan with [`check`] returns (a property test holds
+//! the two together).
+
+use std::collections::HashMap;
+
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
+
+use super::constraints::{check, Fit, EARTH_RADIUS_KM};
+use super::model::{CategorySet, GeoPoint, MatchContext, OfferProfile, RequestProfile};
+
+/// Slack on chords (unit-sphere units, about 6 mm) so rounding never drops an offer that
+/// the exact haversine check accepts.
+const CHORD_SLACK: f64 = 1e-9;
+
+/// Changed offers held in the pending list before the trees are rebuilt (plus n / 32).
+const REBUILD_PENDING: usize = 128;
+
+type ReachBox = GeomWithData<Rectangle<[f64; 3]>, u32>;
+
+/// A feasible offer for a request, found through the index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// The offer's position in [`OfferIndex::offers`].
+    pub slot: usize,
+    /// What the hard-constraint check measured.
+    pub fit: Fit,
+}
+
+/// Which remote-capable offers to visit (see [`OfferIndex::remote_candidates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemotePart {
+    /// Offers in the request's municipality or of a volunteer who helped before (their score
+    /// has parts that [`crate::matching::score::remote_plain_upper_bound`] leaves out).
+    Preferred,
+    /// All other remote-capable offers of the category.
+    Rest,
+}
+
+/// The candidate index over a set of offers.
+#[derive(Debug, Clone)]
+pub struct OfferIndex {
+    offers: Vec<OfferProfile>,
+    slot_by_id: HashMap<u64, usize>,
+    trees: Vec<RTree<ReachBox>>,
+    /// Per slot: unit-sphere point and reach chord, as of the last rebuild.
+    unit: Vec<[f64; 3]>,
+    reach_chord: Vec<f64>,
+    remote: Vec<Vec<u32>>,
+    /// Per category, the remote-capable offers as points, for nearest-first visits.
+    remote_points: Vec<RTree<GeomWithData<[f64; 3], u32>>>,
+    remote_local: HashMap<(u8, u16), Vec<u32>>,
+    by_volunteer: HashMap<u64, Vec<u32>>,
+    /// Offers changed since the last rebuild: their tree and list entries are stale.
+    dirty: Vec<bool>,
+    pending: Vec<u32>,
+}
+
+/// The unit-sphere point of a coordinate.
+fn unit_vector(p: GeoPoint) -> [f64; 3] {
+    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The chord (plus slack) within which every point at great-circle distance <= `km` lies.
+fn chord_of(km: f64) -> f64 {
+    let angle = (km.max(0.0) / EARTH_RADIUS_KM).min(std::f64::consts::PI);
+    let chord = if angle.is_nan() {
+        0.0
+    } else {
+        2.0 * (angle / 2.0).sin()
+    };
+    chord + CHORD_SLACK
+}
+
+fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+}
+
+fn reach_box(c: [f64; 3], chord: f64, slot: u32) -> ReachBox {
+    let lower = [c[0] - chord, c[1] - chord, c[2] - chord];
+    let upper = [c[0] + chord, c[1] + chord, c[2] + chord];
+    GeomWithData::new(Rectangle::from_corners(lower, upper), slot)
+}
+
+impl OfferIndex {
+    /// Builds the index over `offers` (bulk-loaded trees). Later offers with a duplicate id
+    /// replace earlier ones.
+    pub fn new(offers: Vec<OfferProfile>) -> Self {
+        let mut index = OfferIndex {
+            offers: Vec::with_capacity(offers.len()),
+            slot_by_id: HashMap::with_capacity(offers.len()),
+            trees: Vec::new(),
+            unit: Vec::new(),
+            reach_chord: Vec::new(),
+            remote: Vec::new(),
+            remote_points: Vec::new(),
+            remote_local: HashMap::new(),
+            by_volunteer: HashMap::new(),
+            dirty: Vec::new(),
+            pending: Vec::new(),
+        };
+        for offer in offers {
+            if let Some(&slot) = index.slot_by_id.get(&offer.id) {
+                index.offers[slot] = offer;
+            } else {
+                index.slot_by_id.insert(offer.id, index.offers.len());
+                index.offers.push(offer);
+            }
+        }
+        index.rebuild();
+        index
+    }
+
+    /// Rebuilds trees and lists from all offers and empties the pending list.
+    fn rebuild(&mut self) {
+        let cats = usize::from(CategorySet::CAPACITY);
+        let mut boxes: Vec<Vec<ReachBox>> = vec![Vec::new(); cats];
+        self.remote = vec![Vec::new(); cats];
+        self.remote_local.clear();
+        self.by_volunteer.clear();
+        self.unit = self
+            .offers
+            .iter()
+            .map(|o| unit_vector(o.location))
+            .collect();
+        self.reach_chord = self.offers.iter().map(|o| chord_of(o.radius_km)).collect();
+        for (slot, offer) in self.offers.iter().enumerate() {
+            let s = slot as u32;
+            self.by_volunteer
+                .entry(offer.volunteer)
+                .or_default()
+                .push(s);
+            for cat in offer.categories.indexes() {
+                boxes[usize::from(cat)].push(reach_box(self.unit[slot], self.reach_chord[slot], s));
+                if offer.remote_ok {
+                    self.remote[usize::from(cat)].push(s);
+                    let key = (cat, offer.municipality);
+                    self.remote_local.entry(key).or_default().push(s);
+                }
+            }
+        }
+        self.trees = boxes.into_iter().map(RTree::bulk_load).collect();
+        self.remote_points = self
+            .remote
+            .iter()
+            .map(|list| {
+                let points = list
+                    .iter()
+                    .map(|&s| GeomWithData::new(self.unit[s as usize], s));
+                RTree::bulk_load(points.collect())
+            })
+            .collect();
+        self.dirty = vec![false; self.offers.len()];
+        self.pending.clear();
+    }
+
+    /// All offers, by slot.
+    pub fn offers(&self) -> &[OfferProfile] {
+        &self.offers
+    }
+
+    /// The slot of the offer with this id.
+    pub fn slot_of(&self, offer_id: u64) -> Option<usize> {
+        self.slot_by_id.get(&offer_id).copied()
+    }
+
+    /// The offer with this id.
+    pub fn get(&self, offer_id: u64) -> Option<&OfferProfile> {
+        self.slot_of(offer_id).map(|s| &self.offers[s])
+    }
+
+    /// Sets an offer's load (active proposals plus accepted matches); false if unknown.
+    /// Load changes need no re-indexing.
+    pub fn set_load(&mut self, offer_id: u64, load: u32) -> bool {
+        match self.slot_by_id.get(&offer_id) {
+            Some(&slot) => {
+                self.offers[slot].load = load;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds an offer, or replaces the offer with the same id (for a changed location,
+    /// radius, categories, …). Changed offers are scanned from a short pending list until
+    /// the next rebuild, instead of being inserted into the bulk-loaded trees: rstar 0.12
+    /// can panic when inserting into a bulk-loaded tree (georust/rstar PR #239).
+    pub fn upsert(&mut self, offer: OfferProfile) {
+        let slot = match self.slot_by_id.get(&offer.id) {
+            Some(&slot) => {
+                self.offers[slot] = offer;
+                slot
+            }
+            None => {
+                let slot = self.offers.len();
+                self.slot_by_id.insert(offer.id, slot);
+                self.offers.push(offer);
+                self.dirty.push(false);
+                slot
+            }
+        };
+        if !self.dirty[slot] {
+            self.dirty[slot] = true;
+            self.pending.push(slot as u32);
+        }
+        if self.pending.len() > REBUILD_PENDING + self.offers.len() / 32 {
+            self.rebuild();
+        }
+    }
+
+    /// The offers that satisfy every hard constraint for `request`, in slot order.
+    pub fn candidates(&self, request: &RequestProfile, ctx: &MatchContext) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        self.local_candidates(request, ctx, &mut out);
+        self.remote_candidates(request, ctx, RemotePart::Preferred, &mut out);
+        self.remote_candidates(request, ctx, RemotePart::Rest, &mut out);
+        out.sort_unstable_by_key(|c| c.slot);
+        out
+    }
+
+    /// Whether `request` may take remote help (its category allows it and it accepts it).
+    pub fn remote_mode(request: &RequestProfile) -> bool {
+        request.category.remote_possible && request.remote_ok
+    }
+
+    /// Feasible offers within reach, plus every feasible changed offer; in remote mode
+    /// without the remote-capable ones of the trees (see [`Self::remote_candidates`]).
+    pub fn local_candidates(
+        &self,
+        request: &RequestProfile,
+        ctx: &MatchContext,
+        out: &mut Vec<Candidate>,
+    ) {
+        let cat = request.category.index;
+        let Some(tree) = self.trees.get(usize::from(cat)) else {
+            return;
+        };
+        let remote_mode = Self::remote_mode(request);
+        let point = unit_vector(request.location);
+        let max_chord2 = request
+            .max_distance_km
+            .map_or(f64::INFINITY, |m| chord_of(m).powi(2));
+        for entry in tree.locate_all_at_point(&point) {
+            let slot = entry.data as usize;
+            if self.dirty[slot] || (remote_mode && self.offers[slot].remote_ok) {
+                continue;
+            }
+            // Cheap conservative distance test before the exact haversine check.
+            let c2 = chord2(&self.unit[slot], &point);
+            if c2 > self.reach_chord[slot].powi(2) || c2 > max_chord2 {
+                continue;
+            }
+            if let Ok(fit) = check(request, &self.offers[slot], ctx) {
+                out.push(Candidate { slot, fit });
+            }
+        }
+        for &slot in &self.pending {
+            if let Ok(fit) = check(request, &self.offers[slot as usize], ctx) {
+                out.push(Candidate {
+                    slot: slot as usize,
+                    fit,
+                });
+            }
+        }
+    }
+
+    /// Feasible remote-capable offers of the request's category (none outside remote mode);
+    /// changed offers come from [`Self::local_candidates`] instead.
+    pub fn remote_candidates(
+        &self,
+        request: &RequestProfile,
+        ctx: &MatchContext,
+        part: RemotePart,
+        out: &mut Vec<Candidate>,
+    ) {
+        for slot in self.remote_slots(request, part) {
+            if let Ok(fit) = check(request, &self.offers[slot], ctx) {
+                out.push(Candidate { slot, fit });
+            }
+        }
+    }
+
+    /// The slots of the unchanged remote-capable offers of the request's category in `part`,
+    /// before any constraint check (none outside remote mode).
+    pub fn remote_slots<'a>(
+        &'a self,
+        request: &'a RequestProfile,
+        part: RemotePart,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let cat = request.category.index;
+        let active = Self::remote_mode(request) && cat < CategorySet::CAPACITY;
+        let muni = request.municipality;
+        let helped = &request.helped_by_before;
+        let (local, by_helped, rest): (&[u32], &[u64], &[u32]) = match (active, part) {
+            (false, _) => (&[], &[], &[]),
+            (true, RemotePart::Preferred) => (
+                self.remote_local
+                    .get(&(cat, muni))
+                    .map_or(&[][..], Vec::as_slice),
+                helped.as_slice(),
+                &[],
+            ),
+            (true, RemotePart::Rest) => (&[], &[], self.remote[usize::from(cat)].as_slice()),
+        };
+        let helped_slots = by_helped
+            .iter()
+            .enumerate()
+            .filter(move |(i, v)| !helped[..*i].contains(v))
+            .flat_map(move |(_, v)| self.by_volunteer.get(v).map_or(&[][..], Vec::as_slice))
+            .copied()
+            .filter(move |&s| {
+                let o = &self.offers[s as usize];
+                o.remote_ok && o.municipality != muni && o.categories.contains(cat)
+            });
+        let rest = rest.iter().copied().filter(move |&s| {
+            let o = &self.offers[s as usize];
+            o.municipality != muni && !helped.contains(&o.volunteer)
+        });
+        local
+            .iter()
+            .copied()
+            .chain(helped_slots)
+            .chain(rest)
+            .map(|s| s as usize)
+            .filter(move |&s| !self.dirty[s])
+    }
+
+    /// The [`RemotePart::Rest`] slots nearest first (before any constraint check).
+    pub fn remote_rest_nearest_first<'a>(
+        &'a self,
+        request: &'a RequestProfile,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let cat = usize::from(request.category.index);
+        let tree = self
+            .remote_points
+            .get(cat)
+            .filter(|_| Self::remote_mode(request));
+        let muni = request.municipality;
+        tree.into_iter()
+            .flat_map(move |t| t.nearest_neighbor_iter(&unit_vector(request.location)))
+            .map(|e| e.data as usize)
+            .filter(move |&s| {
+                let o = &self.offers[s];
+                !self.dirty[s]
+                    && o.municipality != muni
+                    && !request.helped_by_before.contains(&o.volunteer)
+            })
+    }
+
+    /// The same set as [`candidates`](Self::candidates), by checking every offer.
+    pub fn candidates_brute_force(
+        &self,
+        request: &RequestProfile,
+        ctx: &MatchContext,
+    ) -> Vec<Candidate> {
+        brute_force_candidates(request, &self.offers, ctx)
+    }
+}
+
+/// Checks `request` against every offer; the reference the index is tested against.
+pub fn brute_force_candidates(
+    request: &RequestProfile,
+    offers: &[OfferProfile],
+    ctx: &MatchContext,
+) -> Vec<Candidate> {
+    offers
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, offer)| {
+            check(request, offer, ctx)
+                .ok()
+                .map(|fit| Candidate { slot, fit })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "index_tests.rs"]
+mod tests;

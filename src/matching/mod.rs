@@ -1,0 +1,62 @@
+//! The pure matching engine (DESIGN.md §6): hard constraints, scores with explanations, a
+//! locality index, ranking, exact global assignment and the incremental helpers. No database
+//! and no HTTP: the service layer converts rows into [`model`] types and back.
+//!
+//! Files: [`model`] input types, [`constraints`] the hard constraints, [`score`] the score,
+//! [`index`] the candidate index, [`rank`] ranking, [`flow`] the exact solver, [`assign`] the
+//! global batch and the incremental helpers, [`synth`] synthetic data for benches and tests.
+//!
+//! # How the service drives the engine (incremental mode plus periodic batch)
+//!
+//! Offers' `load` is always active proposals plus accepted matches.
+//!
+//! 1. **New or changed request**: build an [`OfferIndex`] over the region's offers (or keep
+//!    one per region and [`OfferIndex::upsert`] / [`OfferIndex::set_load`] it), call
+//!    [`assign::best_candidate`] and, inside the transaction that takes the offer's last
+//!    slot with a conditional update, create the proposal. No candidate: the request stays
+//!    `open` (the escalation sweeper takes over after the grace period).
+//! 2. **New, resumed or widened offer**: [`assign::requests_for_offer`] over the region's
+//!    open, unproposed requests; it returns at most the free capacity, most urgent first,
+//!    then longest waiting. Propose to those.
+//! 3. **Periodic batch** (every 6 h, and on `hulpmarkt match`): take every request of the
+//!    region that is `open` or `proposed` with a proposal not yet answered; set each offer's
+//!    `load` to its accepted matches only; call [`assign::assign_requests`]. For each request:
+//!    same offer as its current proposal: keep the proposal and its expiry clock; another
+//!    offer: withdraw the old proposal (`withdrawn`) and create the new one; none: withdraw
+//!    and leave it `open`. The result matches the maximum number of these requests and,
+//!    among those, the highest total score, under the remaining capacities.
+//! 4. A declined or expired proposal adds the volunteer to the request's `declined_by` (for
+//!    declines) and the request goes through step 1 again.
+//!
+//! Measured by `cargo run --release --example simulate_matching -- --seed 1` (3,000 requests,
+//! 1,000 offers arriving over 60 days in the province of Utrecht, answers within 2–48 h):
+//! greedy at arrival alone reaches 95.96 % of the offline optimum, greedy plus the 6-hourly
+//! batch 96.20 % (seed 2: 96.90 % and 97.07 %). The batch frequency hardly matters (1 h
+//! gives 96.32 %): what is lost is lost when a volunteer accepts, before offers that would
+//! have served that request better arrive days later. Keeping proposals re-assignable for
+//! up to two weeks (`--answer-hours 336`) reaches 98.51 %. So 98 % needs a product choice,
+//! not a better solver: a longer window in which a proposal may still move.
+
+pub mod assign;
+pub mod constraints;
+pub mod flow;
+pub mod index;
+pub mod model;
+pub mod rank;
+pub mod score;
+pub mod synth;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod properties;
+
+pub use assign::{
+    assign_requests, best_candidate, requests_for_offer, GlobalAssignment, Placement,
+};
+pub use constraints::{check, haversine_km, Fit, Violation};
+pub use flow::{solve, Assignment, AssignmentProblem, Edge};
+pub use index::{Candidate, OfferIndex};
+pub use model::*;
+pub use rank::{rank, rank_brute_force, RankedCandidate};
+pub use score::{explain, score, Score, ScoreParts};

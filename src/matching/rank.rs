@@ -1,0 +1,184 @@
+//! Ranking the feasible offers for one request, best first, with explanations.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use super::constraints::{check, haversine_km, Fit};
+use super::index::{brute_force_candidates, Candidate, OfferIndex, RemotePart};
+use super::model::{MatchContext, OfferProfile, RequestProfile};
+use super::score::{explain, remote_plain_max, remote_plain_upper_bound, score, Score};
+
+/// One feasible offer for a request, with its score and explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedCandidate {
+    /// The offer's id.
+    pub offer_id: u64,
+    /// The offer's volunteer.
+    pub volunteer: u64,
+    /// The score and its parts.
+    pub score: Score,
+    /// What the hard-constraint check measured (distance, remote, overlap).
+    pub fit: Fit,
+    /// A short English explanation of the score.
+    pub explanation: String,
+}
+
+/// The order of candidates: higher score first, then nearer, then the smaller offer id,
+/// so equal scores always come out in the same order.
+pub fn candidate_order(a: (&Score, &Fit, u64), b: (&Score, &Fit, u64)) -> Ordering {
+    b.0.total
+        .total_cmp(&a.0.total)
+        .then(a.1.distance_km.total_cmp(&b.1.distance_km))
+        .then(a.2.cmp(&b.2))
+}
+
+type Scored<'a> = (Score, Fit, &'a OfferProfile);
+
+fn score_candidate<'a>(
+    request: &RequestProfile,
+    offers: &'a [OfferProfile],
+    c: Candidate,
+) -> Scored<'a> {
+    let offer = &offers[c.slot];
+    (score(request, offer, &c.fit), c.fit, offer)
+}
+
+fn top(
+    request: &RequestProfile,
+    mut scored: Vec<Scored<'_>>,
+    limit: usize,
+) -> Vec<RankedCandidate> {
+    let cmp = |a: &Scored<'_>, b: &Scored<'_>| {
+        candidate_order((&a.0, &a.1, a.2.id), (&b.0, &b.1, b.2.id))
+    };
+    if limit == 0 {
+        return Vec::new();
+    }
+    if scored.len() > limit {
+        // Only the best `limit` need sorting (and an explanation).
+        scored.select_nth_unstable_by(limit - 1, cmp);
+        scored.truncate(limit);
+    }
+    scored.sort_unstable_by(cmp);
+    scored
+        .into_iter()
+        .map(|(score, fit, offer)| RankedCandidate {
+            offer_id: offer.id,
+            volunteer: offer.volunteer,
+            score,
+            fit,
+            explanation: explain(request, offer, &fit),
+        })
+        .collect()
+}
+
+/// A kept candidate in the heap of the best so far; the greatest is the worst kept.
+struct Kept {
+    total: f64,
+    distance_km: f64,
+    id: u64,
+}
+
+impl Kept {
+    fn of(s: &Scored<'_>) -> Self {
+        Kept {
+            total: s.0.total,
+            distance_km: s.1.distance_km,
+            id: s.2.id,
+        }
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Kept {}
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Kept {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.total
+            .total_cmp(&self.total)
+            .then(self.distance_km.total_cmp(&o.distance_km))
+            .then(self.id.cmp(&o.id))
+    }
+}
+
+/// The best `limit` offers for `request` that satisfy every hard constraint, best first.
+///
+/// In remote mode the nationwide remote offers are visited last, nearest first. An offer is
+/// skipped without its constraint check when [`remote_plain_upper_bound`] shows it cannot
+/// beat the `limit` best found so far, and the visit stops once the worst kept candidate
+/// scores above [`remote_plain_max`], or equal to it and nearer (ties go to the nearer): no
+/// farther remote offer can then enter. The result stays exactly that of
+/// [`rank_brute_force`] (a property test holds the two together).
+pub fn rank(
+    request: &RequestProfile,
+    index: &OfferIndex,
+    ctx: &MatchContext,
+    limit: usize,
+) -> Vec<RankedCandidate> {
+    let offers = index.offers();
+    let mut candidates = Vec::new();
+    index.local_candidates(request, ctx, &mut candidates);
+    index.remote_candidates(request, ctx, RemotePart::Preferred, &mut candidates);
+    let mut scored: Vec<Scored<'_>> = candidates
+        .into_iter()
+        .map(|c| score_candidate(request, offers, c))
+        .collect();
+    if OfferIndex::remote_mode(request) && limit > 0 {
+        let plain_max = remote_plain_max();
+        let mut kept: BinaryHeap<Kept> = BinaryHeap::with_capacity(limit + 1);
+        let keep = |heap: &mut BinaryHeap<Kept>, k: Kept| {
+            heap.push(k);
+            if heap.len() > limit {
+                heap.pop();
+            }
+        };
+        for s in &scored {
+            keep(&mut kept, Kept::of(s));
+        }
+        for slot in index.remote_rest_nearest_first(request) {
+            let offer = &offers[slot];
+            if let Some(worst) = kept.peek().filter(|_| kept.len() == limit) {
+                if worst.total > plain_max {
+                    break;
+                }
+                // The margins absorb rounding (1 mm; 1e-9 of score).
+                let distance = haversine_km(request.location, offer.location);
+                if worst.total == plain_max && worst.distance_km + 1e-6 < distance {
+                    break;
+                }
+                if remote_plain_upper_bound(request, offer) + 1e-9 < worst.total {
+                    continue;
+                }
+            }
+            if let Ok(fit) = check(request, offer, ctx) {
+                let s = score_candidate(request, offers, Candidate { slot, fit });
+                keep(&mut kept, Kept::of(&s));
+                scored.push(s);
+            }
+        }
+    }
+    top(request, scored, limit)
+}
+
+/// The same result as [`rank`] by checking every offer; for tests and benchmarks.
+pub fn rank_brute_force(
+    request: &RequestProfile,
+    offers: &[OfferProfile],
+    ctx: &MatchContext,
+    limit: usize,
+) -> Vec<RankedCandidate> {
+    let candidates = brute_force_candidates(request, offers, ctx);
+    let scored = candidates
+        .into_iter()
+        .map(|c| score_candidate(request, offers, c))
+        .collect();
+    top(request, scored, limit)
+}
