@@ -64,6 +64,19 @@ pub struct Settings {
     #[arg(long, env = "HULPMARKT_HASH_QUEUE", default_value_t = 16)]
     pub hash_queue: usize,
 
+    /// Hours a volunteer has to answer a proposal before it goes to the next candidate.
+    #[arg(long, env = "HULPMARKT_PROPOSAL_HOURS", default_value_t = 48)]
+    pub proposal_hours: u32,
+
+    /// New proposals a volunteer receives at most per 24 hours, so nobody is flooded.
+    #[arg(long, env = "HULPMARKT_DAILY_PROPOSAL_CAP", default_value_t = 3)]
+    pub daily_proposal_cap: u32,
+
+    /// Minutes between runs of the background sweeper (proposal expiry, escalation,
+    /// retention) and of the global matching batch inside `serve` (0 turns both off).
+    #[arg(long, env = "HULPMARKT_SWEEP_MINUTES", default_value_t = 5)]
+    pub sweep_minutes: u32,
+
     /// Number of HTTP worker threads (0 = one per core).
     #[arg(long, env = "HULPMARKT_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -85,6 +98,9 @@ impl Settings {
             login_burst_per_ip: 30,
             login_burst_per_account: 5,
             hash_queue: 16,
+            proposal_hours: 48,
+            daily_proposal_cap: 3,
+            sweep_minutes: 5,
             workers: 0,
         }
     }

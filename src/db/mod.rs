@@ -2,6 +2,8 @@
 //! the one helper through which async code runs blocking diesel work.
 
 pub mod audit;
+pub mod candidates;
+pub mod matches;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod users;

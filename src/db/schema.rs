@@ -97,6 +97,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        active_load -> Integer,
     }
 }
 

@@ -2,3 +2,4 @@
 //! leaves side effects until after the commit.
 
 pub mod accounts;
+pub mod matching;

@@ -1,0 +1,212 @@
+//! What the matching workflows read: the matching-relevant columns of requests and offers,
+//! and the locality pre-filters (a bounding box on the indexed coordinates) that keep a
+//! request from scanning every offer.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{
+    schema::{help_requests, matches, offer_categories, offers, users},
+    DbConnection,
+};
+
+/// Kilometres per degree of latitude.
+const KM_PER_DEGREE: f64 = 111.32;
+/// Longitude degrees shrink with latitude; the Netherlands lies between 50.7° and 53.6° N,
+/// so cos(53.6°) bounds the shrink from below (a box that is slightly too large, never too small).
+const MIN_COS_LAT: f64 = 0.593;
+/// The most remote offers read per request (nearest first).
+pub const REMOTE_LIMIT: i64 = 2_000;
+/// The most offers read per request from the bounding box.
+pub const NEAR_LIMIT: i64 = 20_000;
+
+/// A bounding box around a point.
+#[derive(Debug, Clone, Copy)]
+pub struct BoundingBox {
+    lat_min: f64,
+    lat_max: f64,
+    lon_min: f64,
+    lon_max: f64,
+}
+
+impl BoundingBox {
+    /// The box that contains every point within `km` of (`lat`, `lon`).
+    pub fn around(lat: f64, lon: f64, km: f64) -> Self {
+        let dlat = km / KM_PER_DEGREE;
+        let dlon = km / (KM_PER_DEGREE * MIN_COS_LAT);
+        Self { lat_min: lat - dlat, lat_max: lat + dlat, lon_min: lon - dlon, lon_max: lon + dlon }
+    }
+}
+
+/// The matching-relevant columns of a help request.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = help_requests)]
+pub struct RequestRow {
+    /// Id.
+    pub id: String,
+    /// The resident (none after erasure).
+    pub requester_id: Option<String>,
+    /// Law domain code.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// PC4 latitude.
+    pub lat: f64,
+    /// PC4 longitude.
+    pub lon: f64,
+    /// Municipality code.
+    pub municipality_code: String,
+    /// Largest distance the resident accepts.
+    pub max_distance_km: Option<f64>,
+    /// Remote help acceptable.
+    pub remote_ok: bool,
+    /// A minor is involved (VOG gate).
+    pub involves_minor: bool,
+    /// Availability JSON.
+    pub availability: String,
+    /// Session length.
+    pub session_minutes: i32,
+    /// Urgency code.
+    pub urgency: String,
+    /// Status code.
+    pub status: String,
+    /// Posted at (waiting since).
+    pub created_at: NaiveDateTime,
+}
+
+/// The matching-relevant columns of an offer, with its volunteer's VOG date.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = offers)]
+pub struct OfferRow {
+    /// Id.
+    pub id: String,
+    /// The volunteer.
+    pub volunteer_id: Option<String>,
+    /// PC4 latitude.
+    pub lat: f64,
+    /// PC4 longitude.
+    pub lon: f64,
+    /// Municipality code.
+    pub municipality_code: String,
+    /// Travel radius.
+    pub radius_km: f64,
+    /// Remote help offered.
+    pub remote_ok: bool,
+    /// Availability JSON.
+    pub availability: String,
+    /// Capacity.
+    pub capacity: i32,
+    /// Active proposals plus accepted matches.
+    pub active_load: i32,
+    /// Status code.
+    pub status: String,
+}
+
+/// An offer row with the volunteer's VOG issue date.
+pub type OfferWithVog = (OfferRow, Option<NaiveDate>);
+
+/// A request by id.
+pub fn request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RequestRow>> {
+    help_requests::table.find(id).select(RequestRow::as_select()).first(conn).optional()
+}
+
+/// An offer by id with its VOG date.
+pub fn offer(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OfferWithVog>> {
+    offers::table
+        .left_join(users::table)
+        .filter(offers::id.eq(id))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .first(conn)
+        .optional()
+}
+
+/// Category codes of an offer.
+pub fn categories_of(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec<String>> {
+    offer_categories::table.filter(offer_categories::offer_id.eq(offer_id)).select(offer_categories::category).load(conn)
+}
+
+/// Active offers in `category` inside the box, not the requester's own.
+pub fn offers_in_box(
+    conn: &mut DbConnection,
+    category: &str,
+    bbox: BoundingBox,
+    exclude_volunteer: Option<&str>,
+) -> QueryResult<Vec<OfferWithVog>> {
+    let in_category = offer_categories::table.filter(offer_categories::category.eq(category)).select(offer_categories::offer_id);
+    let mut query = offers::table
+        .left_join(users::table)
+        .filter(offers::status.eq("active"))
+        .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
+        .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
+        .filter(offers::active_load.lt(offers::capacity))
+        .filter(offers::id.eq_any(in_category))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .limit(NEAR_LIMIT)
+        .into_boxed();
+    if let Some(volunteer) = exclude_volunteer {
+        query = query.filter(offers::volunteer_id.ne(volunteer));
+    }
+    query.load(conn)
+}
+
+/// Active remote-capable offers in `category`, nearest first (flat-earth ordering, which is
+/// monotone enough within the country to pick the nearest few thousand).
+pub fn remote_offers(conn: &mut DbConnection, category: &str, lat: f64, lon: f64) -> QueryResult<Vec<OfferWithVog>> {
+    let in_category = offer_categories::table.filter(offer_categories::category.eq(category)).select(offer_categories::offer_id);
+    offers::table
+        .left_join(users::table)
+        .filter(offers::status.eq("active"))
+        .filter(offers::remote_ok.eq(true))
+        .filter(offers::active_load.lt(offers::capacity))
+        .filter(offers::id.eq_any(in_category))
+        .order(((offers::lat - lat) * (offers::lat - lat) + (offers::lon - lon) * (offers::lon - lon) * 0.4).asc())
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .limit(REMOTE_LIMIT)
+        .load(conn)
+}
+
+/// Open requests in `categories` inside the box (or anywhere when `remote` and they accept
+/// remote help), most urgent and longest waiting first.
+pub fn open_requests(
+    conn: &mut DbConnection,
+    categories: &[String],
+    bbox: Option<BoundingBox>,
+    limit: i64,
+) -> QueryResult<Vec<RequestRow>> {
+    let mut query = help_requests::table
+        .filter(help_requests::status.eq("open"))
+        .filter(help_requests::category.eq_any(categories))
+        .select(RequestRow::as_select())
+        .order((help_requests::created_at.asc(), help_requests::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    query = match bbox {
+        Some(b) => query
+            .filter(help_requests::lat.between(b.lat_min, b.lat_max))
+            .filter(help_requests::lon.between(b.lon_min, b.lon_max)),
+        None => query.filter(help_requests::remote_ok.eq(true)),
+    };
+    query.load(conn)
+}
+
+/// Requests this volunteer declined or let expire.
+pub fn passed_requests(conn: &mut DbConnection, volunteer_id: &str) -> QueryResult<Vec<String>> {
+    matches::table
+        .filter(matches::volunteer_id.eq(volunteer_id))
+        .filter(matches::status.eq_any(["declined", "expired"]))
+        .select(matches::request_id)
+        .load(conn)
+}
+
+/// Moves a request from `from` to `to` if it is still in `from`; returns whether it moved.
+pub fn set_request_status(conn: &mut DbConnection, id: &str, from: &str, to: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(help_requests::table.find(id).filter(help_requests::status.eq(from)))
+        .set((help_requests::status.eq(to), help_requests::status_changed_at.eq(now), help_requests::updated_at.eq(now)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Records when a request was matched.
+pub fn set_matched_at(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(help_requests::table.find(id)).set(help_requests::matched_at.eq(now)).execute(conn).map(|_| ())
+}

@@ -1,0 +1,188 @@
+//! Matches: one help request paired with one offer, from proposal to completion. Every state
+//! change is a conditional UPDATE on the expected current state, so two concurrent changes
+//! of one match can never both succeed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{help_requests, matches, offers},
+    DbConnection,
+};
+use crate::domain::MatchStatus;
+
+/// A stored match.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = matches)]
+pub struct Match {
+    /// Id.
+    pub id: String,
+    /// The help request.
+    pub request_id: String,
+    /// The offer.
+    pub offer_id: String,
+    /// The offer's volunteer (kept so that a volunteer's matches list cheaply).
+    pub volunteer_id: Option<String>,
+    /// `proposed`, `accepted`, `declined`, `expired`, `withdrawn`, `completed`, `cancelled`.
+    pub status: String,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// The score's parts as JSON.
+    pub score_parts: String,
+    /// Why this volunteer, in words.
+    pub explanation: String,
+    /// The volunteer's reason when declining.
+    pub decline_reason: Option<String>,
+    /// Proposed at.
+    pub proposed_at: NaiveDateTime,
+    /// The proposal lapses at.
+    pub expires_at: NaiveDateTime,
+    /// Accepted or declined at.
+    pub responded_at: Option<NaiveDateTime>,
+    /// Ended (completed, cancelled, withdrawn, expired) at.
+    pub closed_at: Option<NaiveDateTime>,
+    /// `incremental`, `batch` or `case_worker`.
+    pub created_by: String,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+}
+
+impl Match {
+    /// The parsed status (unknown text reads as `withdrawn`, the most closed state).
+    pub fn status(&self) -> MatchStatus {
+        MatchStatus::parse(&self.status).unwrap_or(MatchStatus::Withdrawn)
+    }
+}
+
+/// Inserts a match.
+pub fn insert(conn: &mut DbConnection, m: &Match) -> QueryResult<()> {
+    diesel::insert_into(matches::table).values(m).execute(conn).map(|_| ())
+}
+
+/// A match by id.
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Match>> {
+    matches::table.find(id).select(Match::as_select()).first(conn).optional()
+}
+
+/// Moves a match from `from` to `to` if it is still in `from`; returns whether it moved.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: &str,
+    from: MatchStatus,
+    to: MatchStatus,
+    now: NaiveDateTime,
+    reason: Option<&str>,
+) -> QueryResult<bool> {
+    let target = matches::table.find(id).filter(matches::status.eq(from.as_str()));
+    let responded = matches!(to, MatchStatus::Accepted | MatchStatus::Declined).then_some(now);
+    let closed = (!matches!(to, MatchStatus::Accepted | MatchStatus::Proposed)).then_some(now);
+    let n = diesel::update(target)
+        .set((
+            matches::status.eq(to.as_str()),
+            matches::updated_at.eq(now),
+            matches::decline_reason.eq(reason),
+        ))
+        .execute(conn)?;
+    if n == 1 {
+        if let Some(at) = responded {
+            diesel::update(matches::table.find(id)).set(matches::responded_at.eq(at)).execute(conn)?;
+        }
+        if let Some(at) = closed {
+            diesel::update(matches::table.find(id)).set(matches::closed_at.eq(at)).execute(conn)?;
+        }
+    }
+    Ok(n == 1)
+}
+
+/// The live (proposed or accepted) match of a request, if any.
+pub fn live_for_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<Match>> {
+    matches::table
+        .filter(matches::request_id.eq(request_id))
+        .filter(matches::status.eq_any([MatchStatus::Proposed.as_str(), MatchStatus::Accepted.as_str()]))
+        .select(Match::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every match of a request, oldest first.
+pub fn for_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(matches::request_id.eq(request_id))
+        .order((matches::proposed_at.asc(), matches::id.asc()))
+        .select(Match::as_select())
+        .load(conn)
+}
+
+/// Volunteers who declined this request or let its proposal expire: never proposed again.
+pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<String>> {
+    matches::table
+        .filter(matches::request_id.eq(request_id))
+        .filter(matches::status.eq_any([MatchStatus::Declined.as_str(), MatchStatus::Expired.as_str()]))
+        .select(matches::volunteer_id.assume_not_null())
+        .filter(matches::volunteer_id.is_not_null())
+        .load(conn)
+}
+
+/// Volunteers who completed a match for this requester before (continuity).
+pub fn helpers_of(conn: &mut DbConnection, requester_id: &str) -> QueryResult<Vec<String>> {
+    matches::table
+        .inner_join(help_requests::table)
+        .filter(help_requests::requester_id.eq(requester_id))
+        .filter(matches::status.eq(MatchStatus::Completed.as_str()))
+        .filter(matches::volunteer_id.is_not_null())
+        .select(matches::volunteer_id.assume_not_null())
+        .distinct()
+        .load(conn)
+}
+
+/// How many proposals each of `volunteers` received since `since` (the daily cap).
+pub fn proposals_since(conn: &mut DbConnection, volunteers: &[String], since: NaiveDateTime) -> QueryResult<Vec<(String, i64)>> {
+    if volunteers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    // Chunked so that the IN list stays far below SQLite's parameter limit.
+    for chunk in volunteers.chunks(500) {
+        let rows: Vec<(Option<String>, i64)> = matches::table
+            .filter(matches::volunteer_id.eq_any(chunk))
+            .filter(matches::proposed_at.ge(since))
+            .group_by(matches::volunteer_id)
+            .select((matches::volunteer_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        out.extend(rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))));
+    }
+    Ok(out)
+}
+
+/// Takes one slot of an offer if it is active and has one free; returns whether it did.
+/// One conditional UPDATE, so concurrent takers of the last slot cannot both win.
+pub fn take_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<bool> {
+    diesel::update(
+        offers::table
+            .find(offer_id)
+            .filter(offers::status.eq("active"))
+            .filter(offers::active_load.lt(offers::capacity)),
+    )
+    .set(offers::active_load.eq(offers::active_load + 1))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Gives a slot back (a proposal or match ended).
+pub fn release_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<()> {
+    diesel::update(offers::table.find(offer_id).filter(offers::active_load.gt(0)))
+        .set(offers::active_load.eq(offers::active_load - 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Proposals whose answer time has passed.
+pub fn due_to_expire(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(matches::status.eq(MatchStatus::Proposed.as_str()))
+        .filter(matches::expires_at.le(now))
+        .order(matches::expires_at.asc())
+        .limit(limit)
+        .select(Match::as_select())
+        .load(conn)
+}

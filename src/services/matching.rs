@@ -1,0 +1,286 @@
+//! The matching workflows (DESIGN.md §5–§6): proposing a request to its best volunteer,
+//! looking for requests when an offer appears, and the match lifecycle. Each function runs
+//! inside the caller's write transaction; the pure engine in `crate::matching` decides, the
+//! database guarantees (a slot is taken by a conditional UPDATE on the offer's load, and at
+//! most one live match per request is a unique index).
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::{
+    db::{
+        self,
+        candidates::{BoundingBox, OfferWithVog, RequestRow},
+        matches::Match,
+        DbConnection,
+    },
+    domain::{Availability, Category, LawDomain, MatchStatus, Urgency},
+    error::AppError,
+    matching::{self as engine, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, MatchContext, OfferProfile, RequestProfile, WeeklySlots},
+};
+
+/// The largest radius an offer may have; bounds the box searched around a request.
+pub const MAX_OFFER_RADIUS_KM: f64 = 100.0;
+
+/// How the workflows behave (from the settings).
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Time a volunteer has to answer.
+    pub proposal_ttl: Duration,
+    /// New proposals per volunteer per 24 h.
+    pub daily_cap: i64,
+    /// VOG validity in months.
+    pub vog_max_age_months: u32,
+}
+
+impl Policy {
+    /// The policy of these settings.
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        Self {
+            proposal_ttl: Duration::hours(i64::from(settings.proposal_hours.max(1))),
+            daily_cap: i64::from(settings.daily_proposal_cap.max(1)),
+            vog_max_age_months: MatchContext::DEFAULT_VOG_MAX_AGE_MONTHS,
+        }
+    }
+}
+
+/// Gives string ids small numbers for the engine, and back.
+#[derive(Default)]
+struct Ids {
+    numbers: HashMap<String, u64>,
+}
+
+impl Ids {
+    fn of(&mut self, id: &str) -> u64 {
+        let next = self.numbers.len() as u64 + 1;
+        *self.numbers.entry(id.to_owned()).or_insert(next)
+    }
+}
+
+fn category_rule(code: &str) -> Option<(Category, CategoryRule)> {
+    let category = Category::parse(code).ok()?;
+    let index = Category::ALL.iter().position(|c| *c == category)? as u8;
+    let domains: Vec<engine::Domain> = category.domains().iter().map(|d| engine_domain(*d)).collect();
+    Some((
+        category,
+        CategoryRule { index, domains: DomainSet::of(&domains), requires_vog: category.requires_vog(), remote_possible: category.remote_possible() },
+    ))
+}
+
+fn engine_domain(domain: LawDomain) -> engine::Domain {
+    match domain {
+        LawDomain::Wmo => engine::Domain::Wmo,
+        LawDomain::Jeugdwet => engine::Domain::Jeugdwet,
+        LawDomain::Participatiewet => engine::Domain::Participatiewet,
+    }
+}
+
+fn municipality_number(code: &str) -> u16 {
+    code.get(2..).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Weekly slots and date window of stored availability JSON (unreadable JSON = never).
+fn availability(json: &str) -> (WeeklySlots, DateWindow, Option<u16>) {
+    match serde_json::from_str::<Availability>(json) {
+        Ok(a) => {
+            let intervals = a.week_intervals().into_iter().map(|(s, e)| (s.min(u32::from(u16::MAX)) as u16, e.min(u32::from(u16::MAX)) as u16)).collect();
+            let window = a.date_window();
+            (WeeklySlots::from_intervals(intervals), DateWindow { from: window.from, until: window.until }, Some(a.session_minutes()))
+        }
+        // An empty, non-any-time week can never overlap: a damaged row is never matched.
+        Err(_) => (WeeklySlots::from_intervals(vec![(0, 0)]), DateWindow { from: None, until: None }, None),
+    }
+}
+
+fn request_profile(row: &RequestRow, ids: &mut Ids, declined_by: &[String], helped_before: &[String]) -> Option<RequestProfile> {
+    let (_, category) = category_rule(&row.category)?;
+    let domain = engine_domain(LawDomain::parse(&row.domain).ok()?);
+    let (week, dates, _) = availability(&row.availability);
+    let urgency = match Urgency::parse(&row.urgency).unwrap_or(Urgency::Normal) {
+        Urgency::Low => 0,
+        Urgency::Normal => 1,
+        Urgency::High => 2,
+    };
+    Some(RequestProfile {
+        id: ids.of(&row.id),
+        requester: row.requester_id.as_deref().map_or(0, |r| ids.of(r)),
+        category,
+        domain,
+        location: GeoPoint { lat: row.lat, lon: row.lon },
+        municipality: municipality_number(&row.municipality_code),
+        max_distance_km: row.max_distance_km,
+        remote_ok: row.remote_ok,
+        involves_minor: row.involves_minor,
+        week,
+        dates,
+        session_minutes: u16::try_from(row.session_minutes).unwrap_or(60),
+        urgency,
+        waiting_since: row.created_at.and_utc().timestamp(),
+        declined_by: declined_by.iter().map(|v| ids.of(v)).collect(),
+        helped_by_before: helped_before.iter().map(|v| ids.of(v)).collect(),
+    })
+}
+
+fn offer_profile(row: &OfferWithVog, categories: CategorySet, ids: &mut Ids) -> OfferProfile {
+    let (offer, vog) = row;
+    let (week, dates, _) = availability(&offer.availability);
+    OfferProfile {
+        id: ids.of(&offer.id),
+        volunteer: offer.volunteer_id.as_deref().map_or(0, |v| ids.of(v)),
+        categories,
+        location: GeoPoint { lat: offer.lat, lon: offer.lon },
+        municipality: municipality_number(&offer.municipality_code),
+        radius_km: offer.radius_km,
+        remote_ok: offer.remote_ok,
+        active: offer.status == "active",
+        week,
+        dates,
+        capacity: u32::try_from(offer.capacity).unwrap_or(0),
+        load: u32::try_from(offer.active_load).unwrap_or(u32::MAX),
+        vog_issued: *vog,
+    }
+}
+
+fn context(now: NaiveDateTime, policy: &Policy) -> MatchContext {
+    MatchContext { today: now.date(), vog_max_age_months: policy.vog_max_age_months }
+}
+
+/// Volunteers who reached today's proposal cap.
+fn capped_volunteers(conn: &mut DbConnection, volunteers: Vec<String>, now: NaiveDateTime, policy: &Policy) -> Result<Vec<String>, AppError> {
+    let counts = db::matches::proposals_since(conn, &volunteers, now - Duration::hours(24))?;
+    Ok(counts.into_iter().filter(|(_, n)| *n >= policy.daily_cap).map(|(v, _)| v).collect())
+}
+
+/// Creates the proposal row and moves the request to `proposed`.
+fn create_proposal(
+    conn: &mut DbConnection,
+    request_id: &str,
+    offer: &OfferWithVog,
+    score: &engine::Score,
+    explanation: String,
+    now: NaiveDateTime,
+    policy: &Policy,
+    created_by: &str,
+) -> Result<Match, AppError> {
+    let parts = score.parts;
+    let proposal = Match {
+        id: uuid::Uuid::new_v4().to_string(),
+        request_id: request_id.to_owned(),
+        offer_id: offer.0.id.clone(),
+        volunteer_id: offer.0.volunteer_id.clone(),
+        status: MatchStatus::Proposed.as_str().to_owned(),
+        score: score.total,
+        score_parts: serde_json::json!({
+            "proximity": parts.proximity, "availability": parts.availability, "same_municipality": parts.same_municipality,
+            "continuity": parts.continuity, "load": parts.load,
+        })
+        .to_string(),
+        explanation,
+        decline_reason: None,
+        proposed_at: now,
+        expires_at: now + policy.proposal_ttl,
+        responded_at: None,
+        closed_at: None,
+        created_by: created_by.to_owned(),
+        updated_at: now,
+    };
+    db::matches::insert(conn, &proposal)?;
+    if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
+        return Err(AppError::Conflict { detail: "the help request is no longer open".into(), existing_id: None });
+    }
+    Ok(proposal)
+}
+
+/// Proposes an open request to its best available volunteer, if any (incremental mode).
+/// Returns the proposal.
+pub fn propose_for_request(conn: &mut DbConnection, request_id: &str, now: NaiveDateTime, policy: &Policy) -> Result<Option<Match>, AppError> {
+    let Some(row) = db::candidates::request(conn, request_id)? else { return Ok(None) };
+    if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
+        return Ok(None);
+    }
+    let Some((category, _)) = category_rule(&row.category) else { return Ok(None) };
+    let passed = db::matches::passed_volunteers(conn, request_id)?;
+    let helped = match &row.requester_id {
+        Some(requester) => db::matches::helpers_of(conn, requester)?,
+        None => Vec::new(),
+    };
+    let reach = row.max_distance_km.unwrap_or(MAX_OFFER_RADIUS_KM).min(MAX_OFFER_RADIUS_KM);
+    let mut offers = db::candidates::offers_in_box(conn, category.code(), BoundingBox::around(row.lat, row.lon, reach), row.requester_id.as_deref())?;
+    if row.remote_ok && category.remote_possible() {
+        let near: std::collections::HashSet<String> = offers.iter().map(|o| o.0.id.clone()).collect();
+        let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
+        offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
+    }
+    let volunteers: Vec<String> = offers.iter().filter_map(|o| o.0.volunteer_id.clone()).collect();
+    let capped = capped_volunteers(conn, volunteers, now, policy)?;
+    offers.retain(|o| o.0.volunteer_id.as_ref().is_some_and(|v| !capped.contains(v)));
+
+    let mut ids = Ids::default();
+    let Some(profile) = request_profile(&row, &mut ids, &passed, &helped) else { return Ok(None) };
+    let categories = CategorySet::of(&[profile.category.index]);
+    let profiles: Vec<OfferProfile> = offers.iter().map(|o| offer_profile(o, categories, &mut ids)).collect();
+    let ranked = engine::rank_brute_force(&profile, &profiles, &context(now, policy), 10);
+    for candidate in ranked {
+        let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else { continue };
+        // Another request may have taken the last slot since we read it: try the next one.
+        if db::matches::take_slot(conn, &offers[slot].0.id)? {
+            let proposal = create_proposal(conn, request_id, &offers[slot], &candidate.score, candidate.explanation, now, policy, "incremental")?;
+            return Ok(Some(proposal));
+        }
+    }
+    Ok(None)
+}
+
+/// Looks for open requests a new, resumed or widened offer can serve, most urgent and
+/// longest waiting first, up to its free capacity and the volunteer's daily cap.
+pub fn propose_for_offer(conn: &mut DbConnection, offer_id: &str, now: NaiveDateTime, policy: &Policy) -> Result<Vec<Match>, AppError> {
+    let Some(offer) = db::candidates::offer(conn, offer_id)? else { return Ok(Vec::new()) };
+    let Some(volunteer) = offer.0.volunteer_id.clone() else { return Ok(Vec::new()) };
+    if offer.0.status != "active" || offer.0.active_load >= offer.0.capacity {
+        return Ok(Vec::new());
+    }
+    let today = db::matches::proposals_since(conn, std::slice::from_ref(&volunteer), now - Duration::hours(24))?;
+    let allowance = policy.daily_cap - today.first().map_or(0, |(_, n)| *n);
+    if allowance <= 0 {
+        return Ok(Vec::new());
+    }
+    let codes = db::candidates::categories_of(conn, offer_id)?;
+    let limit = 5_000;
+    let mut rows = db::candidates::open_requests(conn, &codes, Some(BoundingBox::around(offer.0.lat, offer.0.lon, offer.0.radius_km)), limit)?;
+    if offer.0.remote_ok {
+        let remote_codes: Vec<String> = codes.iter().filter(|c| Category::parse(c).is_ok_and(|c| c.remote_possible())).cloned().collect();
+        if !remote_codes.is_empty() {
+            let seen: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let remote = db::candidates::open_requests(conn, &remote_codes, None, limit)?;
+            rows.extend(remote.into_iter().filter(|r| !seen.contains(&r.id)));
+        }
+    }
+    let passed = db::candidates::passed_requests(conn, &volunteer)?;
+    rows.retain(|r| !passed.contains(&r.id) && r.requester_id.as_deref() != Some(volunteer.as_str()));
+
+    let mut ids = Ids::default();
+    let indexes: Vec<u8> = codes.iter().filter_map(|c| category_rule(c).map(|(_, rule)| rule.index)).collect();
+    let mut profile = offer_profile(&offer, CategorySet::of(&indexes), &mut ids);
+    // Never more new proposals than the volunteer may still get today.
+    profile.capacity = profile.capacity.min(profile.load.saturating_add(u32::try_from(allowance).unwrap_or(0)));
+    let mut requests = Vec::with_capacity(rows.len());
+    let mut kept_rows = Vec::with_capacity(rows.len());
+    for row in rows {
+        // Continuity only raises the score; declines are handled by the filter above.
+        if let Some(p) = request_profile(&row, &mut ids, &[], &[]) {
+            requests.push(p);
+            kept_rows.push(row);
+        }
+    }
+    let mut made = Vec::new();
+    for (i, score) in engine::requests_for_offer(&profile, &requests, &context(now, policy)) {
+        if db::matches::live_for_request(conn, &kept_rows[i].id)?.is_some() || !db::matches::take_slot(conn, offer_id)? {
+            continue;
+        }
+        let fit = engine::check(&requests[i], &profile, &context(now, policy));
+        let explanation = fit.map(|f| engine::explain(&requests[i], &profile, &f)).unwrap_or_default();
+        made.push(create_proposal(conn, &kept_rows[i].id, &offer, &score, explanation, now, policy, "incremental")?);
+    }
+    Ok(made)
+}
