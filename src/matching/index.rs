@@ -69,6 +69,26 @@ fn unit_vector(p: GeoPoint) -> [f64; 3] {
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
+/// The Morton (Z-order) code of a coordinate on a 2^16 × 2^16 grid.
+fn z_order(p: GeoPoint) -> u32 {
+    let quantise = |v: f64, lo: f64, span: f64| {
+        let x = ((v - lo) / span).clamp(0.0, 1.0);
+        if x.is_nan() {
+            0
+        } else {
+            (x * 65535.0) as u32
+        }
+    };
+    let spread = |mut v: u32| {
+        v &= 0xffff;
+        v = (v | (v << 8)) & 0x00ff_00ff;
+        v = (v | (v << 4)) & 0x0f0f_0f0f;
+        v = (v | (v << 2)) & 0x3333_3333;
+        (v | (v << 1)) & 0x5555_5555
+    };
+    spread(quantise(p.lat, -90.0, 180.0)) | (spread(quantise(p.lon, -180.0, 360.0)) << 1)
+}
+
 /// The chord (plus slack) within which every point at great-circle distance <= `km` lies.
 fn chord_of(km: f64) -> f64 {
     let angle = (km.max(0.0) / EARTH_RADIUS_KM).min(std::f64::consts::PI);
@@ -92,8 +112,11 @@ fn reach_box(c: [f64; 3], chord: f64, slot: u32) -> ReachBox {
 
 impl OfferIndex {
     /// Builds the index over `offers` (bulk-loaded trees). Later offers with a duplicate id
-    /// replace earlier ones.
-    pub fn new(offers: Vec<OfferProfile>) -> Self {
+    /// replace earlier ones. Offers are stored in Z-order of their location, so that the
+    /// offers one query touches lie close together in memory (slots are internal).
+    pub fn new(mut offers: Vec<OfferProfile>) -> Self {
+        // A stable sort keeps "later duplicates replace earlier ones" within one place.
+        offers.sort_by_cached_key(|o| z_order(o.location));
         let mut index = OfferIndex {
             offers: Vec::with_capacity(offers.len()),
             slot_by_id: HashMap::with_capacity(offers.len()),

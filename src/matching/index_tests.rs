@@ -2,11 +2,13 @@ use super::*;
 use crate::matching::fixtures::*;
 
 fn ids(index: &OfferIndex, r: &RequestProfile) -> Vec<u64> {
-    index
+    let mut ids: Vec<u64> = index
         .candidates(r, &ctx())
         .iter()
         .map(|c| index.offers()[c.slot].id)
-        .collect()
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 #[test]
