@@ -186,3 +186,92 @@ pub fn due_to_expire(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) ->
         .select(Match::as_select())
         .load(conn)
 }
+
+/// Open proposals of an offer.
+pub fn proposals_of_offer(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(matches::offer_id.eq(offer_id))
+        .filter(matches::status.eq(MatchStatus::Proposed.as_str()))
+        .select(Match::as_select())
+        .load(conn)
+}
+
+/// The request columns a match view shows.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = help_requests)]
+pub struct RequestSummary {
+    /// Id.
+    pub id: String,
+    /// The resident.
+    pub requester_id: Option<String>,
+    /// Law domain.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Description (may hold health data: shown to the volunteer only from acceptance on).
+    pub description: String,
+    /// PC4.
+    pub pc4: String,
+    /// Municipality.
+    pub municipality_code: String,
+    /// Urgency.
+    pub urgency: String,
+    /// A minor is involved.
+    pub involves_minor: bool,
+    /// Length of one visit.
+    pub session_minutes: i32,
+}
+
+/// A match with the request it is about.
+pub type MatchWithRequest = (Match, RequestSummary);
+
+/// One match with its request.
+pub fn with_request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<MatchWithRequest>> {
+    matches::table
+        .inner_join(help_requests::table)
+        .filter(matches::id.eq(id))
+        .select((Match::as_select(), RequestSummary::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// Matches where `user` is the volunteer or the resident, newest first, one page, and the
+/// total.
+pub fn for_participant(
+    conn: &mut DbConnection,
+    user: &str,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<MatchWithRequest>, i64)> {
+    let base = || {
+        let mut q = matches::table
+            .inner_join(help_requests::table)
+            .filter(matches::volunteer_id.eq(user).or(help_requests::requester_id.eq(user)))
+            .into_boxed();
+        if let Some(status) = status {
+            q = q.filter(matches::status.eq(status.to_owned()));
+        }
+        q
+    };
+    let total = base().count().get_result(conn)?;
+    let rows = base()
+        .order((matches::proposed_at.desc(), matches::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((Match::as_select(), RequestSummary::as_select()))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Every match of a request with the request, oldest first.
+pub fn of_request_with_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<MatchWithRequest>> {
+    matches::table
+        .inner_join(help_requests::table)
+        .filter(matches::request_id.eq(request_id))
+        .order((matches::proposed_at.asc(), matches::id.asc()))
+        .select((Match::as_select(), RequestSummary::as_select()))
+        .load(conn)
+}

@@ -2,4 +2,5 @@
 //! leaves side effects until after the commit.
 
 pub mod accounts;
+pub mod match_lifecycle;
 pub mod matching;
