@@ -2,6 +2,8 @@
 //! the one helper through which async code runs blocking diesel work.
 
 pub mod audit;
+pub mod help_requests;
+pub mod offers;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod users;

@@ -1,0 +1,375 @@
+//! The body of a help request as sent, its validation into a storable row, and the
+//! near-duplicate rule. Raw fields are loose (plain strings, `f64`, `i64`), so that every
+//! mistake becomes a field error and all of them are reported at once.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use crate::{
+    db::help_requests::{HelpRequest, NewHelpRequest},
+    domain::{
+        Availability, AvailabilityInput, Category, Description, FieldError, HelpRequestStatus,
+        LawDomain, Postcode, Title, Urgency, UserId,
+    },
+    error::AppError,
+    geo::{Gazetteer, Pc4Area},
+};
+
+/// Smallest `max_distance_km`.
+pub const MIN_DISTANCE_KM: f64 = 0.5;
+/// Largest `max_distance_km` (the Netherlands is about 300 km long).
+pub const MAX_DISTANCE_KM: f64 = 200.0;
+
+/// The fields of a help request as sent (`POST`), or as merged from the stored request and a
+/// `PATCH`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"domain": "wmo", "category": "boodschappen", "title": "Boodschappen op dinsdag",
+    "description": "Ik kan zelf niet meer naar de supermarkt.", "postcode": "3512 AB", "urgency": "normal",
+    "involves_minor": false, "remote_ok": false, "max_distance_km": 10,
+    "availability": {"slots": [{"weekday": "tue", "start": "09:00", "end": "12:00"}], "from": "2026-12-01",
+        "until": "2027-02-28", "session_minutes": 60},
+    "consent_municipality": true, "confirm_duplicate": false}))]
+pub struct HelpRequestBody {
+    /// Law domain: `wmo`, `jeugdwet` or `participatiewet`.
+    #[schema(example = "wmo")]
+    pub domain: String,
+    /// Category code from `GET /api/v1/categories`; it must belong to `domain`.
+    #[schema(example = "boodschappen")]
+    pub category: String,
+    /// One line, 3–120 characters.
+    pub title: String,
+    /// Up to 10,000 characters; may be empty.
+    #[serde(default)]
+    pub description: String,
+    /// A PC4 (`3512`) or full postcode (`3512 AB`); only the PC4 is stored.
+    #[schema(example = "3512 AB")]
+    pub postcode: String,
+    /// `low`, `normal` (default) or `high`.
+    #[serde(default)]
+    #[schema(example = "normal")]
+    pub urgency: Option<String>,
+    /// A minor is involved: only volunteers with a valid VOG are matched.
+    #[serde(default)]
+    pub involves_minor: bool,
+    /// Help at a distance is fine; only allowed for categories with `remote_possible`.
+    #[serde(default)]
+    pub remote_ok: bool,
+    /// Furthest a volunteer may live, 0.5–200 km; `null` or absent for no limit of your own.
+    #[serde(default)]
+    #[schema(minimum = 0.5, maximum = 200)]
+    pub max_distance_km: Option<f64>,
+    /// Weekly slots, date window and visit length; absent means any time, 60-minute visits.
+    #[serde(default)]
+    pub availability: AvailabilityInput,
+    /// Whether the municipality may see the request if it escalates (required).
+    pub consent_municipality: bool,
+    /// Post even if a nearly identical open request of yours exists (default `false`).
+    #[serde(default)]
+    pub confirm_duplicate: bool,
+}
+
+/// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Changes to an open request. Absent fields keep their value; the merged request is then
+/// validated exactly like a new one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HelpRequestPatch {
+    /// New domain.
+    pub domain: Option<String>,
+    /// New category.
+    pub category: Option<String>,
+    /// New title.
+    pub title: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New postcode.
+    pub postcode: Option<String>,
+    /// New urgency.
+    pub urgency: Option<String>,
+    /// New minor flag.
+    pub involves_minor: Option<bool>,
+    /// New remote flag.
+    pub remote_ok: Option<bool>,
+    /// New maximum distance, or `null` to remove it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>, minimum = 0.5, maximum = 200)]
+    pub max_distance_km: Option<Option<f64>>,
+    /// New availability (replaces the old one as a whole).
+    pub availability: Option<AvailabilityInput>,
+    /// New consent.
+    pub consent_municipality: Option<bool>,
+}
+
+impl HelpRequestBody {
+    /// The stored request in body form, as the base a `PATCH` is merged into.
+    pub fn from_stored(row: &HelpRequest) -> Result<Self, AppError> {
+        let availability = serde_json::from_str(&row.availability).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!(
+                "help request {}: availability: {e}",
+                row.id
+            ))
+        })?;
+        Ok(Self {
+            domain: row.domain.clone(),
+            category: row.category.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            postcode: row.pc4.clone(),
+            urgency: Some(row.urgency.clone()),
+            involves_minor: row.involves_minor,
+            remote_ok: row.remote_ok,
+            max_distance_km: row.max_distance_km,
+            availability,
+            consent_municipality: row.consent_municipality,
+            confirm_duplicate: false,
+        })
+    }
+
+    /// Applies the fields present in `patch`.
+    pub fn merge(mut self, patch: HelpRequestPatch) -> Self {
+        macro_rules! take {
+            ($($field:ident),*) => { $(if let Some(v) = patch.$field { self.$field = v; })* };
+        }
+        take!(
+            domain,
+            category,
+            title,
+            description,
+            postcode,
+            involves_minor,
+            remote_ok
+        );
+        take!(max_distance_km, availability, consent_municipality);
+        if patch.urgency.is_some() {
+            self.urgency = patch.urgency;
+        }
+        self
+    }
+
+    /// Validates every field and derives the location from the gazetteer. The result is a row
+    /// ready to insert, with a fresh id, status `open` and `now` as its timestamps.
+    pub fn validate(
+        &self,
+        gazetteer: &Gazetteer,
+        requester: &UserId,
+        now: NaiveDateTime,
+    ) -> Result<NewHelpRequest, AppError> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let e = &mut errors;
+        let domain = keep(LawDomain::parse(&self.domain), e);
+        let category = keep(Category::parse(&self.category), e);
+        let title = keep(Title::parse(&self.title), e);
+        let description = keep(Description::parse(&self.description), e);
+        let urgency = self
+            .urgency
+            .as_deref()
+            .map_or(Ok(Urgency::Normal), Urgency::parse);
+        let urgency = keep(urgency, e);
+        let area = keep(pc4_area(gazetteer, &self.postcode), e);
+        if let (Some(domain), Some(category)) = (domain, category) {
+            if !category.belongs_to(domain) {
+                let domains: Vec<&str> = category.domains().iter().map(|d| d.as_str()).collect();
+                errors.push(FieldError::new(
+                    "category",
+                    format!(
+                        "'{category}' belongs to {}, not to {domain}",
+                        domains.join(", ")
+                    ),
+                ));
+            }
+        }
+        // Remote help is only offered for categories that need no proximity, so a request
+        // that claims otherwise would silently never be served remotely: say so instead.
+        if let Some(category) = category.filter(|c| self.remote_ok && !c.remote_possible()) {
+            errors.push(FieldError::new(
+                "remote_ok",
+                format!("'{category}' needs someone nearby; remote help is not possible"),
+            ));
+        }
+        if let Some(km) = self.max_distance_km {
+            if !(MIN_DISTANCE_KM..=MAX_DISTANCE_KM).contains(&km) {
+                errors.push(FieldError::new(
+                    "max_distance_km",
+                    "must be between 0.5 and 200 km",
+                ));
+            }
+        }
+        let availability = Availability::parse(&self.availability)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let (
+            Some(domain),
+            Some(category),
+            Some(title),
+            Some(description),
+            Some(urgency),
+            Some(area),
+            Some(availability),
+            true,
+        ) = (
+            domain,
+            category,
+            title,
+            description,
+            urgency,
+            area,
+            availability,
+            errors.is_empty(),
+        )
+        else {
+            return Err(AppError::Validation(errors));
+        };
+        let window = availability.date_window();
+        Ok(NewHelpRequest {
+            id: crate::domain::HelpRequestId::generate().0,
+            requester_id: requester.0.clone(),
+            domain: domain.as_str().to_owned(),
+            category: category.code().to_owned(),
+            title: title.into_inner(),
+            description: description.into_inner(),
+            pc4: format!("{:04}", area.pc4),
+            municipality_code: area.municipality_code.clone(),
+            lat: area.lat,
+            lon: area.lon,
+            urgency: urgency.as_str().to_owned(),
+            involves_minor: self.involves_minor,
+            remote_ok: self.remote_ok,
+            max_distance_km: self.max_distance_km,
+            session_minutes: i32::from(availability.session_minutes()),
+            available_from: window.from,
+            available_until: window.until,
+            availability: serde_json::to_string(&availability)
+                .map_err(|e| AppError::Internal(e.into()))?,
+            consent_municipality: self.consent_municipality,
+            status: HelpRequestStatus::Open.as_str().to_owned(),
+            created_at: now,
+            updated_at: now,
+            status_changed_at: now,
+        })
+    }
+}
+
+/// The value, or `None` with its error added to `errors`.
+pub(crate) fn keep<T>(result: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+/// The gazetteer's area of a postcode; errors are reported on field `postcode`.
+pub(crate) fn pc4_area<'g>(gazetteer: &'g Gazetteer, raw: &str) -> Result<&'g Pc4Area, FieldError> {
+    let pc = Postcode::parse(raw).map_err(|e| FieldError::new("postcode", e.to_string()))?;
+    gazetteer.postcode(pc).ok_or_else(|| {
+        FieldError::new(
+            "postcode",
+            format!("{pc} is not a known Dutch postcode area"),
+        )
+    })
+}
+
+/// How far back the duplicate check looks.
+pub const DUPLICATE_WINDOW_DAYS: i64 = 14;
+/// Titles at least this similar (normalised Levenshtein, 0–1) count as the same.
+pub const TITLE_SIMILARITY: f64 = 0.85;
+/// Descriptions at least this similar (Sørensen–Dice on character bigrams, 0–1) count as the
+/// same. Dice rather than Levenshtein because it is linear in the length: a 10,000-character
+/// description must not cost a quadratic comparison inside the write transaction.
+pub const DESCRIPTION_SIMILARITY: f64 = 0.8;
+
+/// Lower-cased, trimmed, with runs of whitespace collapsed to one space.
+fn normalise(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether two requests (title, description) are nearly the same text: the title at least
+/// [`TITLE_SIMILARITY`] and the description at least [`DESCRIPTION_SIMILARITY`] alike, after
+/// [`normalise`]. Two empty descriptions are the same.
+pub fn nearly_same(a: (&str, &str), b: (&str, &str)) -> bool {
+    let title = strsim::normalized_levenshtein(&normalise(a.0), &normalise(b.0));
+    if title < TITLE_SIMILARITY {
+        return false;
+    }
+    let (da, db) = (normalise(a.1), normalise(b.1));
+    da == db || strsim::sorensen_dice(&da, &db) >= DESCRIPTION_SIMILARITY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESCRIPTION: &str = "Ik ben 84 en kan sinds mijn heupoperatie niet meer zelf naar \
+        de supermarkt. Wie kan op dinsdagochtend boodschappen voor me doen?";
+
+    #[test]
+    fn same_text_in_other_case_and_spacing_is_nearly_the_same() {
+        let other = DESCRIPTION.to_uppercase().replace(' ', "  ");
+        assert!(nearly_same(
+            ("Boodschappen op dinsdag", DESCRIPTION),
+            ("  boodschappen OP dinsdag ", &other)
+        ));
+    }
+
+    #[test]
+    fn small_edits_are_nearly_the_same() {
+        let edited = DESCRIPTION
+            .replace("84", "85")
+            .replace("me doen", "mij doen");
+        assert!(nearly_same(
+            ("Boodschappen op dinsdag", DESCRIPTION),
+            ("Boodschappen dinsdag", &edited)
+        ));
+        assert!(nearly_same(("Hulp bij tuin", ""), ("Hulp bij tuin!", "")));
+    }
+
+    #[test]
+    fn another_title_or_another_story_is_not_a_duplicate() {
+        assert!(!nearly_same(
+            ("Boodschappen op dinsdag", DESCRIPTION),
+            ("Boodschappen op vrijdag voor mijn buurvrouw", DESCRIPTION)
+        ));
+        assert!(!nearly_same(
+            ("Boodschappen op dinsdag", DESCRIPTION),
+            (
+                "Boodschappen op dinsdag",
+                "Mijn man is ziek; we hebben iemand nodig die de zware \
+                 dingen zoals water en melk uit de winkel haalt."
+            )
+        ));
+        assert!(!nearly_same(
+            ("Tuin", ""),
+            ("Tuin", "Het gras moet gemaaid")
+        ));
+    }
+
+    #[test]
+    fn thresholds_sit_where_documented() {
+        // 3 edits in 20 characters: 0.85, exactly the threshold.
+        let (a, b) = ("abcdefghijklmnopqrst", "abcdefghijklmnopqxyz");
+        assert!((strsim::normalized_levenshtein(a, b) - 0.85).abs() < 1e-9);
+        assert!(nearly_same((a, ""), (b, "")));
+        assert!(!nearly_same((a, ""), ("abcdefghijklmnopwxyz", "")));
+    }
+
+    #[test]
+    fn long_descriptions_compare_quickly() {
+        let long = "hulp ".repeat(2_000);
+        let started = std::time::Instant::now();
+        assert!(nearly_same(
+            ("titel", &long),
+            ("titel", &format!("{long}x"))
+        ));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn normalise_collapses_whitespace_and_case() {
+        assert_eq!(normalise("  Hallo\n\tDaar  "), "hallo daar");
+    }
+}
