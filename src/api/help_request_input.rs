@@ -70,39 +70,52 @@ pub struct HelpRequestBody {
     pub confirm_duplicate: bool,
 }
 
-/// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+/// Reads a field that is present: `null` is an error for a non-nullable `T` and
+/// `Some(None)` for an `Option` (so a missing field (`None`) differs from an explicit `null`).
+pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
 }
 
 /// Changes to an open request. Absent fields keep their value; the merged request is then
-/// validated exactly like a new one.
+/// validated exactly like a new one. `null` is refused except where it clears a value.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HelpRequestPatch {
     /// New domain.
+    #[serde(default, deserialize_with = "present")]
     pub domain: Option<String>,
     /// New category.
+    #[serde(default, deserialize_with = "present")]
     pub category: Option<String>,
     /// New title.
+    #[serde(default, deserialize_with = "present")]
     pub title: Option<String>,
     /// New description.
+    #[serde(default, deserialize_with = "present")]
     pub description: Option<String>,
     /// New postcode.
+    #[serde(default, deserialize_with = "present")]
     pub postcode: Option<String>,
     /// New urgency.
+    #[serde(default, deserialize_with = "present")]
     pub urgency: Option<String>,
     /// New minor flag.
+    #[serde(default, deserialize_with = "present")]
     pub involves_minor: Option<bool>,
     /// New remote flag.
+    #[serde(default, deserialize_with = "present")]
     pub remote_ok: Option<bool>,
     /// New maximum distance, or `null` to remove it.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<f64>, minimum = 0.5, maximum = 200)]
     pub max_distance_km: Option<Option<f64>>,
     /// New availability (replaces the old one as a whole).
+    #[serde(default, deserialize_with = "present")]
     pub availability: Option<AvailabilityInput>,
     /// New consent.
+    #[serde(default, deserialize_with = "present")]
     pub consent_municipality: Option<bool>,
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::super::help_requests::input::{keep, pc4_area};
+use super::super::help_requests::input::{keep, pc4_area, present};
 use crate::{
     db::offers::{NewOffer, Offer},
     domain::{
@@ -62,23 +62,30 @@ fn one() -> i64 {
 }
 
 /// Changes to an offer that is not withdrawn. Absent fields keep their value; the merged
-/// offer is then validated exactly like a new one.
+/// offer is then validated exactly like a new one. `null` is refused.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferPatch {
     /// New categories (replace the old ones).
+    #[serde(default, deserialize_with = "present")]
     pub categories: Option<Vec<String>>,
     /// New postcode.
+    #[serde(default, deserialize_with = "present")]
     pub postcode: Option<String>,
     /// New radius.
+    #[serde(default, deserialize_with = "present")]
     pub radius_km: Option<f64>,
     /// New remote flag.
+    #[serde(default, deserialize_with = "present")]
     pub remote_ok: Option<bool>,
     /// New availability (replaces the old one as a whole).
+    #[serde(default, deserialize_with = "present")]
     pub availability: Option<AvailabilityInput>,
     /// New capacity.
+    #[serde(default, deserialize_with = "present")]
     pub capacity: Option<i64>,
     /// New note.
+    #[serde(default, deserialize_with = "present")]
     pub note: Option<String>,
 }
 

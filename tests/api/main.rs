@@ -1,7 +1,10 @@
 //! The integration suite: one binary that drives the real application over HTTP, on SQLite by
 //! default and on PostgreSQL when `HULPMARKT_TEST_DATABASE_URL` is set.
 
+mod categories;
 mod foundation;
 mod gazetteer;
+mod help_requests;
 mod helpers;
+mod offers;
 mod schema;
