@@ -16,7 +16,12 @@ use super::{
 };
 use crate::{
     auth::{Caller, Resident},
-    db::{self, audit::AuditEntry, help_requests::HelpRequest, DbConnection},
+    db::{
+        self,
+        audit::AuditEntry,
+        help_requests::{HelpRequest, NewHelpRequest},
+        DbConnection,
+    },
     domain::{
         AvailabilityInput, Category, EscalationReason, FieldError, HelpRequestId,
         HelpRequestStatus, LawDomain, Urgency, UserId,
@@ -138,6 +143,34 @@ fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpReque
     owned(conn, &HelpRequestId::parse(id), owner)?.try_into()
 }
 
+/// 409 with the existing id when `owner` posted a nearly identical request (see
+/// [`nearly_same`]) in the same category within the last 14 days that is still open or
+/// proposed. Runs inside the insert's write transaction, so on SQLite two identical posts
+/// cannot both pass; on PostgreSQL (read committed) two posts in the same instant could.
+fn refuse_near_duplicate(
+    conn: &mut DbConnection,
+    owner: &UserId,
+    new: &NewHelpRequest,
+) -> Result<(), AppError> {
+    let since = new.created_at - Duration::days(DUPLICATE_WINDOW_DAYS);
+    let earlier = db::help_requests::recent_open_in_category(conn, owner, &new.category, since)?;
+    let this = (new.title.as_str(), new.description.as_str());
+    match earlier
+        .iter()
+        .find(|r| nearly_same(this, (&r.title, &r.description)))
+    {
+        Some(twin) => Err(AppError::Conflict {
+            detail: format!(
+                "you posted a nearly identical request in this category on {}; send \
+                 \"confirm_duplicate\": true to post this one as well",
+                twin.created_at.date()
+            ),
+            existing_id: Some(twin.id.clone()),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Posts a help request.
 #[utoipa::path(post, path = "/api/v1/help-requests", tag = "help requests", security(("bearer" = [])),
     request_body = HelpRequestBody,
@@ -157,23 +190,7 @@ pub async fn create_help_request(
     let confirmed = body.0.confirm_duplicate;
     let view = db::transaction(&state.pool, move |conn| {
         if !confirmed {
-            let since = now - Duration::days(DUPLICATE_WINDOW_DAYS);
-            let earlier =
-                db::help_requests::recent_open_in_category(conn, &owner, &new.category, since)?;
-            let this = (new.title.as_str(), new.description.as_str());
-            if let Some(twin) = earlier
-                .iter()
-                .find(|r| nearly_same(this, (&r.title, &r.description)))
-            {
-                return Err(AppError::Conflict {
-                    detail: format!(
-                        "you posted a nearly identical request in this category on {}; send \
-                         \"confirm_duplicate\": true to post this one as well",
-                        twin.created_at.date()
-                    ),
-                    existing_id: Some(twin.id.clone()),
-                });
-            }
+            refuse_near_duplicate(conn, &owner, &new)?;
         }
         db::help_requests::insert(conn, &new)?;
         reread(conn, &new.id, &owner)

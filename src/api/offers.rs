@@ -104,7 +104,7 @@ fn owned(conn: &mut DbConnection, id: &Option<OfferId>, owner: &UserId) -> Resul
 /// The caller's offer with its categories, for a reply.
 fn view(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<OfferView, AppError> {
     let row = owned(conn, &OfferId::parse(id), owner)?;
-    let categories = db::offers::categories_of(conn, &[row.id.clone()])?;
+    let categories = db::offers::categories_of(conn, std::slice::from_ref(&row.id))?;
     let categories = categories.get(&row.id).map_or(&[][..], Vec::as_slice);
     OfferView::new(row, categories)
 }
@@ -168,7 +168,7 @@ pub async fn list_offers(
             .into_iter()
             .map(|row| {
                 let cats = categories.get(&row.id).map_or(&[][..], Vec::as_slice);
-                OfferView::new(row.clone(), cats)
+                OfferView::new(row, cats)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(page.wrap(items, total))
@@ -218,7 +218,7 @@ pub async fn patch_offer(
             });
         }
         let id = OfferId(row.id.clone());
-        let categories = db::offers::categories_of(conn, &[row.id.clone()])?
+        let categories = db::offers::categories_of(conn, std::slice::from_ref(&row.id))?
             .remove(&row.id)
             .unwrap_or_default();
         let merged = OfferBody::from_stored(&row, categories)?.merge(body.0);
