@@ -1,6 +1,8 @@
 //! Help requests: a resident posts, lists, reads, changes, cancels and escalates their own.
 //! Anyone else, whatever their role, gets 404 for a request that is not theirs.
 
+#[path = "help_request_duplicates.rs"]
+pub mod duplicates;
 #[path = "help_request_input.rs"]
 pub mod input;
 
@@ -9,7 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use self::input::{nearly_same, HelpRequestBody, HelpRequestPatch, DUPLICATE_WINDOW_DAYS};
+use self::duplicates::{nearly_same, DUPLICATE_WINDOW_DAYS};
+use self::input::{HelpRequestBody, HelpRequestPatch};
 use super::{
     extract::{Json, Query},
     pagination::{PageParams, Paginated},
