@@ -2,10 +2,13 @@
 //! route table and the catch-all that turns every bare error response into problem+json.
 
 pub mod auth;
+pub mod categories;
 pub mod extract;
 pub mod gazetteer;
 pub mod health;
+pub mod help_requests;
 pub mod me;
+pub mod offers;
 pub mod openapi;
 pub mod pagination;
 pub mod users;
@@ -38,7 +41,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(me::get_me)
                 .service(me::patch_me)
                 .service(users::create_case_worker)
-                .service(users::record_vog),
+                .service(users::record_vog)
+                .service(categories::list_categories)
+                .service(help_requests::create_help_request)
+                .service(help_requests::list_help_requests)
+                .service(help_requests::get_help_request)
+                .service(help_requests::patch_help_request)
+                .service(help_requests::cancel_help_request)
+                .service(help_requests::escalate_help_request)
+                .service(offers::create_offer)
+                .service(offers::list_offers)
+                .service(offers::get_offer)
+                .service(offers::patch_offer)
+                .service(offers::pause_offer)
+                .service(offers::resume_offer)
+                .service(offers::withdraw_offer),
         );
 }
 

@@ -3,7 +3,7 @@
 use actix_web::{get, HttpResponse};
 use utoipa::OpenApi;
 
-use super::{gazetteer, health};
+use super::{categories, gazetteer, health, help_requests, offers};
 
 /// The API description of Hulpmarkt v1.
 #[derive(OpenApi)]
@@ -14,11 +14,23 @@ use super::{gazetteer, health};
     paths(
         health::healthz, health::readyz, health::metrics, openapi_json,
         gazetteer::get_postcode, gazetteer::list_municipalities, gazetteer::get_municipality,
+        categories::list_categories,
+        help_requests::create_help_request, help_requests::list_help_requests,
+        help_requests::get_help_request, help_requests::patch_help_request,
+        help_requests::cancel_help_request, help_requests::escalate_help_request,
+        offers::create_offer, offers::list_offers, offers::get_offer, offers::patch_offer,
+        offers::pause_offer, offers::resume_offer, offers::withdraw_offer,
     ),
-    components(schemas(crate::error::Problem, crate::domain::FieldError)),
+    components(schemas(crate::error::Problem, crate::domain::FieldError,
+        categories::CategoryList, crate::domain::CategoryInfo,
+        help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
+        help_requests::input::HelpRequestPatch,
+        offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch)),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "reference data", description = "Postcodes, municipalities and the category taxonomy"),
+        (name = "help requests", description = "A resident's own help requests"),
+        (name = "offers", description = "A volunteer's own offers"),
     )
 )]
 pub struct ApiDoc;

@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod candidates;
+pub mod help_requests;
 pub mod matches;
+pub mod offers;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod users;

@@ -2,7 +2,10 @@
 //! default and on PostgreSQL when `HULPMARKT_TEST_DATABASE_URL` is set.
 
 mod auth;
+mod categories;
 mod foundation;
 mod gazetteer;
+mod help_requests;
 mod helpers;
+mod offers;
 mod schema;

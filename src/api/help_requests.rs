@@ -1,0 +1,385 @@
+//! Help requests: a resident posts, lists, reads, changes, cancels and escalates their own.
+//! Anyone else, whatever their role, gets 404 for a request that is not theirs.
+
+#[path = "help_request_duplicates.rs"]
+pub mod duplicates;
+#[path = "help_request_input.rs"]
+pub mod input;
+
+use actix_web::{get, http::header, patch, post, web, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use self::duplicates::{nearly_same, DUPLICATE_WINDOW_DAYS};
+use self::input::{HelpRequestBody, HelpRequestPatch};
+use super::{
+    extract::{Json, Query},
+    pagination::{PageParams, Paginated},
+};
+use crate::{
+    auth::{Caller, Resident},
+    db::{
+        self,
+        audit::AuditEntry,
+        help_requests::{HelpRequest, NewHelpRequest},
+        DbConnection,
+    },
+    domain::{
+        AvailabilityInput, Category, EscalationReason, FieldError, HelpRequestId,
+        HelpRequestStatus, LawDomain, Urgency, UserId,
+    },
+    error::{AppError, Problem},
+    startup::AppState,
+};
+
+/// A help request as its owner sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpRequestView {
+    /// Id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Law domain.
+    pub domain: LawDomain,
+    /// Category.
+    pub category: Category,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// The four-digit postcode area (never the full postcode).
+    #[schema(example = "3512")]
+    pub pc4: String,
+    /// CBS code of the municipality of the PC4.
+    #[schema(example = "GM0344")]
+    pub municipality_code: String,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// A minor is involved.
+    pub involves_minor: bool,
+    /// Help at a distance is fine.
+    pub remote_ok: bool,
+    /// Furthest a volunteer may live, km.
+    pub max_distance_km: Option<f64>,
+    /// Weekly slots, date window and visit length.
+    pub availability: AvailabilityInput,
+    /// Whether the municipality may see the request if it escalates.
+    pub consent_municipality: bool,
+    /// Lifecycle status.
+    pub status: HelpRequestStatus,
+    /// Created (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Last changed (UTC).
+    pub updated_at: DateTime<Utc>,
+    /// When the status last changed (UTC).
+    pub status_changed_at: DateTime<Utc>,
+}
+
+impl TryFrom<HelpRequest> for HelpRequestView {
+    type Error = AppError;
+    fn try_from(row: HelpRequest) -> Result<Self, AppError> {
+        // Stored values were validated on the way in; failing to read one back is a bug.
+        let bug = |e: &dyn std::fmt::Display| {
+            AppError::Internal(anyhow::anyhow!("help request {}: {e}", row.id))
+        };
+        Ok(Self {
+            domain: LawDomain::parse(&row.domain).map_err(|e| bug(&e))?,
+            category: Category::parse(&row.category).map_err(|e| bug(&e))?,
+            urgency: Urgency::parse(&row.urgency).map_err(|e| bug(&e))?,
+            status: HelpRequestStatus::parse(&row.status).map_err(|e| bug(&e))?,
+            availability: serde_json::from_str(&row.availability).map_err(|e| bug(&e))?,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+            status_changed_at: row.status_changed_at.and_utc(),
+            id: row.id,
+            title: row.title,
+            description: row.description,
+            pc4: row.pc4,
+            municipality_code: row.municipality_code,
+            involves_minor: row.involves_minor,
+            remote_ok: row.remote_ok,
+            max_distance_km: row.max_distance_km,
+            consent_municipality: row.consent_municipality,
+        })
+    }
+}
+
+/// Filters and paging of the resident's own list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HelpRequestListQuery {
+    /// Only requests with this status.
+    pub status: Option<String>,
+    /// Only requests in this law domain.
+    pub domain: Option<String>,
+    /// Only requests in this category.
+    pub category: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u32>,
+}
+
+/// Parses an optional query parameter, collecting its error.
+pub(crate) fn parse_param<T>(
+    raw: Option<&str>,
+    parse: fn(&str) -> Result<T, FieldError>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    parse(raw?).map_err(|e| errors.push(e)).ok()
+}
+
+/// The caller's request `id`, or 404 (also for a malformed id or someone else's request).
+fn owned(
+    conn: &mut DbConnection,
+    id: &Option<HelpRequestId>,
+    owner: &UserId,
+) -> Result<HelpRequest, AppError> {
+    let id = id.as_ref().ok_or(AppError::NotFound("help request"))?;
+    db::help_requests::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("help request"))
+}
+
+/// Re-reads a request after a write, for the reply.
+fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpRequestView, AppError> {
+    owned(conn, &HelpRequestId::parse(id), owner)?.try_into()
+}
+
+/// 409 with the existing id when `owner` posted a nearly identical request (see
+/// [`nearly_same`]) in the same category within the last 14 days that is still open or
+/// proposed. Runs inside the insert's write transaction, so on SQLite two identical posts
+/// cannot both pass; on PostgreSQL (read committed) two posts in the same instant could.
+fn refuse_near_duplicate(
+    conn: &mut DbConnection,
+    owner: &UserId,
+    new: &NewHelpRequest,
+) -> Result<(), AppError> {
+    let since = new.created_at - Duration::days(DUPLICATE_WINDOW_DAYS);
+    let earlier = db::help_requests::recent_open_in_category(conn, owner, &new.category, since)?;
+    let this = (new.title.as_str(), new.description.as_str());
+    match earlier
+        .iter()
+        .find(|r| nearly_same(this, (&r.title, &r.description)))
+    {
+        Some(twin) => Err(AppError::Conflict {
+            detail: format!(
+                "you posted a nearly identical request in this category on {}; send \
+                 \"confirm_duplicate\": true to post this one as well",
+                twin.created_at.date()
+            ),
+            existing_id: Some(twin.id.clone()),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Posts a help request.
+#[utoipa::path(post, path = "/api/v1/help-requests", tag = "help requests", security(("bearer" = [])),
+    request_body = HelpRequestBody,
+    responses((status = 201, description = "Posted", body = HelpRequestView),
+        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A nearly identical open request exists (its id is in `existing_id`); send `confirm_duplicate: true` to post anyway", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/help-requests")]
+pub async fn create_help_request(
+    state: web::Data<AppState>,
+    resident: Resident,
+    body: Json<HelpRequestBody>,
+) -> Result<HttpResponse, AppError> {
+    let owner = resident.0.user_id;
+    let now = state.clock.now_naive();
+    let new = body.0.validate(&state.gazetteer, &owner, now)?;
+    let confirmed = body.0.confirm_duplicate;
+    let view = db::transaction(&state.pool, move |conn| {
+        if !confirmed {
+            refuse_near_duplicate(conn, &owner, &new)?;
+        }
+        db::help_requests::insert(conn, &new)?;
+        reread(conn, &new.id, &owner)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/help-requests/{}", view.id),
+        ))
+        .json(view))
+}
+
+/// Lists the caller's own requests, newest first.
+#[utoipa::path(get, path = "/api/v1/help-requests", tag = "help requests", security(("bearer" = [])),
+    params(HelpRequestListQuery),
+    responses((status = 200, description = "One page of your requests", body = Paginated<HelpRequestView>),
+        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
+#[get("/help-requests")]
+pub async fn list_help_requests(
+    state: web::Data<AppState>,
+    resident: Resident,
+    query: Query<HelpRequestListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.0;
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .parse()?;
+    let mut errors = Vec::new();
+    let filter = db::help_requests::HelpRequestFilter {
+        status: parse_param(q.status.as_deref(), HelpRequestStatus::parse, &mut errors),
+        domain: parse_param(q.domain.as_deref(), LawDomain::parse, &mut errors),
+        category: parse_param(q.category.as_deref(), Category::parse, &mut errors),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let owner = resident.0.user_id;
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        Ok(db::help_requests::list_owned(
+            conn,
+            &owner,
+            filter,
+            page.offset(),
+            page.limit(),
+        )?)
+    })
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(HelpRequestView::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+}
+
+/// Reads one of the caller's requests.
+#[utoipa::path(get, path = "/api/v1/help-requests/{id}", tag = "help requests", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "Your request", body = HelpRequestView),
+        (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json")))]
+#[get("/help-requests/{id}")]
+pub async fn get_help_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = HelpRequestId::parse(&id);
+    let row = db::run(&state.pool, move |conn| owned(conn, &id, &caller.user_id)).await?;
+    Ok(HttpResponse::Ok().json(HelpRequestView::try_from(row)?))
+}
+
+/// Changes an open request; the merged request is validated like a new one.
+#[utoipa::path(patch, path = "/api/v1/help-requests/{id}", tag = "help requests", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = HelpRequestPatch,
+    responses((status = 200, description = "Changed", body = HelpRequestView),
+        (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request is no longer open", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/help-requests/{id}")]
+pub async fn patch_help_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<HelpRequestPatch>,
+) -> Result<HttpResponse, AppError> {
+    let id = HelpRequestId::parse(&id);
+    let (gazetteer, now) = (state.gazetteer.clone(), state.clock.now_naive());
+    let view = db::transaction(&state.pool, move |conn| {
+        let row = owned(conn, &id, &caller.user_id)?;
+        let status = row.status()?;
+        if status != HelpRequestStatus::Open {
+            return Err(AppError::Conflict {
+                detail: format!("only an open request can be changed; this one is {status}"),
+                existing_id: None,
+            });
+        }
+        let merged = HelpRequestBody::from_stored(&row)?.merge(body.0);
+        let changes = merged.validate(&gazetteer, &caller.user_id, now)?.into();
+        let id = HelpRequestId(row.id);
+        db::help_requests::update(conn, &id, &changes)?;
+        reread(conn, id.as_str(), &caller.user_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Moves the caller's request `id` to `next` if its lifecycle allows it from where it is
+/// (`allowed`), ending its live matches; escalation is also written to the audit log.
+async fn change_status(
+    state: &AppState,
+    caller: Caller,
+    id: &str,
+    next: HelpRequestStatus,
+    allowed: &'static [HelpRequestStatus],
+) -> Result<HelpRequestView, AppError> {
+    let id = HelpRequestId::parse(id);
+    let now = state.clock.now_naive();
+    db::transaction(&state.pool, move |conn| {
+        let row = owned(conn, &id, &caller.user_id)?;
+        let status = row.status()?;
+        if !allowed.contains(&status) || !status.can_transition_to(next) {
+            return Err(AppError::Conflict {
+                detail: format!("a request that is {status} cannot become {next}"),
+                existing_id: None,
+            });
+        }
+        let id = HelpRequestId(row.id.clone());
+        db::help_requests::set_status(conn, &id, next, now)?;
+        db::help_requests::end_live_matches(conn, &id, now)?;
+        if next == HelpRequestStatus::Escalated {
+            let entry = AuditEntry::new(
+                now,
+                Some(caller.user_id.as_str()),
+                "resident",
+                "help_request.escalate",
+                "help_request",
+                id.as_str(),
+            )
+            .in_municipality(&row.municipality_code)
+            .with_detail(EscalationReason::ResidentRequest.as_str());
+            db::audit::record(conn, &entry)?;
+        }
+        reread(conn, id.as_str(), &caller.user_id)
+    })
+    .await
+}
+
+/// Cancels a request that is open, proposed or matched; its live proposal or match ends too.
+#[utoipa::path(post, path = "/api/v1/help-requests/{id}/cancel", tag = "help requests", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "Cancelled", body = HelpRequestView),
+        (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open, proposed or matched", body = Problem, content_type = "application/problem+json")))]
+#[post("/help-requests/{id}/cancel")]
+pub async fn cancel_help_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    use HelpRequestStatus::{Matched, Open, Proposed};
+    let next = HelpRequestStatus::Cancelled;
+    let view = change_status(&state, caller, &id, next, &[Open, Proposed, Matched]).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Asks the municipality to take up an open or proposed request (reason `resident_request`).
+///
+/// For now this only marks the request `escalated`, ends a pending proposal and writes the
+/// audit log; the municipal case itself (the case worker's queue) comes with the fallback
+/// issue, which will open it here in the same transaction.
+#[utoipa::path(post, path = "/api/v1/help-requests/{id}/escalate", tag = "help requests", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "Escalated", body = HelpRequestView),
+        (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open or proposed", body = Problem, content_type = "application/problem+json")))]
+#[post("/help-requests/{id}/escalate")]
+pub async fn escalate_help_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    use HelpRequestStatus::{Open, Proposed};
+    let next = HelpRequestStatus::Escalated;
+    let view = change_status(&state, caller, &id, next, &[Open, Proposed]).await?;
+    Ok(HttpResponse::Ok().json(view))
+}

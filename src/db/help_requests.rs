@@ -1,0 +1,352 @@
+//! Help requests: the resident's side of the marketplace. Every read here is scoped to the
+//! owner, so a handler cannot forget the ownership check.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{
+    schema::{help_requests, matches},
+    DbConnection, MultiBackend,
+};
+use crate::domain::{Category, HelpRequestId, HelpRequestStatus, LawDomain, MatchStatus, UserId};
+
+/// A stored help request.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = help_requests)]
+pub struct HelpRequest {
+    /// Id.
+    pub id: String,
+    /// The resident who posted it (`None` after erasure).
+    pub requester_id: Option<String>,
+    /// Law domain code.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Four-digit postcode area.
+    pub pc4: String,
+    /// CBS code of the municipality derived from the PC4.
+    pub municipality_code: String,
+    /// Latitude of the PC4 point.
+    pub lat: f64,
+    /// Longitude of the PC4 point.
+    pub lon: f64,
+    /// Urgency code.
+    pub urgency: String,
+    /// Whether a minor is involved (safeguarding).
+    pub involves_minor: bool,
+    /// Whether help at a distance is fine.
+    pub remote_ok: bool,
+    /// Maximum distance to a volunteer, km.
+    pub max_distance_km: Option<f64>,
+    /// The validated availability as JSON (the `AvailabilityInput` shape).
+    pub availability: String,
+    /// First day of the date window.
+    pub available_from: Option<NaiveDate>,
+    /// Last day of the date window.
+    pub available_until: Option<NaiveDate>,
+    /// Length of one visit.
+    pub session_minutes: i32,
+    /// Whether the municipality may see the request if it escalates.
+    pub consent_municipality: bool,
+    /// Status code.
+    pub status: String,
+    /// Outcome code set when a case decides.
+    pub outcome: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// When the status last changed.
+    pub status_changed_at: NaiveDateTime,
+    /// When a volunteer accepted.
+    pub matched_at: Option<NaiveDateTime>,
+    /// When it reached a final state.
+    pub closed_at: Option<NaiveDateTime>,
+    /// When its free text was anonymised.
+    pub anonymised_at: Option<NaiveDateTime>,
+}
+
+impl HelpRequest {
+    /// The stored status; an unknown code is a bug in the data, reported as an error.
+    pub fn status(&self) -> anyhow::Result<HelpRequestStatus> {
+        HelpRequestStatus::parse(&self.status)
+            .map_err(|e| anyhow::anyhow!("help request {}: {e}", self.id))
+    }
+}
+
+/// A new help request, fully validated.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = help_requests)]
+pub struct NewHelpRequest {
+    /// Id.
+    pub id: String,
+    /// The resident.
+    pub requester_id: String,
+    /// Law domain code.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// PC4.
+    pub pc4: String,
+    /// Municipality code.
+    pub municipality_code: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Urgency code.
+    pub urgency: String,
+    /// A minor is involved.
+    pub involves_minor: bool,
+    /// Remote help is fine.
+    pub remote_ok: bool,
+    /// Maximum distance, km.
+    pub max_distance_km: Option<f64>,
+    /// Availability JSON.
+    pub availability: String,
+    /// Date window start.
+    pub available_from: Option<NaiveDate>,
+    /// Date window end.
+    pub available_until: Option<NaiveDate>,
+    /// Visit length.
+    pub session_minutes: i32,
+    /// Consent for the municipality.
+    pub consent_municipality: bool,
+    /// Status code.
+    pub status: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Status last changed.
+    pub status_changed_at: NaiveDateTime,
+}
+
+/// The resident-editable columns of a request, written all at once after the merged request
+/// has been validated again (`Option<Option<_>>`: `Some(None)` clears a nullable column).
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = help_requests)]
+pub struct HelpRequestChanges {
+    /// Law domain code.
+    pub domain: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// PC4.
+    pub pc4: Option<String>,
+    /// Municipality code.
+    pub municipality_code: Option<String>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Urgency code.
+    pub urgency: Option<String>,
+    /// A minor is involved.
+    pub involves_minor: Option<bool>,
+    /// Remote help is fine.
+    pub remote_ok: Option<bool>,
+    /// Maximum distance, km.
+    pub max_distance_km: Option<Option<f64>>,
+    /// Availability JSON.
+    pub availability: Option<String>,
+    /// Date window start.
+    pub available_from: Option<Option<NaiveDate>>,
+    /// Date window end.
+    pub available_until: Option<Option<NaiveDate>>,
+    /// Visit length.
+    pub session_minutes: Option<i32>,
+    /// Consent for the municipality.
+    pub consent_municipality: Option<bool>,
+    /// Last changed.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+impl From<NewHelpRequest> for HelpRequestChanges {
+    /// Every editable column of `new`; id, owner, status and creation time are not editable.
+    fn from(new: NewHelpRequest) -> Self {
+        Self {
+            domain: Some(new.domain),
+            category: Some(new.category),
+            title: Some(new.title),
+            description: Some(new.description),
+            pc4: Some(new.pc4),
+            municipality_code: Some(new.municipality_code),
+            lat: Some(new.lat),
+            lon: Some(new.lon),
+            urgency: Some(new.urgency),
+            involves_minor: Some(new.involves_minor),
+            remote_ok: Some(new.remote_ok),
+            max_distance_km: Some(new.max_distance_km),
+            availability: Some(new.availability),
+            available_from: Some(new.available_from),
+            available_until: Some(new.available_until),
+            session_minutes: Some(new.session_minutes),
+            consent_municipality: Some(new.consent_municipality),
+            updated_at: Some(new.updated_at),
+        }
+    }
+}
+
+/// Filters of the resident's own list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HelpRequestFilter {
+    /// Only this status.
+    pub status: Option<HelpRequestStatus>,
+    /// Only this domain.
+    pub domain: Option<LawDomain>,
+    /// Only this category.
+    pub category: Option<Category>,
+}
+
+/// Inserts a request.
+pub fn insert(conn: &mut DbConnection, request: &NewHelpRequest) -> QueryResult<()> {
+    diesel::insert_into(help_requests::table)
+        .values(request)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A request by id, only if `owner` posted it.
+pub fn find_owned(
+    conn: &mut DbConnection,
+    id: &HelpRequestId,
+    owner: &UserId,
+) -> QueryResult<Option<HelpRequest>> {
+    help_requests::table
+        .find(id.as_str())
+        .filter(help_requests::requester_id.eq(owner.as_str()))
+        .select(HelpRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+fn owned_query<'a>(
+    owner: &'a UserId,
+    filter: HelpRequestFilter,
+) -> help_requests::BoxedQuery<'a, MultiBackend> {
+    let mut query = help_requests::table
+        .filter(help_requests::requester_id.eq(owner.as_str()))
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(help_requests::status.eq(status.as_str()));
+    }
+    if let Some(domain) = filter.domain {
+        query = query.filter(help_requests::domain.eq(domain.as_str()));
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(help_requests::category.eq(category.code()));
+    }
+    query
+}
+
+/// One page of `owner`'s requests, newest first, and the total matching `filter`.
+pub fn list_owned(
+    conn: &mut DbConnection,
+    owner: &UserId,
+    filter: HelpRequestFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<HelpRequest>, i64)> {
+    let total = owned_query(owner, filter).count().get_result(conn)?;
+    let items = owned_query(owner, filter)
+        .order((help_requests::created_at.desc(), help_requests::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(HelpRequest::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// `owner`'s still-open (`open` or `proposed`) requests in `category` created at or after
+/// `since`: the candidates for the duplicate check.
+pub fn recent_open_in_category(
+    conn: &mut DbConnection,
+    owner: &UserId,
+    category: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<HelpRequest>> {
+    let open = [
+        HelpRequestStatus::Open.as_str(),
+        HelpRequestStatus::Proposed.as_str(),
+    ];
+    help_requests::table
+        .filter(help_requests::requester_id.eq(owner.as_str()))
+        .filter(help_requests::category.eq(category))
+        .filter(help_requests::status.eq_any(open))
+        .filter(help_requests::created_at.ge(since))
+        .order(help_requests::created_at.desc())
+        .select(HelpRequest::as_select())
+        .load(conn)
+}
+
+/// Writes the editable columns.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &HelpRequestId,
+    changes: &HelpRequestChanges,
+) -> QueryResult<()> {
+    diesel::update(help_requests::table.find(id.as_str()))
+        .set(changes)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Moves the request to `status`; a final status also sets `closed_at`.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: &HelpRequestId,
+    status: HelpRequestStatus,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let closed_at = status.is_terminal().then_some(now);
+    diesel::update(help_requests::table.find(id.as_str()))
+        .set((
+            help_requests::status.eq(status.as_str()),
+            help_requests::status_changed_at.eq(now),
+            help_requests::updated_at.eq(now),
+            help_requests::closed_at.eq(closed_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Ends the live matches of a request that leaves the marketplace: a pending proposal becomes
+/// `withdrawn`; an accepted match becomes `cancelled`, because the match lifecycle
+/// (`MatchStatus::can_transition_to`) only lets an accepted match be completed or called off.
+/// Returns how many matches were ended.
+pub fn end_live_matches(
+    conn: &mut DbConnection,
+    id: &HelpRequestId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut ended = 0;
+    for (from, to) in [
+        (MatchStatus::Proposed, MatchStatus::Withdrawn),
+        (MatchStatus::Accepted, MatchStatus::Cancelled),
+    ] {
+        ended += diesel::update(
+            matches::table
+                .filter(matches::request_id.eq(id.as_str()))
+                .filter(matches::status.eq(from.as_str())),
+        )
+        .set((
+            matches::status.eq(to.as_str()),
+            matches::closed_at.eq(Some(now)),
+            matches::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    }
+    Ok(ended)
+}
