@@ -36,6 +36,13 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
 }
 
+impl AppState {
+    /// The matching policy of the settings.
+    pub fn policy(&self) -> crate::services::matching::Policy {
+        crate::services::matching::Policy::from_settings(&self.settings)
+    }
+}
+
 /// A built, bound application, ready to run.
 pub struct Application {
     port: u16,

@@ -7,6 +7,8 @@ pub mod duplicates;
 pub mod input;
 
 use actix_web::{get, http::header, patch, post, web, HttpResponse};
+
+use crate::services;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -191,11 +193,15 @@ pub async fn create_help_request(
     let now = state.clock.now_naive();
     let new = body.0.validate(&state.gazetteer, &owner, now)?;
     let confirmed = body.0.confirm_duplicate;
+    let policy = state.policy();
     let view = db::transaction(&state.pool, move |conn| {
         if !confirmed {
             refuse_near_duplicate(conn, &owner, &new)?;
         }
         db::help_requests::insert(conn, &new)?;
+        // Incremental matching: propose to the best volunteer in the same transaction, so the
+        // answer already shows `proposed` when someone can help.
+        services::matching::propose_for_request(conn, &new.id, now, &policy)?;
         reread(conn, &new.id, &owner)
     })
     .await?;
@@ -283,7 +289,11 @@ pub async fn patch_help_request(
     body: Json<HelpRequestPatch>,
 ) -> Result<HttpResponse, AppError> {
     let id = HelpRequestId::parse(&id);
-    let (gazetteer, now) = (state.gazetteer.clone(), state.clock.now_naive());
+    let (gazetteer, now, policy) = (
+        state.gazetteer.clone(),
+        state.clock.now_naive(),
+        state.policy(),
+    );
     let view = db::transaction(&state.pool, move |conn| {
         let row = owned(conn, &id, &caller.user_id)?;
         let status = row.status()?;
@@ -297,6 +307,7 @@ pub async fn patch_help_request(
         let changes = merged.validate(&gazetteer, &caller.user_id, now)?.into();
         let id = HelpRequestId(row.id);
         db::help_requests::update(conn, &id, &changes)?;
+        services::matching::propose_for_request(conn, id.as_str(), now, &policy)?;
         reread(conn, id.as_str(), &caller.user_id)
     })
     .await?;
@@ -325,7 +336,7 @@ async fn change_status(
         }
         let id = HelpRequestId(row.id.clone());
         db::help_requests::set_status(conn, &id, next, now)?;
-        db::help_requests::end_live_matches(conn, &id, now)?;
+        services::match_lifecycle::withdraw_for_request(conn, id.as_str(), now)?;
         if next == HelpRequestStatus::Escalated {
             let entry = AuditEntry::new(
                 now,

@@ -5,6 +5,8 @@
 pub mod input;
 
 use actix_web::{get, http::header, patch, post, web, HttpResponse};
+
+use crate::services;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -125,8 +127,11 @@ pub async fn create_offer(
     let valid = body
         .0
         .validate(&state.gazetteer, &owner, state.clock.now_naive())?;
+    let (now, policy) = (state.clock.now_naive(), state.policy());
     let view = db::transaction(&state.pool, move |conn| {
         db::offers::insert(conn, &valid.offer, &valid.categories)?;
+        // Incremental matching: a new offer looks for open requests it can serve at once.
+        services::matching::propose_for_offer(conn, &valid.offer.id, now, &policy)?;
         view(conn, &valid.offer.id, &owner)
     })
     .await?;
@@ -208,7 +213,11 @@ pub async fn patch_offer(
     body: Json<OfferPatch>,
 ) -> Result<HttpResponse, AppError> {
     let id = OfferId::parse(&id);
-    let (gazetteer, now) = (state.gazetteer.clone(), state.clock.now_naive());
+    let (gazetteer, now, policy) = (
+        state.gazetteer.clone(),
+        state.clock.now_naive(),
+        state.policy(),
+    );
     let view = db::transaction(&state.pool, move |conn| {
         let row = owned(conn, &id, &caller.user_id)?;
         if row.status()? == OfferStatus::Withdrawn {
@@ -224,6 +233,8 @@ pub async fn patch_offer(
         let merged = OfferBody::from_stored(&row, categories)?.merge(body.0);
         let valid = merged.validate(&gazetteer, &caller.user_id, now)?;
         db::offers::update(conn, &id, &valid.offer.into(), &valid.categories)?;
+        // A widened offer (radius, categories, times, capacity) may now serve waiting requests.
+        services::matching::propose_for_offer(conn, id.as_str(), now, &policy)?;
         view(conn, id.as_str(), &caller.user_id)
     })
     .await?;
@@ -239,7 +250,7 @@ async fn change_status(
     next: OfferStatus,
 ) -> Result<HttpResponse, AppError> {
     let id = OfferId::parse(id);
-    let now = state.clock.now_naive();
+    let (now, policy) = (state.clock.now_naive(), state.policy());
     let view = db::transaction(&state.pool, move |conn| {
         let row = owned(conn, &id, &caller.user_id)?;
         let status = row.status()?;
@@ -251,8 +262,16 @@ async fn change_status(
         }
         let id = OfferId(row.id);
         db::offers::set_status(conn, &id, next, now)?;
-        if next == OfferStatus::Withdrawn {
-            db::offers::withdraw_proposals(conn, &id, now)?;
+        match next {
+            // Pending proposals go to each request's next candidate (the offer is no longer
+            // active, so it cannot be chosen again).
+            OfferStatus::Withdrawn => {
+                services::match_lifecycle::withdraw_for_offer(conn, id.as_str(), now, &policy)?;
+            }
+            OfferStatus::Active => {
+                services::matching::propose_for_offer(conn, id.as_str(), now, &policy)?;
+            }
+            OfferStatus::Paused => {}
         }
         view(conn, id.as_str(), &caller.user_id)
     })

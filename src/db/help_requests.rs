@@ -4,11 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{
-    schema::{help_requests, matches},
-    DbConnection, MultiBackend,
-};
-use crate::domain::{Category, HelpRequestId, HelpRequestStatus, LawDomain, MatchStatus, UserId};
+use super::{schema::help_requests, DbConnection, MultiBackend};
+use crate::domain::{Category, HelpRequestId, HelpRequestStatus, LawDomain, UserId};
 
 /// A stored help request.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -320,33 +317,4 @@ pub fn set_status(
         ))
         .execute(conn)
         .map(|_| ())
-}
-
-/// Ends the live matches of a request that leaves the marketplace: a pending proposal becomes
-/// `withdrawn`; an accepted match becomes `cancelled`, because the match lifecycle
-/// (`MatchStatus::can_transition_to`) only lets an accepted match be completed or called off.
-/// Returns how many matches were ended.
-pub fn end_live_matches(
-    conn: &mut DbConnection,
-    id: &HelpRequestId,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    let mut ended = 0;
-    for (from, to) in [
-        (MatchStatus::Proposed, MatchStatus::Withdrawn),
-        (MatchStatus::Accepted, MatchStatus::Cancelled),
-    ] {
-        ended += diesel::update(
-            matches::table
-                .filter(matches::request_id.eq(id.as_str()))
-                .filter(matches::status.eq(from.as_str())),
-        )
-        .set((
-            matches::status.eq(to.as_str()),
-            matches::closed_at.eq(Some(now)),
-            matches::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    }
-    Ok(ended)
 }

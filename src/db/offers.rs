@@ -6,10 +6,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{
-    schema::{help_requests, matches, offer_categories, offers},
+    schema::{offer_categories, offers},
     DbConnection, MultiBackend,
 };
-use crate::domain::{HelpRequestStatus, MatchStatus, OfferId, OfferStatus, UserId};
+use crate::domain::{OfferId, OfferStatus, UserId};
 
 /// A stored offer (its categories live in `offer_categories`).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -262,37 +262,4 @@ pub fn set_status(
         ))
         .execute(conn)
         .map(|_| ())
-}
-
-/// Withdraws the offer's pending proposals and puts each request that was waiting on one of
-/// them (status `proposed`) back to `open`, so the marketplace can propose it again. Accepted
-/// matches are commitments already made and are left alone. Returns how many proposals ended.
-pub fn withdraw_proposals(
-    conn: &mut DbConnection,
-    id: &OfferId,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    let proposed = matches::table
-        .filter(matches::offer_id.eq(id.as_str()))
-        .filter(matches::status.eq(MatchStatus::Proposed.as_str()));
-    let request_ids: Vec<String> = proposed.select(matches::request_id).load(conn)?;
-    let ended = diesel::update(proposed)
-        .set((
-            matches::status.eq(MatchStatus::Withdrawn.as_str()),
-            matches::closed_at.eq(Some(now)),
-            matches::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    diesel::update(
-        help_requests::table
-            .filter(help_requests::id.eq_any(&request_ids))
-            .filter(help_requests::status.eq(HelpRequestStatus::Proposed.as_str())),
-    )
-    .set((
-        help_requests::status.eq(HelpRequestStatus::Open.as_str()),
-        help_requests::status_changed_at.eq(now),
-        help_requests::updated_at.eq(now),
-    ))
-    .execute(conn)?;
-    Ok(ended)
 }

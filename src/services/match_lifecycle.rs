@@ -21,7 +21,11 @@ pub enum Side {
 }
 
 /// A match as one of its two sides may see it; anyone else gets 404.
-pub fn visible_match(conn: &mut DbConnection, match_id: &str, caller: &str) -> Result<(Match, Side), AppError> {
+pub fn visible_match(
+    conn: &mut DbConnection,
+    match_id: &str,
+    caller: &str,
+) -> Result<(Match, Side), AppError> {
     let m = db::matches::find(conn, match_id)?.ok_or(AppError::NotFound("match"))?;
     if m.volunteer_id.as_deref() == Some(caller) {
         return Ok((m, Side::Volunteer));
@@ -34,7 +38,10 @@ pub fn visible_match(conn: &mut DbConnection, match_id: &str, caller: &str) -> R
 }
 
 fn conflict(detail: &str) -> AppError {
-    AppError::Conflict { detail: detail.to_owned(), existing_id: None }
+    AppError::Conflict {
+        detail: detail.to_owned(),
+        existing_id: None,
+    }
 }
 
 fn reread(conn: &mut DbConnection, id: &str) -> Result<Match, AppError> {
@@ -43,19 +50,35 @@ fn reread(conn: &mut DbConnection, id: &str) -> Result<Match, AppError> {
 
 /// The volunteer accepts a proposal that has not expired: the request becomes `matched`
 /// and both sides see each other's contact details.
-pub fn accept(conn: &mut DbConnection, match_id: &str, volunteer: &str, now: NaiveDateTime) -> Result<Match, AppError> {
+pub fn accept(
+    conn: &mut DbConnection,
+    match_id: &str,
+    volunteer: &str,
+    now: NaiveDateTime,
+) -> Result<Match, AppError> {
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
-        return Err(AppError::Forbidden("only the volunteer can accept a proposal"));
+        return Err(AppError::Forbidden(
+            "only the volunteer can accept a proposal",
+        ));
     }
     if m.expires_at <= now {
         return Err(conflict("this proposal has expired"));
     }
-    if !db::matches::transition(conn, match_id, MatchStatus::Proposed, MatchStatus::Accepted, now, None)? {
+    if !db::matches::transition(
+        conn,
+        match_id,
+        MatchStatus::Proposed,
+        MatchStatus::Accepted,
+        now,
+        None,
+    )? {
         return Err(conflict("this proposal is no longer open"));
     }
     if !db::candidates::set_request_status(conn, &m.request_id, "proposed", "matched", now)? {
-        return Err(conflict("the help request is no longer waiting for this proposal"));
+        return Err(conflict(
+            "the help request is no longer waiting for this proposal",
+        ));
     }
     db::candidates::set_matched_at(conn, &m.request_id, now)?;
     reread(conn, match_id)
@@ -63,12 +86,28 @@ pub fn accept(conn: &mut DbConnection, match_id: &str, volunteer: &str, now: Nai
 
 /// The volunteer declines: the slot is freed, the volunteer is never proposed this request
 /// again, and the request goes to its next candidate.
-pub fn decline(conn: &mut DbConnection, match_id: &str, volunteer: &str, reason: Option<&str>, now: NaiveDateTime, policy: &Policy) -> Result<Match, AppError> {
+pub fn decline(
+    conn: &mut DbConnection,
+    match_id: &str,
+    volunteer: &str,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Match, AppError> {
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
-        return Err(AppError::Forbidden("only the volunteer can decline a proposal"));
+        return Err(AppError::Forbidden(
+            "only the volunteer can decline a proposal",
+        ));
     }
-    if !db::matches::transition(conn, match_id, MatchStatus::Proposed, MatchStatus::Declined, now, reason)? {
+    if !db::matches::transition(
+        conn,
+        match_id,
+        MatchStatus::Proposed,
+        MatchStatus::Declined,
+        now,
+        reason,
+    )? {
         return Err(conflict("this proposal is no longer open"));
     }
     release_and_rematch(conn, &m, "proposed", now, policy)?;
@@ -76,9 +115,21 @@ pub fn decline(conn: &mut DbConnection, match_id: &str, volunteer: &str, reason:
 }
 
 /// Either side marks an accepted match as done: the request is `completed`.
-pub fn complete(conn: &mut DbConnection, match_id: &str, caller: &str, now: NaiveDateTime) -> Result<Match, AppError> {
+pub fn complete(
+    conn: &mut DbConnection,
+    match_id: &str,
+    caller: &str,
+    now: NaiveDateTime,
+) -> Result<Match, AppError> {
     let (m, _) = visible_match(conn, match_id, caller)?;
-    if !db::matches::transition(conn, match_id, MatchStatus::Accepted, MatchStatus::Completed, now, None)? {
+    if !db::matches::transition(
+        conn,
+        match_id,
+        MatchStatus::Accepted,
+        MatchStatus::Completed,
+        now,
+        None,
+    )? {
         return Err(conflict("only an accepted match can be completed"));
     }
     db::matches::release_slot(conn, &m.offer_id)?;
@@ -88,16 +139,36 @@ pub fn complete(conn: &mut DbConnection, match_id: &str, caller: &str, now: Naiv
 
 /// Either side calls off an accepted match: the slot is freed and the request goes back to
 /// the marketplace without this volunteer.
-pub fn cancel(conn: &mut DbConnection, match_id: &str, caller: &str, reason: Option<&str>, now: NaiveDateTime, policy: &Policy) -> Result<Match, AppError> {
+pub fn cancel(
+    conn: &mut DbConnection,
+    match_id: &str,
+    caller: &str,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Match, AppError> {
     let (m, _) = visible_match(conn, match_id, caller)?;
-    if !db::matches::transition(conn, match_id, MatchStatus::Accepted, MatchStatus::Cancelled, now, reason)? {
+    if !db::matches::transition(
+        conn,
+        match_id,
+        MatchStatus::Accepted,
+        MatchStatus::Cancelled,
+        now,
+        reason,
+    )? {
         return Err(conflict("only an accepted match can be cancelled"));
     }
     release_and_rematch(conn, &m, "matched", now, policy)?;
     reread(conn, match_id)
 }
 
-fn release_and_rematch(conn: &mut DbConnection, m: &Match, request_state: &str, now: NaiveDateTime, policy: &Policy) -> Result<(), AppError> {
+fn release_and_rematch(
+    conn: &mut DbConnection,
+    m: &Match,
+    request_state: &str,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<(), AppError> {
     db::matches::release_slot(conn, &m.offer_id)?;
     if db::candidates::set_request_status(conn, &m.request_id, request_state, "open", now)? {
         propose_for_request(conn, &m.request_id, now, policy)?;
@@ -107,11 +178,22 @@ fn release_and_rematch(conn: &mut DbConnection, m: &Match, request_state: &str, 
 
 /// Expires proposals whose answer time passed and sends their requests to the next
 /// candidate. Returns how many expired.
-pub fn expire_due(conn: &mut DbConnection, now: NaiveDateTime, policy: &Policy) -> Result<usize, AppError> {
+pub fn expire_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<usize, AppError> {
     let due = db::matches::due_to_expire(conn, now, 1_000)?;
     let mut expired = 0;
     for m in due {
-        if db::matches::transition(conn, &m.id, MatchStatus::Proposed, MatchStatus::Expired, now, None)? {
+        if db::matches::transition(
+            conn,
+            &m.id,
+            MatchStatus::Proposed,
+            MatchStatus::Expired,
+            now,
+            None,
+        )? {
             expired += 1;
             release_and_rematch(conn, &m, "proposed", now, policy)?;
         }
@@ -121,9 +203,21 @@ pub fn expire_due(conn: &mut DbConnection, now: NaiveDateTime, policy: &Policy) 
 
 /// Withdraws the live proposal or match of a request (it was cancelled, escalated or given
 /// to someone else) and frees the slot. Returns the withdrawn match.
-pub fn withdraw_for_request(conn: &mut DbConnection, request_id: &str, now: NaiveDateTime) -> Result<Option<Match>, AppError> {
-    let Some(m) = db::matches::live_for_request(conn, request_id)? else { return Ok(None) };
-    if db::matches::transition(conn, &m.id, m.status(), MatchStatus::Withdrawn, now, None)? {
+pub fn withdraw_for_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Match>, AppError> {
+    let Some(m) = db::matches::live_for_request(conn, request_id)? else {
+        return Ok(None);
+    };
+    // A proposal is withdrawn; an accepted match can only be called off (cancelled).
+    let to = if m.status() == MatchStatus::Accepted {
+        MatchStatus::Cancelled
+    } else {
+        MatchStatus::Withdrawn
+    };
+    if db::matches::transition(conn, &m.id, m.status(), to, now, None)? {
         db::matches::release_slot(conn, &m.offer_id)?;
         return Ok(Some(m));
     }
@@ -132,10 +226,22 @@ pub fn withdraw_for_request(conn: &mut DbConnection, request_id: &str, now: Naiv
 
 /// Withdraws the open proposals of an offer that was paused or withdrawn; each request goes
 /// to its next candidate. Accepted matches stay: the two people finish or cancel them.
-pub fn withdraw_for_offer(conn: &mut DbConnection, offer_id: &str, now: NaiveDateTime, policy: &Policy) -> Result<usize, AppError> {
+pub fn withdraw_for_offer(
+    conn: &mut DbConnection,
+    offer_id: &str,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<usize, AppError> {
     let mut withdrawn = 0;
     for m in db::matches::proposals_of_offer(conn, offer_id)? {
-        if db::matches::transition(conn, &m.id, MatchStatus::Proposed, MatchStatus::Withdrawn, now, None)? {
+        if db::matches::transition(
+            conn,
+            &m.id,
+            MatchStatus::Proposed,
+            MatchStatus::Withdrawn,
+            now,
+            None,
+        )? {
             withdrawn += 1;
             release_and_rematch(conn, &m, "proposed", now, policy)?;
         }

@@ -52,9 +52,52 @@ pub async fn count(app: &TestApp, table: &'static str) -> i64 {
     .unwrap()
 }
 
-/// Stores a match between a request and an offer directly (the matching module that creates
-/// them comes later) and returns its id.
+/// Gives a request a match with `offer_id` in `status` directly and returns its id. A live
+/// (proposed or accepted) status reuses the live match that incremental matching may already
+/// have made for the request (at most one may exist); other statuses add a row.
 pub async fn insert_match(app: &TestApp, request_id: &str, offer_id: &str, status: &str) -> String {
+    if matches!(status, "proposed" | "accepted") {
+        if let Some(id) = reuse_live_match(app, request_id, offer_id, status).await {
+            return id;
+        }
+    }
+    insert_match_row(app, request_id, offer_id, status).await
+}
+
+async fn reuse_live_match(
+    app: &TestApp,
+    request_id: &str,
+    offer_id: &str,
+    status: &str,
+) -> Option<String> {
+    let state = app.state.clone();
+    let (request_id, offer_id, status) = (
+        request_id.to_owned(),
+        offer_id.to_owned(),
+        status.to_owned(),
+    );
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        let live: Option<String> = matches::table
+            .filter(matches::request_id.eq(&request_id))
+            .filter(matches::status.eq_any(["proposed", "accepted"]))
+            .select(matches::id)
+            .first(&mut *conn)
+            .optional()
+            .unwrap();
+        if let Some(id) = &live {
+            diesel::update(matches::table.find(id))
+                .set((matches::status.eq(&status), matches::offer_id.eq(&offer_id)))
+                .execute(&mut *conn)
+                .unwrap();
+        }
+        live
+    })
+    .await
+    .unwrap()
+}
+
+async fn insert_match_row(app: &TestApp, request_id: &str, offer_id: &str, status: &str) -> String {
     let state = app.state.clone();
     let now = app.clock_naive();
     let (request_id, offer_id, status) = (
