@@ -7,6 +7,8 @@ pub mod extract;
 pub mod gazetteer;
 pub mod health;
 pub mod help_requests;
+pub mod match_actions;
+pub mod matches;
 pub mod me;
 pub mod offers;
 pub mod openapi;
@@ -42,6 +44,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(me::patch_me)
                 .service(users::create_case_worker)
                 .service(users::record_vog)
+                .service(matches::list_matches)
+                .service(matches::get_match)
+                .service(matches::list_request_matches)
+                .service(match_actions::accept_match)
+                .service(match_actions::decline_match)
+                .service(match_actions::complete_match)
+                .service(match_actions::cancel_match)
                 .service(categories::list_categories)
                 .service(help_requests::create_help_request)
                 .service(help_requests::list_help_requests)

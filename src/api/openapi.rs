@@ -3,7 +3,9 @@
 use actix_web::{get, HttpResponse};
 use utoipa::OpenApi;
 
-use super::{categories, gazetteer, health, help_requests, offers};
+use super::{
+    auth, categories, gazetteer, health, help_requests, match_actions, matches, me, offers, users,
+};
 
 /// The API description of Hulpmarkt v1.
 #[derive(OpenApi)]
@@ -20,6 +22,11 @@ use super::{categories, gazetteer, health, help_requests, offers};
         help_requests::cancel_help_request, help_requests::escalate_help_request,
         offers::create_offer, offers::list_offers, offers::get_offer, offers::patch_offer,
         offers::pause_offer, offers::resume_offer, offers::withdraw_offer,
+        auth::register, auth::login, auth::refresh, auth::logout, me::get_me, me::patch_me,
+        users::create_case_worker, users::record_vog,
+        matches::list_matches, matches::get_match, matches::list_request_matches,
+        match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
+        match_actions::cancel_match,
     ),
     components(schemas(crate::error::Problem, crate::domain::FieldError,
         categories::CategoryList, crate::domain::CategoryInfo,
@@ -31,6 +38,8 @@ use super::{categories, gazetteer, health, help_requests, offers};
         (name = "reference data", description = "Postcodes, municipalities and the category taxonomy"),
         (name = "help requests", description = "A resident's own help requests"),
         (name = "offers", description = "A volunteer's own offers"),
+        (name = "accounts", description = "Registration, sign-in, tokens and one's own account"),
+        (name = "matches", description = "Proposals and matches between a request and an offer"),
     )
 )]
 pub struct ApiDoc;

@@ -7,5 +7,6 @@ mod foundation;
 mod gazetteer;
 mod help_requests;
 mod helpers;
+mod matching;
 mod offers;
 mod schema;

@@ -1,0 +1,292 @@
+//! Matches as their two sides see them: the volunteer answers proposals, either side
+//! completes or cancels, and contact details appear only from acceptance on.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    extract::Query,
+    pagination::{PageParams, Paginated},
+};
+use crate::{
+    auth::{Caller, Resident},
+    db::{self, matches::MatchWithRequest, DbConnection},
+    domain::{HelpRequestId, MatchId, MatchStatus, Note},
+    error::{AppError, Problem},
+    services::match_lifecycle::{self, Side},
+    startup::AppState,
+};
+
+/// The score's parts, each in [0, 1].
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+pub struct ScorePartsView {
+    /// Nearness (1 = same place).
+    pub proximity: f64,
+    /// Shared weekly time.
+    pub availability: f64,
+    /// Same municipality (0 or 1).
+    pub same_municipality: f64,
+    /// This volunteer helped this resident before (0 or 1).
+    pub continuity: f64,
+    /// Free capacity of the volunteer (1 = none in use).
+    pub load: f64,
+}
+
+/// What a match shows of its help request. The description may hold health data: the
+/// volunteer sees it only from acceptance on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchRequestView {
+    /// Law domain.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Description (`null` for the volunteer until accepted).
+    pub description: Option<String>,
+    /// PC4 area.
+    pub pc4: String,
+    /// Municipality code.
+    pub municipality_code: String,
+    /// `low`, `normal` or `high`.
+    pub urgency: String,
+    /// A minor is involved.
+    pub involves_minor: bool,
+    /// Length of one visit in minutes.
+    pub session_minutes: i32,
+}
+
+/// The other side's contact details.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactView {
+    /// Name.
+    pub display_name: String,
+    /// Phone, if given.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: String,
+}
+
+/// A match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchView {
+    /// Match id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// The help request.
+    #[schema(format = Uuid)]
+    pub request_id: String,
+    /// The offer.
+    #[schema(format = Uuid)]
+    pub offer_id: String,
+    /// Lifecycle state.
+    pub status: MatchStatus,
+    /// `volunteer` or `resident`: the caller's side.
+    pub your_side: String,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Its parts.
+    pub score_parts: ScorePartsView,
+    /// Why this volunteer, in words.
+    pub explanation: String,
+    /// Proposed at.
+    pub proposed_at: DateTime<Utc>,
+    /// The proposal lapses at (if not answered).
+    pub expires_at: DateTime<Utc>,
+    /// Answered at.
+    pub responded_at: Option<DateTime<Utc>>,
+    /// Ended at.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The volunteer's reason for declining or cancelling (shown to the volunteer).
+    pub reason: Option<String>,
+    /// The request.
+    pub request: MatchRequestView,
+    /// The other side's contact details, from acceptance on; `null` before.
+    pub contact: Option<ContactView>,
+}
+
+/// Builds the view for `caller` on `side`, loading the other side's contact when visible.
+fn view(
+    conn: &mut DbConnection,
+    (m, r): MatchWithRequest,
+    side: Side,
+) -> Result<MatchView, AppError> {
+    let status = m.status();
+    let contact = if status.contact_visible() {
+        let other = match side {
+            Side::Volunteer => r.requester_id.clone(),
+            Side::Resident => m.volunteer_id.clone(),
+        };
+        match other {
+            Some(id) => db::users::find(conn, &crate::domain::UserId(id))?.map(|u| ContactView {
+                display_name: u.display_name,
+                phone: u.phone,
+                email: u.email,
+            }),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let description = (side == Side::Resident || status.contact_visible()).then_some(r.description);
+    Ok(MatchView {
+        id: m.id,
+        request_id: m.request_id,
+        offer_id: m.offer_id,
+        status,
+        your_side: match side {
+            Side::Volunteer => "volunteer".into(),
+            Side::Resident => "resident".into(),
+        },
+        score: m.score,
+        score_parts: serde_json::from_str(&m.score_parts).unwrap_or_default(),
+        explanation: m.explanation,
+        proposed_at: m.proposed_at.and_utc(),
+        expires_at: m.expires_at.and_utc(),
+        responded_at: m.responded_at.map(|t| t.and_utc()),
+        closed_at: m.closed_at.map(|t| t.and_utc()),
+        reason: if side == Side::Volunteer {
+            m.decline_reason
+        } else {
+            None
+        },
+        request: MatchRequestView {
+            domain: r.domain,
+            category: r.category,
+            title: r.title,
+            description,
+            pc4: r.pc4,
+            municipality_code: r.municipality_code,
+            urgency: r.urgency,
+            involves_minor: r.involves_minor,
+            session_minutes: r.session_minutes,
+        },
+        contact,
+    })
+}
+
+/// Reads one match for a caller who is one of its sides.
+pub(super) fn read_for(
+    conn: &mut DbConnection,
+    id: &str,
+    caller: &str,
+) -> Result<MatchView, AppError> {
+    let (_, side) = match_lifecycle::visible_match(conn, id, caller)?;
+    let row = db::matches::with_request(conn, id)?.ok_or(AppError::NotFound("match"))?;
+    view(conn, row, side)
+}
+
+fn side_of(row: &MatchWithRequest, caller: &str) -> Side {
+    if row.0.volunteer_id.as_deref() == Some(caller) {
+        Side::Volunteer
+    } else {
+        Side::Resident
+    }
+}
+
+/// Filters for listing matches.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MatchListQuery {
+    /// Only matches in this state.
+    pub status: Option<MatchStatus>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// Items per page, 1–100.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u32>,
+}
+
+/// A reason given with a decline or a cancellation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    /// Optional reason, at most 1,000 characters.
+    #[serde(default)]
+    pub reason: Option<Note>,
+}
+
+/// The caller's matches, as volunteer or as resident, newest first.
+#[utoipa::path(get, path = "/api/v1/matches", tag = "matches", security(("bearer" = [])), params(MatchListQuery),
+    responses((status = 200, description = "One page of your matches", body = Paginated<MatchView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
+#[get("/matches")]
+pub async fn list_matches(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<MatchListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.0;
+    let page = PageParams {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .parse()?;
+    let me = caller.user_id.0;
+    let result = db::run(&state.pool, move |conn| {
+        let status = query.status.map(MatchStatus::as_str);
+        let (rows, total) =
+            db::matches::for_participant(conn, &me, status, page.offset(), page.limit())?;
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let side = side_of(&row, &me);
+                view(conn, row, side)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.wrap(items, total))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// One match, for its volunteer or its resident.
+#[utoipa::path(get, path = "/api/v1/matches/{id}", tag = "matches", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "The match", body = MatchView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such match of yours", body = Problem, content_type = "application/problem+json")))]
+#[get("/matches/{id}")]
+pub async fn get_match(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = MatchId::parse(&id).ok_or(AppError::NotFound("match"))?;
+    let me = caller.user_id.0;
+    let view = db::run(&state.pool, move |conn| read_for(conn, id.as_str(), &me)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The proposals and matches of one of the caller's help requests, with the score's parts.
+#[utoipa::path(get, path = "/api/v1/help-requests/{id}/matches", tag = "matches", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "The request's matches, oldest first", body = Vec<MatchView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json")))]
+#[get("/help-requests/{id}/matches")]
+pub async fn list_request_matches(
+    state: web::Data<AppState>,
+    resident: Resident,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = HelpRequestId::parse(&id).ok_or(AppError::NotFound("help request"))?;
+    let me = resident.0.user_id.0;
+    let items = db::run(&state.pool, move |conn| {
+        let owner = db::candidates::request(conn, id.as_str())?.and_then(|r| r.requester_id);
+        if owner.as_deref() != Some(me.as_str()) {
+            return Err(AppError::NotFound("help request"));
+        }
+        let rows = db::matches::of_request_with_request(conn, id.as_str())?;
+        rows.into_iter()
+            .map(|row| view(conn, row, Side::Resident))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
