@@ -18,6 +18,6 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 rm -rf "$out"
-cargo run --quiet --release --example assignment_oracle -- \
+cargo run --quiet --example assignment_oracle -- \
     --instances "$instances" --seed "$seed" --out "$out"
 "$venv/bin/python" scripts/assignment_oracle.py "$out"

@@ -28,6 +28,9 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to standard output.
     Openapi,
+    /// Run the global matching batch once: assign all waiting requests jointly (most people
+    /// helped, then the highest total score), moving proposals not yet accepted.
+    Match,
     /// Operator tasks on accounts.
     Admin {
         #[command(subcommand)]
@@ -71,6 +74,19 @@ fn main() -> anyhow::Result<()> {
             println!("database is up to date");
         }
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
+        Command::Match => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let report = hulpmarkt::services::batch::run_with_progress_bar(&pool, &cli.settings)?;
+            println!(
+                "waiting {}, offers {}: {} placed ({} kept, {} new, {} moved)",
+                report.waiting,
+                report.offers,
+                report.placed,
+                report.kept,
+                report.created,
+                report.moved
+            );
+        }
         Command::Admin {
             action:
                 AdminCommand::Create {

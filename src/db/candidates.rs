@@ -252,3 +252,93 @@ pub fn set_matched_at(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> 
         .execute(conn)
         .map(|_| ())
 }
+
+/// Everything the global batch reads, in bulk.
+pub mod batch {
+    use super::*;
+
+    /// Requests waiting for a volunteer or for an answer: `open`, or `proposed` with a
+    /// proposal not yet accepted. With the offer of that proposal, if any.
+    pub fn waiting_requests(
+        conn: &mut DbConnection,
+    ) -> QueryResult<Vec<(RequestRow, Option<String>)>> {
+        let open: Vec<RequestRow> = help_requests::table
+            .filter(help_requests::status.eq("open"))
+            .select(RequestRow::as_select())
+            .load(conn)?;
+        let proposed: Vec<(RequestRow, String)> = help_requests::table
+            .inner_join(matches::table)
+            .filter(help_requests::status.eq("proposed"))
+            .filter(matches::status.eq("proposed"))
+            .select((RequestRow::as_select(), matches::offer_id))
+            .load(conn)?;
+        Ok(open
+            .into_iter()
+            .map(|r| (r, None))
+            .chain(proposed.into_iter().map(|(r, o)| (r, Some(o))))
+            .collect())
+    }
+
+    /// Every active offer with its VOG date.
+    pub fn active_offers(conn: &mut DbConnection) -> QueryResult<Vec<OfferWithVog>> {
+        offers::table
+            .left_join(users::table)
+            .filter(offers::status.eq("active"))
+            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+            .load(conn)
+    }
+
+    /// (offer, category) pairs of active offers.
+    pub fn active_offer_categories(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        offer_categories::table
+            .inner_join(offers::table)
+            .filter(offers::status.eq("active"))
+            .select((offer_categories::offer_id, offer_categories::category))
+            .load(conn)
+    }
+
+    /// (request, volunteer) pairs where the volunteer declined or let the proposal expire.
+    pub fn passes(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        matches::table
+            .filter(matches::status.eq_any(["declined", "expired", "cancelled"]))
+            .filter(matches::volunteer_id.is_not_null())
+            .select((matches::request_id, matches::volunteer_id.assume_not_null()))
+            .load(conn)
+    }
+
+    /// (requester, volunteer) pairs of completed matches (continuity).
+    pub fn helped(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        matches::table
+            .inner_join(help_requests::table)
+            .filter(matches::status.eq("completed"))
+            .filter(help_requests::requester_id.is_not_null())
+            .filter(matches::volunteer_id.is_not_null())
+            .select((
+                help_requests::requester_id.assume_not_null(),
+                matches::volunteer_id.assume_not_null(),
+            ))
+            .distinct()
+            .load(conn)
+    }
+
+    /// Open proposals per offer.
+    pub fn proposals_per_offer(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+        matches::table
+            .filter(matches::status.eq("proposed"))
+            .group_by(matches::offer_id)
+            .select((matches::offer_id, diesel::dsl::count_star()))
+            .load(conn)
+    }
+
+    /// Proposals per volunteer since `since` (the daily cap).
+    pub fn proposals_per_volunteer_since(
+        conn: &mut DbConnection,
+        since: NaiveDateTime,
+    ) -> QueryResult<Vec<(Option<String>, i64)>> {
+        matches::table
+            .filter(matches::proposed_at.ge(since))
+            .group_by(matches::volunteer_id)
+            .select((matches::volunteer_id, diesel::dsl::count_star()))
+            .load(conn)
+    }
+}

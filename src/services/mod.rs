@@ -2,5 +2,6 @@
 //! leaves side effects until after the commit.
 
 pub mod accounts;
+pub mod batch;
 pub mod match_lifecycle;
 pub mod matching;

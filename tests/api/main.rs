@@ -2,6 +2,7 @@
 //! default and on PostgreSQL when `HULPMARKT_TEST_DATABASE_URL` is set.
 
 mod auth;
+mod batch;
 mod categories;
 mod foundation;
 mod gazetteer;

@@ -1,0 +1,206 @@
+//! The global batch (DESIGN.md §6, "global mode"): all waiting requests are assigned jointly
+//! so that as many as possible are helped and, among those, the total score is highest,
+//! under the offers' capacities. Run periodically and by `hulpmarkt match`.
+//!
+//! A request whose proposal is not yet accepted may be moved: the batch keeps a proposal
+//! when the optimum keeps its offer (its answer clock keeps running), withdraws it when the
+//! optimum gives the request to another offer (or to none, to help more people elsewhere),
+//! and creates the new proposals after all withdrawals, so freed places can be reused.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::matching::{
+    category_rule, context, create_proposal, offer_profile, request_profile, Ids, Policy,
+};
+use crate::{
+    db::{self, candidates::batch, DbConnection},
+    domain::MatchStatus,
+    error::AppError,
+    matching::{self as engine, CategorySet, OfferIndex},
+};
+
+/// What a batch run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BatchReport {
+    /// Requests considered (open, or proposed and unanswered).
+    pub waiting: usize,
+    /// Active offers considered.
+    pub offers: usize,
+    /// Requests with a proposal after the run.
+    pub placed: usize,
+    /// Proposals kept as they were.
+    pub kept: usize,
+    /// Proposals withdrawn to move the request elsewhere (or to free the place).
+    pub moved: usize,
+    /// New proposals created.
+    pub created: usize,
+}
+
+/// Runs the batch inside the caller's write transaction. `progress(done, total)` is called
+/// while proposals are applied.
+pub fn run_batch(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    policy: &Policy,
+    progress: &dyn Fn(u64, u64),
+) -> Result<BatchReport, AppError> {
+    let waiting = batch::waiting_requests(conn)?;
+    let offers = batch::active_offers(conn)?;
+    let mut categories: HashMap<String, Vec<u8>> = HashMap::new();
+    for (offer, code) in batch::active_offer_categories(conn)? {
+        if let Some((_, rule)) = category_rule(&code) {
+            categories.entry(offer).or_default().push(rule.index);
+        }
+    }
+    let mut passes: HashMap<String, Vec<String>> = HashMap::new();
+    for (request, volunteer) in batch::passes(conn)? {
+        passes.entry(request).or_default().push(volunteer);
+    }
+    let mut helped: HashMap<String, Vec<String>> = HashMap::new();
+    for (requester, volunteer) in batch::helped(conn)? {
+        helped.entry(requester).or_default().push(volunteer);
+    }
+    let proposed: HashMap<String, i64> = batch::proposals_per_offer(conn)?.into_iter().collect();
+    let today: HashMap<String, i64> =
+        batch::proposals_per_volunteer_since(conn, now - Duration::hours(24))?
+            .into_iter()
+            .filter_map(|(v, n)| v.map(|v| (v, n)))
+            .collect();
+
+    let mut ids = Ids::default();
+    let mut profiles = Vec::with_capacity(offers.len());
+    for offer in &offers {
+        let set = CategorySet::of(categories.get(&offer.0.id).map_or(&[][..], Vec::as_slice));
+        let mut profile = offer_profile(offer, set, &mut ids);
+        // The batch may rearrange unanswered proposals: only accepted matches stay fixed.
+        let open_proposals = proposed.get(&offer.0.id).copied().unwrap_or(0);
+        let accepted = (i64::from(offer.0.active_load) - open_proposals).max(0);
+        profile.load = u32::try_from(accepted).unwrap_or(0);
+        // New proposals beyond those it holds stay within the volunteer's daily cap.
+        let given_today = offer
+            .0
+            .volunteer_id
+            .as_ref()
+            .and_then(|v| today.get(v))
+            .copied()
+            .unwrap_or(0);
+        let allowance = open_proposals + (policy.daily_cap - given_today).max(0);
+        profile.capacity = profile.capacity.min(
+            profile
+                .load
+                .saturating_add(u32::try_from(allowance).unwrap_or(0)),
+        );
+        profiles.push(profile);
+    }
+    let offer_by_number: HashMap<u64, usize> = profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
+    let mut requests = Vec::with_capacity(waiting.len());
+    let mut rows = Vec::with_capacity(waiting.len());
+    for (row, current) in waiting {
+        let declined = passes.get(&row.id).map_or(&[][..], Vec::as_slice);
+        let before = row
+            .requester_id
+            .as_ref()
+            .and_then(|r| helped.get(r))
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(profile) = request_profile(&row, &mut ids, declined, before) {
+            requests.push(profile);
+            rows.push((row, current));
+        }
+    }
+    let index = OfferIndex::new(profiles);
+    let ctx = context(now, policy);
+    let result = engine::assign_requests(&requests, &index, &ctx);
+    let target: HashMap<u64, engine::Placement> = result
+        .placements
+        .into_iter()
+        .map(|p| (p.request_id, p))
+        .collect();
+
+    let mut report = BatchReport {
+        waiting: rows.len(),
+        offers: offers.len(),
+        ..BatchReport::default()
+    };
+    let mut to_create = Vec::new();
+    // Withdrawals first, so the places they free can be taken by the new proposals.
+    for (profile, (row, current)) in requests.iter().zip(&rows) {
+        let wanted = target
+            .get(&profile.id)
+            .and_then(|p| offer_by_number.get(&p.offer_id))
+            .map(|&i| &offers[i]);
+        match (current, wanted) {
+            (Some(cur), Some(w)) if *cur == w.0.id => report.kept += 1,
+            (Some(_), _) => {
+                if let Some(live) = db::matches::live_for_request(conn, &row.id)? {
+                    if db::matches::transition(
+                        conn,
+                        &live.id,
+                        MatchStatus::Proposed,
+                        MatchStatus::Withdrawn,
+                        now,
+                        None,
+                    )? {
+                        db::matches::release_slot(conn, &live.offer_id)?;
+                        db::candidates::set_request_status(conn, &row.id, "proposed", "open", now)?;
+                        report.moved += 1;
+                    }
+                }
+                if let Some(w) = wanted {
+                    to_create.push((row.id.clone(), w, &target[&profile.id]));
+                }
+            }
+            (None, Some(w)) => to_create.push((row.id.clone(), w, &target[&profile.id])),
+            (None, None) => {}
+        }
+    }
+    let total = to_create.len() as u64;
+    for (done, (request_id, offer, placement)) in to_create.into_iter().enumerate() {
+        if db::matches::take_slot(conn, &offer.0.id)? {
+            create_proposal(
+                conn,
+                &request_id,
+                offer,
+                (&placement.score, placement.explanation.clone()),
+                now,
+                policy,
+                "batch",
+            )?;
+            report.created += 1;
+        }
+        progress(done as u64 + 1, total);
+    }
+    report.placed = report.kept + report.created;
+    Ok(report)
+}
+
+/// Runs the batch once in its own write transaction with a progress bar on the terminal
+/// (`hulpmarkt match`).
+pub fn run_with_progress_bar(
+    pool: &db::Pool,
+    settings: &crate::config::Settings,
+) -> anyhow::Result<BatchReport> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} proposals")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("assigning");
+    let policy = Policy::from_settings(settings);
+    let now = chrono::Utc::now().naive_utc();
+    let mut conn = pool.get()?;
+    let report = db::write_transaction(&mut conn, |conn| {
+        run_batch(conn, now, &policy, &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+    })
+    .map_err(|e| anyhow::anyhow!("matching batch failed: {e}"))?;
+    bar.finish_and_clear();
+    Ok(report)
+}
