@@ -74,6 +74,7 @@ async fn the_batch_moves_an_unanswered_proposal_so_that_both_requests_are_helped
     .await;
     assert_eq!(garden["status"], "open", "the only gardener is taken");
 
+    app.clock.advance(chrono::Duration::minutes(5));
     let report = run_batch(&app).await;
     assert_eq!(
         (report.waiting, report.placed, report.moved, report.created),

@@ -155,6 +155,8 @@ async fn a_decline_sends_the_request_to_the_next_volunteer_and_never_back() {
     let request = post_request(&app, &anna, &request_body()).await;
     let id = request["id"].as_str().unwrap();
     let proposal = &my_matches(&app, &first).await[0];
+    // The clock stands still in tests; move it so the history's order is the real order.
+    app.clock.advance(chrono::Duration::minutes(5));
     let reason = json!({"reason": "Ik ben die week weg."});
     let declined = json_with_status(
         app.post_json(
