@@ -9,19 +9,10 @@ use crate::{
 };
 
 async fn run_batch(app: &TestApp) -> hulpmarkt::services::batch::BatchReport {
-    use hulpmarkt::clock::Clock;
-    let state = app.state.clone();
-    let now = app.clock.now_naive();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
-        let policy = state.policy();
-        hulpmarkt::db::write_transaction(&mut conn, |conn| {
-            hulpmarkt::services::batch::run_batch(conn, now, &policy, &|_, _| {})
-        })
-        .unwrap()
+    app.run_workflow(|conn, now, policy| {
+        hulpmarkt::services::batch::run_batch(conn, now, policy, &|_, _| {})
     })
     .await
-    .unwrap()
 }
 
 #[actix_web::test]

@@ -396,3 +396,31 @@ impl TestApp {
             .await
     }
 }
+
+impl TestApp {
+    /// Runs a service workflow in one write transaction on the app's pool, at the app's
+    /// clock time, with the app's matching policy (what a background job would do).
+    pub async fn run_workflow<T, F>(&self, work: F) -> T
+    where
+        T: Send + 'static,
+        F: FnOnce(
+                &mut hulpmarkt::db::DbConnection,
+                chrono::NaiveDateTime,
+                &hulpmarkt::services::matching::Policy,
+            ) -> Result<T, hulpmarkt::error::AppError>
+            + Send
+            + 'static,
+    {
+        use hulpmarkt::clock::Clock;
+        let state = self.state.clone();
+        let now = self.clock.now_naive();
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = state.pool.get().expect("a connection");
+            let policy = state.policy();
+            hulpmarkt::db::write_transaction(&mut conn, |conn| work(conn, now, &policy))
+                .expect("workflow succeeds")
+        })
+        .await
+        .expect("workflow task")
+    }
+}

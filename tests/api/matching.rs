@@ -218,18 +218,8 @@ async fn an_unanswered_proposal_expires_and_goes_to_the_next_candidate() {
 }
 
 async fn expire(app: &TestApp) -> usize {
-    use hulpmarkt::clock::Clock;
-    let state = app.state.clone();
-    let now = app.clock.now_naive();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
-        hulpmarkt::db::write_transaction(&mut conn, |conn| {
-            hulpmarkt::services::match_lifecycle::expire_due(conn, now, &state.policy())
-        })
-        .unwrap()
-    })
-    .await
-    .unwrap()
+    app.run_workflow(hulpmarkt::services::match_lifecycle::expire_due)
+        .await
 }
 
 #[actix_web::test]
