@@ -34,7 +34,12 @@ impl BoundingBox {
     pub fn around(lat: f64, lon: f64, km: f64) -> Self {
         let dlat = km / KM_PER_DEGREE;
         let dlon = km / (KM_PER_DEGREE * MIN_COS_LAT);
-        Self { lat_min: lat - dlat, lat_max: lat + dlat, lon_min: lon - dlon, lon_max: lon + dlon }
+        Self {
+            lat_min: lat - dlat,
+            lat_max: lat + dlat,
+            lon_min: lon - dlon,
+            lon_max: lon + dlon,
+        }
     }
 }
 
@@ -107,7 +112,11 @@ pub type OfferWithVog = (OfferRow, Option<NaiveDate>);
 
 /// A request by id.
 pub fn request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RequestRow>> {
-    help_requests::table.find(id).select(RequestRow::as_select()).first(conn).optional()
+    help_requests::table
+        .find(id)
+        .select(RequestRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// An offer by id with its VOG date.
@@ -122,7 +131,10 @@ pub fn offer(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OfferWithV
 
 /// Category codes of an offer.
 pub fn categories_of(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec<String>> {
-    offer_categories::table.filter(offer_categories::offer_id.eq(offer_id)).select(offer_categories::category).load(conn)
+    offer_categories::table
+        .filter(offer_categories::offer_id.eq(offer_id))
+        .select(offer_categories::category)
+        .load(conn)
 }
 
 /// Active offers in `category` inside the box, not the requester's own.
@@ -132,7 +144,9 @@ pub fn offers_in_box(
     bbox: BoundingBox,
     exclude_volunteer: Option<&str>,
 ) -> QueryResult<Vec<OfferWithVog>> {
-    let in_category = offer_categories::table.filter(offer_categories::category.eq(category)).select(offer_categories::offer_id);
+    let in_category = offer_categories::table
+        .filter(offer_categories::category.eq(category))
+        .select(offer_categories::offer_id);
     let mut query = offers::table
         .left_join(users::table)
         .filter(offers::status.eq("active"))
@@ -151,15 +165,26 @@ pub fn offers_in_box(
 
 /// Active remote-capable offers in `category`, nearest first (flat-earth ordering, which is
 /// monotone enough within the country to pick the nearest few thousand).
-pub fn remote_offers(conn: &mut DbConnection, category: &str, lat: f64, lon: f64) -> QueryResult<Vec<OfferWithVog>> {
-    let in_category = offer_categories::table.filter(offer_categories::category.eq(category)).select(offer_categories::offer_id);
+pub fn remote_offers(
+    conn: &mut DbConnection,
+    category: &str,
+    lat: f64,
+    lon: f64,
+) -> QueryResult<Vec<OfferWithVog>> {
+    let in_category = offer_categories::table
+        .filter(offer_categories::category.eq(category))
+        .select(offer_categories::offer_id);
     offers::table
         .left_join(users::table)
         .filter(offers::status.eq("active"))
         .filter(offers::remote_ok.eq(true))
         .filter(offers::active_load.lt(offers::capacity))
         .filter(offers::id.eq_any(in_category))
-        .order(((offers::lat - lat) * (offers::lat - lat) + (offers::lon - lon) * (offers::lon - lon) * 0.4).asc())
+        .order(
+            ((offers::lat - lat) * (offers::lat - lat)
+                + (offers::lon - lon) * (offers::lon - lon) * 0.4)
+                .asc(),
+        )
         .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
         .limit(REMOTE_LIMIT)
         .load(conn)
@@ -199,14 +224,31 @@ pub fn passed_requests(conn: &mut DbConnection, volunteer_id: &str) -> QueryResu
 }
 
 /// Moves a request from `from` to `to` if it is still in `from`; returns whether it moved.
-pub fn set_request_status(conn: &mut DbConnection, id: &str, from: &str, to: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    diesel::update(help_requests::table.find(id).filter(help_requests::status.eq(from)))
-        .set((help_requests::status.eq(to), help_requests::status_changed_at.eq(now), help_requests::updated_at.eq(now)))
-        .execute(conn)
-        .map(|n| n == 1)
+pub fn set_request_status(
+    conn: &mut DbConnection,
+    id: &str,
+    from: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        help_requests::table
+            .find(id)
+            .filter(help_requests::status.eq(from)),
+    )
+    .set((
+        help_requests::status.eq(to),
+        help_requests::status_changed_at.eq(now),
+        help_requests::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Records when a request was matched.
 pub fn set_matched_at(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(help_requests::table.find(id)).set(help_requests::matched_at.eq(now)).execute(conn).map(|_| ())
+    diesel::update(help_requests::table.find(id))
+        .set(help_requests::matched_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -56,12 +56,19 @@ impl Match {
 
 /// Inserts a match.
 pub fn insert(conn: &mut DbConnection, m: &Match) -> QueryResult<()> {
-    diesel::insert_into(matches::table).values(m).execute(conn).map(|_| ())
+    diesel::insert_into(matches::table)
+        .values(m)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// A match by id.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Match>> {
-    matches::table.find(id).select(Match::as_select()).first(conn).optional()
+    matches::table
+        .find(id)
+        .select(Match::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Moves a match from `from` to `to` if it is still in `from`; returns whether it moved.
@@ -73,7 +80,9 @@ pub fn transition(
     now: NaiveDateTime,
     reason: Option<&str>,
 ) -> QueryResult<bool> {
-    let target = matches::table.find(id).filter(matches::status.eq(from.as_str()));
+    let target = matches::table
+        .find(id)
+        .filter(matches::status.eq(from.as_str()));
     let responded = matches!(to, MatchStatus::Accepted | MatchStatus::Declined).then_some(now);
     let closed = (!matches!(to, MatchStatus::Accepted | MatchStatus::Proposed)).then_some(now);
     let n = diesel::update(target)
@@ -85,10 +94,14 @@ pub fn transition(
         .execute(conn)?;
     if n == 1 {
         if let Some(at) = responded {
-            diesel::update(matches::table.find(id)).set(matches::responded_at.eq(at)).execute(conn)?;
+            diesel::update(matches::table.find(id))
+                .set(matches::responded_at.eq(at))
+                .execute(conn)?;
         }
         if let Some(at) = closed {
-            diesel::update(matches::table.find(id)).set(matches::closed_at.eq(at)).execute(conn)?;
+            diesel::update(matches::table.find(id))
+                .set(matches::closed_at.eq(at))
+                .execute(conn)?;
         }
     }
     Ok(n == 1)
@@ -98,7 +111,10 @@ pub fn transition(
 pub fn live_for_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<Match>> {
     matches::table
         .filter(matches::request_id.eq(request_id))
-        .filter(matches::status.eq_any([MatchStatus::Proposed.as_str(), MatchStatus::Accepted.as_str()]))
+        .filter(matches::status.eq_any([
+            MatchStatus::Proposed.as_str(),
+            MatchStatus::Accepted.as_str(),
+        ]))
         .select(Match::as_select())
         .first(conn)
         .optional()
@@ -117,7 +133,10 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec
 pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<String>> {
     matches::table
         .filter(matches::request_id.eq(request_id))
-        .filter(matches::status.eq_any([MatchStatus::Declined.as_str(), MatchStatus::Expired.as_str()]))
+        .filter(matches::status.eq_any([
+            MatchStatus::Declined.as_str(),
+            MatchStatus::Expired.as_str(),
+        ]))
         .select(matches::volunteer_id.assume_not_null())
         .filter(matches::volunteer_id.is_not_null())
         .load(conn)
@@ -136,7 +155,11 @@ pub fn helpers_of(conn: &mut DbConnection, requester_id: &str) -> QueryResult<Ve
 }
 
 /// How many proposals each of `volunteers` received since `since` (the daily cap).
-pub fn proposals_since(conn: &mut DbConnection, volunteers: &[String], since: NaiveDateTime) -> QueryResult<Vec<(String, i64)>> {
+pub fn proposals_since(
+    conn: &mut DbConnection,
+    volunteers: &[String],
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64)>> {
     if volunteers.is_empty() {
         return Ok(Vec::new());
     }
@@ -170,14 +193,22 @@ pub fn take_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<bool> {
 
 /// Gives a slot back (a proposal or match ended).
 pub fn release_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<()> {
-    diesel::update(offers::table.find(offer_id).filter(offers::active_load.gt(0)))
-        .set(offers::active_load.eq(offers::active_load - 1))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        offers::table
+            .find(offer_id)
+            .filter(offers::active_load.gt(0)),
+    )
+    .set(offers::active_load.eq(offers::active_load - 1))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Proposals whose answer time has passed.
-pub fn due_to_expire(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Match>> {
+pub fn due_to_expire(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Match>> {
     matches::table
         .filter(matches::status.eq(MatchStatus::Proposed.as_str()))
         .filter(matches::expires_at.le(now))

@@ -40,6 +40,7 @@
 pub mod assign;
 pub mod constraints;
 pub mod flow;
+pub mod grid;
 pub mod index;
 pub mod model;
 pub mod rank;

@@ -17,7 +17,10 @@ use crate::{
     },
     domain::{Availability, Category, LawDomain, MatchStatus, Urgency},
     error::AppError,
-    matching::{self as engine, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, MatchContext, OfferProfile, RequestProfile, WeeklySlots},
+    matching::{
+        self as engine, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, MatchContext,
+        OfferProfile, RequestProfile, WeeklySlots,
+    },
 };
 
 /// The largest radius an offer may have; bounds the box searched around a request.
@@ -61,10 +64,19 @@ impl Ids {
 fn category_rule(code: &str) -> Option<(Category, CategoryRule)> {
     let category = Category::parse(code).ok()?;
     let index = Category::ALL.iter().position(|c| *c == category)? as u8;
-    let domains: Vec<engine::Domain> = category.domains().iter().map(|d| engine_domain(*d)).collect();
+    let domains: Vec<engine::Domain> = category
+        .domains()
+        .iter()
+        .map(|d| engine_domain(*d))
+        .collect();
     Some((
         category,
-        CategoryRule { index, domains: DomainSet::of(&domains), requires_vog: category.requires_vog(), remote_possible: category.remote_possible() },
+        CategoryRule {
+            index,
+            domains: DomainSet::of(&domains),
+            requires_vog: category.requires_vog(),
+            remote_possible: category.remote_possible(),
+        },
     ))
 }
 
@@ -84,16 +96,44 @@ fn municipality_number(code: &str) -> u16 {
 fn availability(json: &str) -> (WeeklySlots, DateWindow, Option<u16>) {
     match serde_json::from_str::<Availability>(json) {
         Ok(a) => {
-            let intervals = a.week_intervals().into_iter().map(|(s, e)| (s.min(u32::from(u16::MAX)) as u16, e.min(u32::from(u16::MAX)) as u16)).collect();
+            let intervals = a
+                .week_intervals()
+                .into_iter()
+                .map(|(s, e)| {
+                    (
+                        s.min(u32::from(u16::MAX)) as u16,
+                        e.min(u32::from(u16::MAX)) as u16,
+                    )
+                })
+                .collect();
             let window = a.date_window();
-            (WeeklySlots::from_intervals(intervals), DateWindow { from: window.from, until: window.until }, Some(a.session_minutes()))
+            (
+                WeeklySlots::from_intervals(intervals),
+                DateWindow {
+                    from: window.from,
+                    until: window.until,
+                },
+                Some(a.session_minutes()),
+            )
         }
         // An empty, non-any-time week can never overlap: a damaged row is never matched.
-        Err(_) => (WeeklySlots::from_intervals(vec![(0, 0)]), DateWindow { from: None, until: None }, None),
+        Err(_) => (
+            WeeklySlots::from_intervals(vec![(0, 0)]),
+            DateWindow {
+                from: None,
+                until: None,
+            },
+            None,
+        ),
     }
 }
 
-fn request_profile(row: &RequestRow, ids: &mut Ids, declined_by: &[String], helped_before: &[String]) -> Option<RequestProfile> {
+fn request_profile(
+    row: &RequestRow,
+    ids: &mut Ids,
+    declined_by: &[String],
+    helped_before: &[String],
+) -> Option<RequestProfile> {
     let (_, category) = category_rule(&row.category)?;
     let domain = engine_domain(LawDomain::parse(&row.domain).ok()?);
     let (week, dates, _) = availability(&row.availability);
@@ -107,7 +147,10 @@ fn request_profile(row: &RequestRow, ids: &mut Ids, declined_by: &[String], help
         requester: row.requester_id.as_deref().map_or(0, |r| ids.of(r)),
         category,
         domain,
-        location: GeoPoint { lat: row.lat, lon: row.lon },
+        location: GeoPoint {
+            lat: row.lat,
+            lon: row.lon,
+        },
         municipality: municipality_number(&row.municipality_code),
         max_distance_km: row.max_distance_km,
         remote_ok: row.remote_ok,
@@ -129,7 +172,10 @@ fn offer_profile(row: &OfferWithVog, categories: CategorySet, ids: &mut Ids) -> 
         id: ids.of(&offer.id),
         volunteer: offer.volunteer_id.as_deref().map_or(0, |v| ids.of(v)),
         categories,
-        location: GeoPoint { lat: offer.lat, lon: offer.lon },
+        location: GeoPoint {
+            lat: offer.lat,
+            lon: offer.lon,
+        },
         municipality: municipality_number(&offer.municipality_code),
         radius_km: offer.radius_km,
         remote_ok: offer.remote_ok,
@@ -143,13 +189,25 @@ fn offer_profile(row: &OfferWithVog, categories: CategorySet, ids: &mut Ids) -> 
 }
 
 fn context(now: NaiveDateTime, policy: &Policy) -> MatchContext {
-    MatchContext { today: now.date(), vog_max_age_months: policy.vog_max_age_months }
+    MatchContext {
+        today: now.date(),
+        vog_max_age_months: policy.vog_max_age_months,
+    }
 }
 
 /// Volunteers who reached today's proposal cap.
-fn capped_volunteers(conn: &mut DbConnection, volunteers: Vec<String>, now: NaiveDateTime, policy: &Policy) -> Result<Vec<String>, AppError> {
+fn capped_volunteers(
+    conn: &mut DbConnection,
+    volunteers: Vec<String>,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Vec<String>, AppError> {
     let counts = db::matches::proposals_since(conn, &volunteers, now - Duration::hours(24))?;
-    Ok(counts.into_iter().filter(|(_, n)| *n >= policy.daily_cap).map(|(v, _)| v).collect())
+    Ok(counts
+        .into_iter()
+        .filter(|(_, n)| *n >= policy.daily_cap)
+        .map(|(v, _)| v)
+        .collect())
 }
 
 /// Creates the proposal row and moves the request to `proposed`.
@@ -187,45 +245,89 @@ fn create_proposal(
     };
     db::matches::insert(conn, &proposal)?;
     if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
-        return Err(AppError::Conflict { detail: "the help request is no longer open".into(), existing_id: None });
+        return Err(AppError::Conflict {
+            detail: "the help request is no longer open".into(),
+            existing_id: None,
+        });
     }
     Ok(proposal)
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
 /// Returns the proposal.
-pub fn propose_for_request(conn: &mut DbConnection, request_id: &str, now: NaiveDateTime, policy: &Policy) -> Result<Option<Match>, AppError> {
-    let Some(row) = db::candidates::request(conn, request_id)? else { return Ok(None) };
+pub fn propose_for_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Option<Match>, AppError> {
+    let Some(row) = db::candidates::request(conn, request_id)? else {
+        return Ok(None);
+    };
     if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
         return Ok(None);
     }
-    let Some((category, _)) = category_rule(&row.category) else { return Ok(None) };
+    let Some((category, _)) = category_rule(&row.category) else {
+        return Ok(None);
+    };
     let passed = db::matches::passed_volunteers(conn, request_id)?;
     let helped = match &row.requester_id {
         Some(requester) => db::matches::helpers_of(conn, requester)?,
         None => Vec::new(),
     };
-    let reach = row.max_distance_km.unwrap_or(MAX_OFFER_RADIUS_KM).min(MAX_OFFER_RADIUS_KM);
-    let mut offers = db::candidates::offers_in_box(conn, category.code(), BoundingBox::around(row.lat, row.lon, reach), row.requester_id.as_deref())?;
+    let reach = row
+        .max_distance_km
+        .unwrap_or(MAX_OFFER_RADIUS_KM)
+        .min(MAX_OFFER_RADIUS_KM);
+    let mut offers = db::candidates::offers_in_box(
+        conn,
+        category.code(),
+        BoundingBox::around(row.lat, row.lon, reach),
+        row.requester_id.as_deref(),
+    )?;
     if row.remote_ok && category.remote_possible() {
-        let near: std::collections::HashSet<String> = offers.iter().map(|o| o.0.id.clone()).collect();
+        let near: std::collections::HashSet<String> =
+            offers.iter().map(|o| o.0.id.clone()).collect();
         let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
         offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
     }
-    let volunteers: Vec<String> = offers.iter().filter_map(|o| o.0.volunteer_id.clone()).collect();
+    let volunteers: Vec<String> = offers
+        .iter()
+        .filter_map(|o| o.0.volunteer_id.clone())
+        .collect();
     let capped = capped_volunteers(conn, volunteers, now, policy)?;
-    offers.retain(|o| o.0.volunteer_id.as_ref().is_some_and(|v| !capped.contains(v)));
+    offers.retain(|o| {
+        o.0.volunteer_id
+            .as_ref()
+            .is_some_and(|v| !capped.contains(v))
+    });
 
     let mut ids = Ids::default();
-    let Some(profile) = request_profile(&row, &mut ids, &passed, &helped) else { return Ok(None) };
+    let Some(profile) = request_profile(&row, &mut ids, &passed, &helped) else {
+        return Ok(None);
+    };
     let categories = CategorySet::of(&[profile.category.index]);
-    let profiles: Vec<OfferProfile> = offers.iter().map(|o| offer_profile(o, categories, &mut ids)).collect();
+    let profiles: Vec<OfferProfile> = offers
+        .iter()
+        .map(|o| offer_profile(o, categories, &mut ids))
+        .collect();
     let ranked = engine::rank_brute_force(&profile, &profiles, &context(now, policy), 10);
     for candidate in ranked {
-        let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else { continue };
+        let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else {
+            continue;
+        };
         // Another request may have taken the last slot since we read it: try the next one.
         if db::matches::take_slot(conn, &offers[slot].0.id)? {
-            let proposal = create_proposal(conn, request_id, &offers[slot], &candidate.score, candidate.explanation, now, policy, "incremental")?;
+            let proposal = create_proposal(
+                conn,
+                request_id,
+                &offers[slot],
+                &candidate.score,
+                candidate.explanation,
+                now,
+                policy,
+                "incremental",
+            )?;
             return Ok(Some(proposal));
         }
     }
@@ -234,36 +336,72 @@ pub fn propose_for_request(conn: &mut DbConnection, request_id: &str, now: Naive
 
 /// Looks for open requests a new, resumed or widened offer can serve, most urgent and
 /// longest waiting first, up to its free capacity and the volunteer's daily cap.
-pub fn propose_for_offer(conn: &mut DbConnection, offer_id: &str, now: NaiveDateTime, policy: &Policy) -> Result<Vec<Match>, AppError> {
-    let Some(offer) = db::candidates::offer(conn, offer_id)? else { return Ok(Vec::new()) };
-    let Some(volunteer) = offer.0.volunteer_id.clone() else { return Ok(Vec::new()) };
+pub fn propose_for_offer(
+    conn: &mut DbConnection,
+    offer_id: &str,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Vec<Match>, AppError> {
+    let Some(offer) = db::candidates::offer(conn, offer_id)? else {
+        return Ok(Vec::new());
+    };
+    let Some(volunteer) = offer.0.volunteer_id.clone() else {
+        return Ok(Vec::new());
+    };
     if offer.0.status != "active" || offer.0.active_load >= offer.0.capacity {
         return Ok(Vec::new());
     }
-    let today = db::matches::proposals_since(conn, std::slice::from_ref(&volunteer), now - Duration::hours(24))?;
+    let today = db::matches::proposals_since(
+        conn,
+        std::slice::from_ref(&volunteer),
+        now - Duration::hours(24),
+    )?;
     let allowance = policy.daily_cap - today.first().map_or(0, |(_, n)| *n);
     if allowance <= 0 {
         return Ok(Vec::new());
     }
     let codes = db::candidates::categories_of(conn, offer_id)?;
     let limit = 5_000;
-    let mut rows = db::candidates::open_requests(conn, &codes, Some(BoundingBox::around(offer.0.lat, offer.0.lon, offer.0.radius_km)), limit)?;
+    let mut rows = db::candidates::open_requests(
+        conn,
+        &codes,
+        Some(BoundingBox::around(
+            offer.0.lat,
+            offer.0.lon,
+            offer.0.radius_km,
+        )),
+        limit,
+    )?;
     if offer.0.remote_ok {
-        let remote_codes: Vec<String> = codes.iter().filter(|c| Category::parse(c).is_ok_and(|c| c.remote_possible())).cloned().collect();
+        let remote_codes: Vec<String> = codes
+            .iter()
+            .filter(|c| Category::parse(c).is_ok_and(|c| c.remote_possible()))
+            .cloned()
+            .collect();
         if !remote_codes.is_empty() {
-            let seen: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let seen: std::collections::HashSet<String> =
+                rows.iter().map(|r| r.id.clone()).collect();
             let remote = db::candidates::open_requests(conn, &remote_codes, None, limit)?;
             rows.extend(remote.into_iter().filter(|r| !seen.contains(&r.id)));
         }
     }
     let passed = db::candidates::passed_requests(conn, &volunteer)?;
-    rows.retain(|r| !passed.contains(&r.id) && r.requester_id.as_deref() != Some(volunteer.as_str()));
+    rows.retain(|r| {
+        !passed.contains(&r.id) && r.requester_id.as_deref() != Some(volunteer.as_str())
+    });
 
     let mut ids = Ids::default();
-    let indexes: Vec<u8> = codes.iter().filter_map(|c| category_rule(c).map(|(_, rule)| rule.index)).collect();
+    let indexes: Vec<u8> = codes
+        .iter()
+        .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
+        .collect();
     let mut profile = offer_profile(&offer, CategorySet::of(&indexes), &mut ids);
     // Never more new proposals than the volunteer may still get today.
-    profile.capacity = profile.capacity.min(profile.load.saturating_add(u32::try_from(allowance).unwrap_or(0)));
+    profile.capacity = profile.capacity.min(
+        profile
+            .load
+            .saturating_add(u32::try_from(allowance).unwrap_or(0)),
+    );
     let mut requests = Vec::with_capacity(rows.len());
     let mut kept_rows = Vec::with_capacity(rows.len());
     for row in rows {
@@ -275,12 +413,25 @@ pub fn propose_for_offer(conn: &mut DbConnection, offer_id: &str, now: NaiveDate
     }
     let mut made = Vec::new();
     for (i, score) in engine::requests_for_offer(&profile, &requests, &context(now, policy)) {
-        if db::matches::live_for_request(conn, &kept_rows[i].id)?.is_some() || !db::matches::take_slot(conn, offer_id)? {
+        if db::matches::live_for_request(conn, &kept_rows[i].id)?.is_some()
+            || !db::matches::take_slot(conn, offer_id)?
+        {
             continue;
         }
         let fit = engine::check(&requests[i], &profile, &context(now, policy));
-        let explanation = fit.map(|f| engine::explain(&requests[i], &profile, &f)).unwrap_or_default();
-        made.push(create_proposal(conn, &kept_rows[i].id, &offer, &score, explanation, now, policy, "incremental")?);
+        let explanation = fit
+            .map(|f| engine::explain(&requests[i], &profile, &f))
+            .unwrap_or_default();
+        made.push(create_proposal(
+            conn,
+            &kept_rows[i].id,
+            &offer,
+            &score,
+            explanation,
+            now,
+            policy,
+            "incremental",
+        )?);
     }
     Ok(made)
 }
