@@ -7,14 +7,22 @@
 //! its best candidate at once; a new offer is proposed to the open requests it can serve
 //! (most urgent, longest waiting first); every `--batch-hours` a global batch re-assigns all
 //! open and proposed-but-not-yet-accepted requests jointly. A volunteer answers a proposal
-//! after 2–48 hours; from then on the match is fixed. The offline optimum assigns all
-//! requests to all offers at once under the same constraints, ignoring time.
+//! after 2–48 hours; from then on the match is fixed. A request that is still open (no
+//! proposal) `--grace-hours` after it arrived (12 h for urgency high) escalates to the
+//! municipality and leaves the marketplace (DESIGN.md §7); `--grace-hours 0` never escalates.
+//!
+//! The offline optimum is the best any policy could do knowing the whole stream in advance,
+//! under the same rules: a request can only go to an offer that has arrived by the request's
+//! escalation deadline (with `--grace-hours 0`, to any offer). Capacity is not reused within
+//! the simulated period on either side: a volunteer takes `capacity` requests in all (no
+//! completions are modelled), so the comparison is like for like.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use hulpmarkt::matching::assign::{assign_requests, propose, requests_for_offer};
+use hulpmarkt::matching::assign::{assign_requests, build_problem, propose, requests_for_offer};
+use hulpmarkt::matching::solve;
 use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
 use hulpmarkt::matching::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
 use rand::Rng;
@@ -41,6 +49,9 @@ struct Args {
     /// Hours between global batches.
     #[arg(long, default_value_t = 6)]
     batch_hours: u32,
+    /// Hours an open request waits before it escalates (12 h for urgency high); 0: never.
+    #[arg(long, default_value_t = 48)]
+    grace_hours: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -49,13 +60,25 @@ enum State {
     Open,
     Proposed { offer: u64, answer_at: u32 },
     Accepted,
+    Escalated,
 }
 
 struct World {
     offers: Vec<(u32, OfferProfile)>,
     requests: Vec<(u32, RequestProfile)>,
     delays: Vec<u32>,
+    /// Per request: the hour it escalates if still open (`u32::MAX`: never).
+    deadlines: Vec<u32>,
     ctx: MatchContext,
+}
+
+/// The hour at which a request arriving at `t` escalates when still open.
+fn deadline(t: u32, r: &RequestProfile, grace_hours: u32) -> u32 {
+    match (grace_hours, r.urgency) {
+        (0, _) => u32::MAX,
+        (g, 2) => t + g.min(12),
+        (g, _) => t + g,
+    }
 }
 
 fn world(args: &Args) -> World {
@@ -90,16 +113,21 @@ fn world(args: &Args) -> World {
     let delays = (0..args.requests)
         .map(|_| rng.gen_range(2..=args.answer_hours.max(2)))
         .collect();
+    let deadlines = requests
+        .iter()
+        .map(|(t, r)| deadline(*t, r, args.grace_hours))
+        .collect();
     World {
         offers,
         requests,
         delays,
+        deadlines,
         ctx: MatchContext::new(today),
     }
 }
 
 /// Runs incremental mode; `batch_hours = 0` means greedy at arrival only.
-fn simulate(w: &World, batch_hours: u32) -> usize {
+fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
     let n = w.requests.len();
     let mut state = vec![State::NotArrived; n];
     let pos: HashMap<u64, usize> = w
@@ -121,6 +149,12 @@ fn simulate(w: &World, batch_hours: u32) -> usize {
                     *s = State::Accepted;
                     *accepted.entry(offer).or_default() += 1;
                 }
+            }
+        }
+        // The sweeper: open requests past their deadline escalate.
+        for (i, s) in state.iter_mut().enumerate() {
+            if *s == State::Open && w.deadlines[i] < hour {
+                *s = State::Escalated;
             }
         }
         while next_offer < w.offers.len() && w.offers[next_offer].0 <= hour {
@@ -147,9 +181,14 @@ fn simulate(w: &World, batch_hours: u32) -> usize {
         while next_request < n && w.requests[next_request].0 <= hour {
             let i = next_request;
             next_request += 1;
-            state[i] = match propose(&w.requests[i].1, &mut index, &w.ctx) {
-                Some(c) => State::Proposed {
-                    offer: c.offer_id,
+            let chosen = if balance {
+                propose_balanced(&w.requests[i].1, &mut index, &w.ctx)
+            } else {
+                propose(&w.requests[i].1, &mut index, &w.ctx).map(|c| c.offer_id)
+            };
+            state[i] = match chosen {
+                Some(offer) => State::Proposed {
+                    offer,
                     answer_at: hour + w.delays[i],
                 },
                 None => State::Open,
@@ -161,8 +200,24 @@ fn simulate(w: &World, batch_hours: u32) -> usize {
     }
     state
         .iter()
-        .filter(|s| !matches!(s, State::NotArrived | State::Open))
+        .filter(|s| matches!(s, State::Proposed { .. } | State::Accepted))
         .count()
+}
+
+/// A policy tried and not adopted (no real gain): among the 10 best candidates, the one
+/// with the most free capacity, then the best score.
+fn propose_balanced(r: &RequestProfile, index: &mut OfferIndex, ctx: &MatchContext) -> Option<u64> {
+    let ranked = hulpmarkt::matching::rank(r, index, ctx, 10);
+    let free = |id: u64| index.get(id).map_or(0, |o| o.capacity - o.load);
+    let best = ranked.iter().max_by(|a, b| {
+        free(a.offer_id)
+            .cmp(&free(b.offer_id))
+            .then(a.score.total.total_cmp(&b.score.total))
+    })?;
+    let id = best.offer_id;
+    let load = index.get(id).map_or(0, |o| o.load);
+    index.set_load(id, load + 1);
+    Some(id)
 }
 
 /// The periodic global batch over open and proposed-not-accepted requests.
@@ -210,20 +265,32 @@ fn batch(
     }
 }
 
+/// The most requests any policy could match knowing the future: each request only with
+/// offers that arrive by its escalation deadline; capacities as in the online run.
+fn offline_optimum(w: &World, offers: Vec<OfferProfile>, requests: &[RequestProfile]) -> usize {
+    let arrival: HashMap<u64, u32> = w.offers.iter().map(|(t, o)| (o.id, *t)).collect();
+    let index = OfferIndex::new(offers);
+    let (mut problem, _) = build_problem(requests, &index, &w.ctx);
+    problem.edges.retain(|e| {
+        let offer = &index.offers()[e.offer as usize];
+        arrival[&offer.id] <= w.deadlines[e.request as usize]
+    });
+    solve(&problem).matched
+}
+
 fn main() {
     let args = Args::parse();
     let w = world(&args);
     let all_offers: Vec<OfferProfile> = w.offers.iter().map(|o| o.1.clone()).collect();
     let all_requests: Vec<RequestProfile> = w.requests.iter().map(|r| r.1.clone()).collect();
-    let offline = assign_requests(&all_requests, &OfferIndex::new(all_offers), &w.ctx)
-        .placements
-        .len();
-    let greedy = simulate(&w, 0);
-    let incremental = simulate(&w, args.batch_hours);
+    let offline = offline_optimum(&w, all_offers, &all_requests);
+    let greedy = simulate(&w, 0, false);
+    let incremental = simulate(&w, args.batch_hours, false);
+    let balanced = simulate(&w, args.batch_hours, true);
     let pct = |x: usize| 100.0 * x as f64 / offline.max(1) as f64;
     println!(
-        "{} requests, {} offers over {} days, answers within 2-{} h (seed {})",
-        args.requests, args.offers, args.days, args.answer_hours, args.seed
+        "{} requests, {} offers over {} days, answers within 2-{} h, grace {} h (seed {})",
+        args.requests, args.offers, args.days, args.answer_hours, args.grace_hours, args.seed
     );
     println!("offline optimum:                 {offline} matched");
     println!(
@@ -234,6 +301,10 @@ fn main() {
         "incremental + batch every {} h:   {incremental} matched ({:.2} % of optimum)",
         args.batch_hours,
         pct(incremental)
+    );
+    println!(
+        "tried: most free capacity among the best 10, + batch: {balanced} matched ({:.2} %)",
+        pct(balanced)
     );
     println!(
         "match rate ratio: {:.4}",

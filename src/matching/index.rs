@@ -1,29 +1,24 @@
 //! A locality index over offers, so that a request does not scan every offer.
 //!
-//! Per category there is an R*-tree (`rstar`) of the offers' reach: each offer is stored as the
-//! axis-aligned box around the sphere cap of its radius, in 3D unit-sphere coordinates. A
-//! point query returns the offers whose radius may reach the request; a cheap chord test and
-//! then the exact hard constraints decide. Remote-capable offers are also kept in lists per
-//! category (and per category and municipality), because remote help ignores distance. The
-//! result is exactly the set a brute-force scan with [`check`] returns (a property test holds
-//! the two together).
+//! Per category a grid of cells holds the offers whose reach may cover each cell (see
+//! [`super::grid`]); a query reads one cell, runs a chord test on the compact [`Reach`]
+//! array and rejects inactive or full offers on the compact [`Hot`] array before the exact
+//! hard constraints decide. Remote-capable offers are also kept in lists per category (and
+//! per category and municipality), because remote help ignores distance. The result is
+//! exactly the set a brute-force scan with [`check`] returns (a property test holds the two
+//! together).
 
 use std::collections::HashMap;
 
-use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use super::constraints::{check, Fit, EARTH_RADIUS_KM};
+use super::constraints::{check, Fit};
+use super::grid::{chord2, chord_of, unit_vector, Hot, Reach, ReachGrid};
 use super::model::{CategorySet, GeoPoint, MatchContext, OfferProfile, RequestProfile};
 
-/// Slack on chords (unit-sphere units, about 6 mm) so rounding never drops an offer that
-/// the exact haversine check accepts.
-const CHORD_SLACK: f64 = 1e-9;
-
-/// Changed offers held in the pending list before the trees are rebuilt (plus n / 32).
+/// Changed offers held in the pending list before the grid is rebuilt (plus n / 32).
 const REBUILD_PENDING: usize = 128;
-
-type ReachBox = GeomWithData<Rectangle<[f64; 3]>, u32>;
 
 /// A feasible offer for a request, found through the index.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,24 +44,19 @@ pub enum RemotePart {
 pub struct OfferIndex {
     offers: Vec<OfferProfile>,
     slot_by_id: HashMap<u64, usize>,
-    trees: Vec<RTree<ReachBox>>,
-    /// Per slot: unit-sphere point and reach chord, as of the last rebuild.
-    unit: Vec<[f64; 3]>,
-    reach_chord: Vec<f64>,
+    grid: ReachGrid,
+    /// Per slot: unit-sphere point and squared reach chord, as of the last rebuild.
+    reach: Vec<Reach>,
+    /// Per slot: the fields the cheap rejection and the ranking bound read.
+    hot: Vec<Hot>,
     remote: Vec<Vec<u32>>,
     /// Per category, the remote-capable offers as points, for nearest-first visits.
     remote_points: Vec<RTree<GeomWithData<[f64; 3], u32>>>,
     remote_local: HashMap<(u8, u16), Vec<u32>>,
     by_volunteer: HashMap<u64, Vec<u32>>,
-    /// Offers changed since the last rebuild: their tree and list entries are stale.
+    /// Offers changed since the last rebuild: their grid and list entries are stale.
     dirty: Vec<bool>,
     pending: Vec<u32>,
-}
-
-/// The unit-sphere point of a coordinate.
-fn unit_vector(p: GeoPoint) -> [f64; 3] {
-    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 /// The Morton (Z-order) code of a coordinate on a 2^16 × 2^16 grid.
@@ -89,27 +79,6 @@ fn z_order(p: GeoPoint) -> u32 {
     spread(quantise(p.lat, -90.0, 180.0)) | (spread(quantise(p.lon, -180.0, 360.0)) << 1)
 }
 
-/// The chord (plus slack) within which every point at great-circle distance <= `km` lies.
-fn chord_of(km: f64) -> f64 {
-    let angle = (km.max(0.0) / EARTH_RADIUS_KM).min(std::f64::consts::PI);
-    let chord = if angle.is_nan() {
-        0.0
-    } else {
-        2.0 * (angle / 2.0).sin()
-    };
-    chord + CHORD_SLACK
-}
-
-fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
-}
-
-fn reach_box(c: [f64; 3], chord: f64, slot: u32) -> ReachBox {
-    let lower = [c[0] - chord, c[1] - chord, c[2] - chord];
-    let upper = [c[0] + chord, c[1] + chord, c[2] + chord];
-    GeomWithData::new(Rectangle::from_corners(lower, upper), slot)
-}
-
 impl OfferIndex {
     /// Builds the index over `offers` (bulk-loaded trees). Later offers with a duplicate id
     /// replace earlier ones. Offers are stored in Z-order of their location, so that the
@@ -120,9 +89,9 @@ impl OfferIndex {
         let mut index = OfferIndex {
             offers: Vec::with_capacity(offers.len()),
             slot_by_id: HashMap::with_capacity(offers.len()),
-            trees: Vec::new(),
-            unit: Vec::new(),
-            reach_chord: Vec::new(),
+            grid: ReachGrid::default(),
+            reach: Vec::new(),
+            hot: Vec::new(),
             remote: Vec::new(),
             remote_points: Vec::new(),
             remote_local: HashMap::new(),
@@ -142,42 +111,36 @@ impl OfferIndex {
         index
     }
 
-    /// Rebuilds trees and lists from all offers and empties the pending list.
+    /// Rebuilds the grid, the compact arrays and the lists; empties the pending list.
     fn rebuild(&mut self) {
         let cats = usize::from(CategorySet::CAPACITY);
-        let mut boxes: Vec<Vec<ReachBox>> = vec![Vec::new(); cats];
         self.remote = vec![Vec::new(); cats];
         self.remote_local.clear();
         self.by_volunteer.clear();
-        self.unit = self
-            .offers
-            .iter()
-            .map(|o| unit_vector(o.location))
-            .collect();
-        self.reach_chord = self.offers.iter().map(|o| chord_of(o.radius_km)).collect();
+        self.grid = ReachGrid::build(&self.offers);
+        self.reach = self.offers.iter().map(reach_of).collect();
+        self.hot = self.offers.iter().map(Hot::of).collect();
         for (slot, offer) in self.offers.iter().enumerate() {
             let s = slot as u32;
             self.by_volunteer
                 .entry(offer.volunteer)
                 .or_default()
                 .push(s);
-            for cat in offer.categories.indexes() {
-                boxes[usize::from(cat)].push(reach_box(self.unit[slot], self.reach_chord[slot], s));
-                if offer.remote_ok {
+            if offer.remote_ok {
+                for cat in offer.categories.indexes() {
                     self.remote[usize::from(cat)].push(s);
                     let key = (cat, offer.municipality);
                     self.remote_local.entry(key).or_default().push(s);
                 }
             }
         }
-        self.trees = boxes.into_iter().map(RTree::bulk_load).collect();
         self.remote_points = self
             .remote
             .iter()
             .map(|list| {
                 let points = list
                     .iter()
-                    .map(|&s| GeomWithData::new(self.unit[s as usize], s));
+                    .map(|&s| GeomWithData::new(self.reach[s as usize].unit, s));
                 RTree::bulk_load(points.collect())
             })
             .collect();
@@ -206,6 +169,7 @@ impl OfferIndex {
         match self.slot_by_id.get(&offer_id) {
             Some(&slot) => {
                 self.offers[slot].load = load;
+                self.hot[slot].load = load;
                 true
             }
             None => false,
@@ -214,17 +178,20 @@ impl OfferIndex {
 
     /// Adds an offer, or replaces the offer with the same id (for a changed location,
     /// radius, categories, …). Changed offers are scanned from a short pending list until
-    /// the next rebuild, instead of being inserted into the bulk-loaded trees: rstar 0.12
-    /// can panic when inserting into a bulk-loaded tree (georust/rstar PR #239).
+    /// the next rebuild (the grid is built in one go; rstar 0.12 can also panic when
+    /// inserting into a bulk-loaded tree, georust/rstar PR #239).
     pub fn upsert(&mut self, offer: OfferProfile) {
         let slot = match self.slot_by_id.get(&offer.id) {
             Some(&slot) => {
+                self.hot[slot] = Hot::of(&offer);
                 self.offers[slot] = offer;
                 slot
             }
             None => {
                 let slot = self.offers.len();
                 self.slot_by_id.insert(offer.id, slot);
+                self.hot.push(Hot::of(&offer));
+                self.reach.push(reach_of(&offer));
                 self.offers.push(offer);
                 self.dirty.push(false);
                 slot
@@ -255,36 +222,58 @@ impl OfferIndex {
     }
 
     /// Feasible offers within reach, plus every feasible changed offer; in remote mode
-    /// without the remote-capable ones of the trees (see [`Self::remote_candidates`]).
+    /// without the remote-capable ones of the grid (see [`Self::remote_candidates`]).
     pub fn local_candidates(
         &self,
         request: &RequestProfile,
         ctx: &MatchContext,
         out: &mut Vec<Candidate>,
     ) {
+        self.visit_local(request, |slot, _| {
+            if let Ok(fit) = check(request, &self.offers[slot], ctx) {
+                out.push(Candidate { slot, fit });
+            }
+        });
+        self.pending_candidates(request, ctx, out);
+    }
+
+    /// Calls `f(slot, squared chord)` for every unchanged offer of the request's category
+    /// whose radius (and the request's maximum distance) may reach the request, that is
+    /// active and has capacity left; in remote mode without the remote-capable ones.
+    /// Every offer of the grid that [`check`] accepts is visited (changed offers are not:
+    /// see [`Self::pending_candidates`]).
+    pub fn visit_local(&self, request: &RequestProfile, mut f: impl FnMut(usize, f64)) {
         let cat = request.category.index;
-        let Some(tree) = self.trees.get(usize::from(cat)) else {
-            return;
-        };
+        if cat >= CategorySet::CAPACITY || !request.category.domains.contains(request.domain) {
+            return; // constraint 1 fails for every offer
+        }
         let remote_mode = Self::remote_mode(request);
         let point = unit_vector(request.location);
         let max_chord2 = request
             .max_distance_km
             .map_or(f64::INFINITY, |m| chord_of(m).powi(2));
-        for entry in tree.locate_all_at_point(&point) {
-            let slot = entry.data as usize;
-            if self.dirty[slot] || (remote_mode && self.offers[slot].remote_ok) {
-                continue;
-            }
+        self.grid.visit(cat, request.location, |s| {
+            let slot = s as usize;
             // Cheap conservative distance test before the exact haversine check.
-            let c2 = chord2(&self.unit[slot], &point);
-            if c2 > self.reach_chord[slot].powi(2) || c2 > max_chord2 {
-                continue;
+            let c2 = chord2(&self.reach[slot].unit, &point);
+            if c2 > self.reach[slot].reach2 || c2 > max_chord2 {
+                return;
             }
-            if let Ok(fit) = check(request, &self.offers[slot], ctx) {
-                out.push(Candidate { slot, fit });
+            let hot = &self.hot[slot];
+            if hot.closed() || (remote_mode && hot.remote_ok) || self.dirty[slot] {
+                return;
             }
-        }
+            f(slot, c2);
+        });
+    }
+
+    /// The feasible changed offers (scanned, not indexed, until the next rebuild).
+    pub fn pending_candidates(
+        &self,
+        request: &RequestProfile,
+        ctx: &MatchContext,
+        out: &mut Vec<Candidate>,
+    ) {
         for &slot in &self.pending {
             if let Ok(fit) = check(request, &self.offers[slot as usize], ctx) {
                 out.push(Candidate {
@@ -293,6 +282,11 @@ impl OfferIndex {
                 });
             }
         }
+    }
+
+    /// The compact per-slot fields (current load included).
+    pub fn hot(&self) -> &[Hot] {
+        &self.hot
     }
 
     /// Feasible remote-capable offers of the request's category (none outside remote mode);
@@ -385,6 +379,15 @@ impl OfferIndex {
         ctx: &MatchContext,
     ) -> Vec<Candidate> {
         brute_force_candidates(request, &self.offers, ctx)
+    }
+}
+
+/// The compact reach of an offer.
+fn reach_of(offer: &OfferProfile) -> Reach {
+    let chord = chord_of(offer.radius_km);
+    Reach {
+        unit: unit_vector(offer.location),
+        reach2: chord * chord,
     }
 }
 

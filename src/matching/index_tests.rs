@@ -74,3 +74,47 @@ fn unknown_or_out_of_range_categories_find_nothing() {
     r.category.index = 64;
     assert!(index.candidates(&r, &ctx()).is_empty());
 }
+
+#[test]
+fn awkward_geometry_matches_brute_force() {
+    // Across the antimeridian, near a pole, huge, zero and non-finite radii, invalid points.
+    let places = [
+        (52.09, 5.12),
+        (0.0, 179.99),
+        (0.0, -179.99),
+        (89.95, 10.0),
+        (-89.95, -170.0),
+        (52.0, 180.0),
+        (52.0, -180.0),
+        (95.0, 5.0),
+        (52.0, 365.12),
+    ];
+    let radii = [0.0, 5.0, 40.0, 3000.0, 1e9, f64::NAN, f64::INFINITY, -1.0];
+    let mut offers = Vec::new();
+    for (i, &(lat, lon)) in places.iter().enumerate() {
+        for (j, &radius_km) in radii.iter().enumerate() {
+            let mut o = offer();
+            o.id = (i * 100 + j) as u64;
+            o.volunteer = o.id + 1_000;
+            o.location = GeoPoint { lat, lon };
+            o.radius_km = radius_km;
+            offers.push(o);
+        }
+    }
+    let index = OfferIndex::new(offers);
+    for &(lat, lon) in &places {
+        for max in [None, Some(10.0), Some(f64::NAN)] {
+            let mut r = request();
+            r.location = GeoPoint { lat, lon };
+            r.max_distance_km = max;
+            assert_eq!(
+                index.candidates(&r, &ctx()),
+                index.candidates_brute_force(&r, &ctx())
+            );
+            assert_eq!(
+                crate::matching::rank(&r, &index, &ctx(), 5),
+                crate::matching::rank_brute_force(&r, index.offers(), &ctx(), 5)
+            );
+        }
+    }
+}

@@ -3,10 +3,12 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::constraints::{check, haversine_km, Fit};
+use super::constraints::{check, haversine_km, Fit, EARTH_RADIUS_KM};
 use super::index::{brute_force_candidates, Candidate, OfferIndex, RemotePart};
 use super::model::{MatchContext, OfferProfile, RequestProfile};
-use super::score::{explain, remote_plain_max, remote_plain_upper_bound, score, Score};
+use super::score::{
+    explain, local_upper_bound, remote_plain_max, remote_plain_upper_bound, score, Score,
+};
 
 /// One feasible offer for a request, with its score and explanation.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,8 +111,20 @@ impl Ord for Kept {
     }
 }
 
+/// Local candidates are checked in chunks of this many, highest bound first.
+const CHUNK: usize = 16;
+
+/// The total of the worst kept candidate, once `limit` are kept.
+fn worst_kept(kept: &BinaryHeap<Kept>, limit: usize) -> Option<f64> {
+    kept.peek().filter(|_| kept.len() == limit).map(|k| k.total)
+}
+
 /// The best `limit` offers for `request` that satisfy every hard constraint, best first.
 ///
+/// Local offers come from the index's grid with their chord to the request; for each,
+/// [`local_upper_bound`] bounds its score from the compact fields alone (the chord bounds
+/// the distance from below). They are checked and scored in chunks, highest bound first,
+/// and the visit stops once no remaining bound reaches the `limit`-th best score found.
 /// In remote mode the nationwide remote offers are visited last, nearest first. An offer is
 /// skipped without its constraint check when [`remote_plain_upper_bound`] shows it cannot
 /// beat the `limit` best found so far, and the visit stops once the worst kept candidate
@@ -123,26 +137,61 @@ pub fn rank(
     ctx: &MatchContext,
     limit: usize,
 ) -> Vec<RankedCandidate> {
+    if limit == 0 {
+        return Vec::new();
+    }
     let offers = index.offers();
     let mut candidates = Vec::new();
-    index.local_candidates(request, ctx, &mut candidates);
+    index.pending_candidates(request, ctx, &mut candidates);
     index.remote_candidates(request, ctx, RemotePart::Preferred, &mut candidates);
     let mut scored: Vec<Scored<'_>> = candidates
         .into_iter()
         .map(|c| score_candidate(request, offers, c))
         .collect();
-    if OfferIndex::remote_mode(request) && limit > 0 {
-        let plain_max = remote_plain_max();
-        let mut kept: BinaryHeap<Kept> = BinaryHeap::with_capacity(limit + 1);
-        let keep = |heap: &mut BinaryHeap<Kept>, k: Kept| {
-            heap.push(k);
-            if heap.len() > limit {
-                heap.pop();
-            }
-        };
-        for s in &scored {
-            keep(&mut kept, Kept::of(s));
+    let mut kept: BinaryHeap<Kept> = BinaryHeap::with_capacity(limit + 1);
+    let keep = |heap: &mut BinaryHeap<Kept>, k: Kept| {
+        heap.push(k);
+        if heap.len() > limit {
+            heap.pop();
         }
+    };
+    for s in &scored {
+        keep(&mut kept, Kept::of(s));
+    }
+
+    // Local offers, best bound first. The margins absorb rounding (1e-9 relative and
+    // 1 µm on the distance; 1e-9 of score).
+    let hot = index.hot();
+    let mut bounds: Vec<(f64, u32)> = Vec::with_capacity(256);
+    index.visit_local(request, |slot, c2| {
+        let lower = EARTH_RADIUS_KM * c2.sqrt() * (1.0 - 1e-9) - 1e-9;
+        let bound = local_upper_bound(request, &hot[slot], lower) + 1e-9;
+        bounds.push((bound, slot as u32));
+    });
+    while !bounds.is_empty() {
+        if let Some(worst) = worst_kept(&kept, limit) {
+            bounds.retain(|b| b.0 >= worst);
+        }
+        let m = CHUNK.min(bounds.len());
+        if m < bounds.len() {
+            bounds.select_nth_unstable_by(m - 1, |a, b| b.0.total_cmp(&a.0));
+        }
+        for &(bound, slot) in &bounds[..m] {
+            if worst_kept(&kept, limit).is_some_and(|w| bound < w) {
+                continue;
+            }
+            let slot = slot as usize;
+            if let Ok(fit) = check(request, &offers[slot], ctx) {
+                let s = score_candidate(request, offers, Candidate { slot, fit });
+                keep(&mut kept, Kept::of(&s));
+                scored.push(s);
+            }
+        }
+        bounds.drain(..m);
+    }
+
+    if OfferIndex::remote_mode(request) {
+        let plain_max = remote_plain_max();
         for slot in index.remote_rest_nearest_first(request) {
             let offer = &offers[slot];
             if let Some(worst) = kept.peek().filter(|_| kept.len() == limit) {

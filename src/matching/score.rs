@@ -100,6 +100,43 @@ fn weighted(p: &ScoreParts) -> f64 {
     total.clamp(0.0, 1.0)
 }
 
+/// An upper bound on [`score`] for a local (not remote) pair, from the compact fields only:
+/// `distance_lower_km` must not exceed the pair's haversine distance. Ranking checks offers
+/// in the order of this bound and stops once it falls below the `limit`-th best score.
+pub fn local_upper_bound(
+    request: &RequestProfile,
+    hot: &super::grid::Hot,
+    distance_lower_km: f64,
+) -> f64 {
+    let reach = request
+        .max_distance_km
+        .map_or(hot.radius_km, |m| m.min(hot.radius_km));
+    let proximity = if reach > 0.0 {
+        (1.0 - distance_lower_km.max(0.0) / reach).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let availability = if request.week.is_any_time() {
+        1.0
+    } else {
+        // The overlap can never exceed the offer's own weekly time.
+        let requested = f64::from(request.week.total_minutes().max(1));
+        (f64::from(hot.week_minutes) / requested).min(1.0)
+    };
+    let load = if hot.capacity == 0 {
+        0.0
+    } else {
+        (1.0 - f64::from(hot.load) / f64::from(hot.capacity)).clamp(0.0, 1.0)
+    };
+    weighted(&ScoreParts {
+        proximity,
+        availability,
+        same_municipality: f64::from(u8::from(request.municipality == hot.municipality)),
+        continuity: f64::from(u8::from(request.helped_by_before.contains(&hot.volunteer))),
+        load,
+    })
+}
+
 /// The highest total a remote pair can have when the volunteer is neither in the resident's
 /// municipality nor helped them before (computed exactly as [`score`] computes totals).
 pub fn remote_plain_max() -> f64 {
