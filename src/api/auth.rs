@@ -1,10 +1,11 @@
 //! Registration, login, token refresh and logout.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{extract::Json, me::MeView};
+use super::{extract::Json, me::MeView, responses};
 use crate::{
     auth::Caller,
     db::{self, users::NewUser},
@@ -26,12 +27,23 @@ pub struct RegisterBody {
     pub password: Password,
     /// Name shown to the other side once a match is accepted.
     pub display_name: DisplayName,
-    /// `resident`, `volunteer` or both; other roles are never self-assigned.
-    #[schema(min_items = 1, max_items = 2)]
+    /// `resident`, `volunteer` or both, each once; other roles are never self-assigned.
+    #[schema(value_type = BTreeSet<SelfAssignableRole>, min_items = 1, max_items = 2)]
     pub roles: Vec<Role>,
     /// Optional phone number, shown to the other side once a match is accepted.
     #[serde(default)]
     pub phone: Option<Phone>,
+}
+
+/// The roles a person can give themselves (the schema of `roles` in registration and
+/// `PATCH /me`; the body is read as [`Role`] so that other roles get a message saying why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfAssignableRole {
+    /// Posts help requests.
+    Resident,
+    /// Offers help.
+    Volunteer,
 }
 
 /// Credentials.
@@ -93,6 +105,12 @@ pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
             "only resident and volunteer can be chosen; case workers and admins are appointed",
         )]));
     }
+    if let Some(i) = (1..roles.len()).find(|&i| roles[..i].contains(&roles[i])) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            format!("roles[{i}]"),
+            "each role can be listed once",
+        )]));
+    }
     Ok((
         roles.contains(&Role::Resident),
         roles.contains(&Role::Volunteer),
@@ -115,9 +133,9 @@ pub(crate) fn unique_violation(err: diesel::result::Error) -> AppError {
 /// Registers a resident and/or volunteer.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, description = "Account created", body = MeView),
-        (status = 409, description = "E-mail already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, response = responses::Conflict),
+        (status = 429, response = responses::TooManyRequests),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
@@ -161,8 +179,8 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginBody,
     responses((status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "E-mail or password incorrect", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too busy hashing; retry", body = Problem, content_type = "application/problem+json")))]
+        (status = 429, response = responses::TooManyRequests),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -201,7 +219,8 @@ pub async fn login(
 /// Exchanges a refresh token for a new pair (the old one stops working).
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "accounts", request_body = RefreshBody,
     responses((status = 200, description = "New token pair", body = TokenResponse),
-        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
@@ -227,8 +246,8 @@ pub async fn refresh(
 
 /// Ends the session of a refresh token (its whole family is revoked).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", request_body = RefreshBody, security(("bearer" = [])),
-    responses((status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Signed out; the refresh token's family is revoked"),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,

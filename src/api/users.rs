@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{extract::Json, me::MeView};
+use super::{extract::Json, me::MeView, responses};
 use crate::{
     auth::{Admin, CaseWorker},
     db::{self, audit::AuditEntry, users::NewUser},
@@ -56,7 +56,8 @@ pub struct VogView {
     responses((status = 201, description = "Case worker created", body = MeView),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "E-mail taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid field, or not a current municipality code", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/users")]
 pub async fn create_case_worker(
     state: web::Data<AppState>,
@@ -115,8 +116,9 @@ pub async fn create_case_worker(
     params(("id" = String, Path, description = "The volunteer's user id", format = Uuid)),
     responses((status = 200, description = "VOG recorded", body = VogView),
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such volunteer", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid date", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such volunteer (or a malformed id)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date, or a date in the future", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[put("/users/{id}/vog")]
 pub async fn record_vog(
     state: web::Data<AppState>,
