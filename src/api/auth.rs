@@ -58,13 +58,32 @@ pub struct LoginBody {
     pub password: String,
 }
 
+/// Longest refresh token accepted (issued ones are much shorter).
+const MAX_REFRESH_TOKEN: usize = 200;
+
 /// A refresh token presented for rotation or logout.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshBody {
     /// The refresh token from the last login or refresh.
-    #[schema(max_length = 200)]
+    #[schema(
+        max_length = 200,
+        example = "q3J5N0x1c2d4VHRmQ2R1a0ZwQkVqT3dYbG1RdmJkSGU"
+    )]
     pub refresh_token: String,
+}
+
+impl RefreshBody {
+    /// The presented token, refused when longer than any token this service issues.
+    fn into_token(self) -> Result<String, AppError> {
+        if self.refresh_token.chars().count() > MAX_REFRESH_TOKEN {
+            return Err(AppError::invalid(
+                "refresh_token",
+                format!("at most {MAX_REFRESH_TOKEN} characters"),
+            ));
+        }
+        Ok(self.refresh_token)
+    }
 }
 
 /// A token pair.
@@ -226,7 +245,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshBody>,
 ) -> Result<HttpResponse, AppError> {
-    let presented = body.0.refresh_token;
+    let presented = body.0.into_token()?;
     let keys = state.keys.clone();
     let now = state.clock.now();
     match db::transaction(&state.pool, move |conn| {
@@ -254,7 +273,7 @@ pub async fn logout(
     caller: Caller,
     body: Json<RefreshBody>,
 ) -> Result<HttpResponse, AppError> {
-    let presented = body.0.refresh_token;
+    let presented = body.0.into_token()?;
     let now = state.clock.now();
     db::transaction(&state.pool, move |conn| {
         accounts::logout(conn, caller.user_id.as_str(), &presented, now)

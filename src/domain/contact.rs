@@ -5,12 +5,13 @@ use std::fmt;
 use super::FieldError;
 
 text_newtype!(
-    /// An e-mail address, lower-cased, at most 254 characters, ASCII only (an international
-    /// domain must be given in its `xn--` form).
+    /// An e-mail address, lower-cased, at most 254 characters with at most 64 before the `@`,
+    /// ASCII only (an international domain must be given in its `xn--` form). Surrounding white
+    /// space is trimmed. The pattern's two look-aheads are those length limits.
     Email,
     example = "anna@example.nl",
     schema(
-        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{0,58}[A-Za-z0-9])[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+        pattern = r#"^(?![\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~.-]{65})(?![\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[!-~]{255})[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{0,58}[A-Za-z0-9])[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
     )
 );
 
@@ -125,11 +126,25 @@ impl utoipa::PartialSchema for Password {
                 "A new password: 10–128 characters (not trimmed), not one of the commonly used passwords.",
             ))
             .examples([serde_json::json!("lange-zin-als-wachtwoord")])
+            .extensions(Some(common_passwords_excluded()))
             .into()
     }
 }
 
 impl utoipa::ToSchema for Password {}
+
+/// `"not": {"enum": [...]}` with the common-password list, so that the document refuses what
+/// [`Password::parse`] refuses (the check also ignores case, which a schema cannot say).
+/// utoipa has no `not` keyword; its extension map serializes any key it is given.
+fn common_passwords_excluded() -> utoipa::openapi::extensions::Extensions {
+    let listed: Vec<&str> = COMMON_PASSWORDS
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .collect();
+    let mut extensions = utoipa::openapi::extensions::Extensions::default();
+    extensions.insert("not".into(), serde_json::json!({ "enum": listed }));
+    extensions
+}
 
 impl Password {
     /// Checks length and the common-password list. Field `password`.

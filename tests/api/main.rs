@@ -5,4 +5,5 @@ mod auth;
 mod foundation;
 mod gazetteer;
 mod helpers;
+mod openapi;
 mod schema;
