@@ -24,13 +24,35 @@ pub struct NewCaseWorkerBody {
     pub password: Password,
     /// Name.
     pub display_name: DisplayName,
-    /// CBS code of the municipality they work for, e.g. `GM0363`.
-    #[schema(pattern = "^GM[0-9]{4}$", example = "GM0363")]
+    /// CBS code of the current municipality they work for, e.g. `GM0363`.
+    #[schema(value_type = CurrentMunicipalityCode)]
     pub municipality_code: String,
     /// Optional phone.
     #[serde(default)]
     pub phone: Option<Phone>,
 }
+
+/// The CBS code of a current municipality: the schema lists the codes of the gazetteer, so the
+/// document refuses exactly the codes that the handler refuses (former codes included).
+pub struct CurrentMunicipalityCode;
+
+impl utoipa::PartialSchema for CurrentMunicipalityCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        // The reference data is compiled in; loading it cannot fail in a built binary.
+        let codes: Vec<String> = crate::geo::Gazetteer::load()
+            .map(|g| g.municipalities().iter().map(|m| m.code.clone()).collect())
+            .unwrap_or_default();
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("CBS code of a current municipality, e.g. `GM0363`."))
+            .enum_values(Some(codes))
+            .examples([serde_json::json!("GM0363")])
+            .into()
+    }
+}
+
+impl ToSchema for CurrentMunicipalityCode {}
 
 /// A VOG (certificate of conduct) issue date.
 #[derive(Debug, Deserialize, ToSchema)]
