@@ -211,11 +211,17 @@ pub async fn login(
     state
         .login_limiter
         .check(req.peer_addr().map(|a| a.ip()), &email)?;
-    let lookup = email.clone();
-    let user = db::run(&state.pool, move |conn| {
-        Ok(db::users::find_by_email(conn, &lookup)?)
-    })
-    .await?;
+    // Only a well-formed address can belong to an account; anything else (a NUL byte, which
+    // PostgreSQL refuses in text, say) is answered like an unknown address, without a query.
+    let user = match Email::parse(&email) {
+        Ok(lookup) => {
+            db::run(&state.pool, move |conn| {
+                Ok(db::users::find_by_email(conn, lookup.as_str())?)
+            })
+            .await?
+        }
+        Err(_) => None,
+    };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let valid = password.len() <= 128 && state.passwords.verify(password, stored_hash).await?;
     let user = match user {

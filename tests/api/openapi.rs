@@ -225,3 +225,18 @@ async fn the_reference_page_is_served_without_outside_resources() {
         "the online validator badge is off"
     );
 }
+
+/// Found by schemathesis on PostgreSQL: a NUL byte in the login e-mail reached the query and
+/// PostgreSQL refused it (500). No account can have such an address, so it is a plain 401.
+#[actix_web::test]
+async fn login_with_a_nul_byte_in_the_email_is_401_not_500() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"email": "an\u{0}na@example.nl", "password": "Wrong-password-123"}),
+            None,
+        )
+        .await;
+    crate::helpers::problem(response, 401).await;
+}
