@@ -12,7 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target="${CARGO_TARGET_DIR:-target}"
-bin="$target/debug/hulpmarkt"
 venv="$target/schemathesis-venv"
 max_examples="${ST_MAX_EXAMPLES:-30}"
 seed="${ST_SEED:-20260101}"
@@ -28,8 +27,6 @@ export HULPMARKT_LOG="${HULPMARKT_LOG:-warn}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "build the debug binary"
-cargo build --quiet --bin hulpmarkt
 
 step "schemathesis in $venv"
 if [[ ! -x "$venv/bin/st" ]]; then
@@ -49,6 +46,18 @@ cleanup() {
   rm -rf "$workdir"
 }
 trap cleanup EXIT
+
+step "build the debug binary"
+cargo build --quiet --bin hulpmarkt
+# A private copy: another build into a shared CARGO_TARGET_DIR must not swap the binary under
+# test, and the copy must be the code of this checkout (it serves the committed document).
+cp "$target/debug/hulpmarkt" "$workdir/hulpmarkt"
+bin="$workdir/hulpmarkt"
+if ! "$bin" openapi | cmp -s - api-spec/openapi.json; then
+  echo "the built binary does not generate api-spec/openapi.json: regenerate it with" >&2
+  echo "  cargo run --quiet -- openapi > api-spec/openapi.json" >&2
+  exit 1
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
