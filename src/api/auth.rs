@@ -1,10 +1,11 @@
 //! Registration, login, token refresh and logout.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{extract::Json, me::MeView};
+use super::{extract::Json, me::MeView, responses};
 use crate::{
     auth::Caller,
     db::{self, users::NewUser},
@@ -26,12 +27,23 @@ pub struct RegisterBody {
     pub password: Password,
     /// Name shown to the other side once a match is accepted.
     pub display_name: DisplayName,
-    /// `resident`, `volunteer` or both; other roles are never self-assigned.
-    #[schema(min_items = 1, max_items = 2)]
+    /// `resident`, `volunteer` or both, each once; other roles are never self-assigned.
+    #[schema(value_type = BTreeSet<SelfAssignableRole>, min_items = 1, max_items = 2)]
     pub roles: Vec<Role>,
     /// Optional phone number, shown to the other side once a match is accepted.
     #[serde(default)]
     pub phone: Option<Phone>,
+}
+
+/// The roles a person can give themselves (the schema of `roles` in registration and
+/// `PATCH /me`; the body is read as [`Role`] so that other roles get a message saying why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfAssignableRole {
+    /// Posts help requests.
+    Resident,
+    /// Offers help.
+    Volunteer,
 }
 
 /// Credentials.
@@ -46,13 +58,32 @@ pub struct LoginBody {
     pub password: String,
 }
 
+/// Longest refresh token accepted (issued ones are much shorter).
+const MAX_REFRESH_TOKEN: usize = 200;
+
 /// A refresh token presented for rotation or logout.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshBody {
     /// The refresh token from the last login or refresh.
-    #[schema(max_length = 200)]
+    #[schema(
+        max_length = 200,
+        example = "q3J5N0x1c2d4VHRmQ2R1a0ZwQkVqT3dYbG1RdmJkSGU"
+    )]
     pub refresh_token: String,
+}
+
+impl RefreshBody {
+    /// The presented token, refused when longer than any token this service issues.
+    fn into_token(self) -> Result<String, AppError> {
+        if self.refresh_token.chars().count() > MAX_REFRESH_TOKEN {
+            return Err(AppError::invalid(
+                "refresh_token",
+                format!("at most {MAX_REFRESH_TOKEN} characters"),
+            ));
+        }
+        Ok(self.refresh_token)
+    }
 }
 
 /// A token pair.
@@ -93,6 +124,12 @@ pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
             "only resident and volunteer can be chosen; case workers and admins are appointed",
         )]));
     }
+    if let Some(i) = (1..roles.len()).find(|&i| roles[..i].contains(&roles[i])) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            format!("roles[{i}]"),
+            "each role can be listed once",
+        )]));
+    }
     Ok((
         roles.contains(&Role::Resident),
         roles.contains(&Role::Volunteer),
@@ -115,9 +152,9 @@ pub(crate) fn unique_violation(err: diesel::result::Error) -> AppError {
 /// Registers a resident and/or volunteer.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, description = "Account created", body = MeView),
-        (status = 409, description = "E-mail already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, response = responses::Conflict),
+        (status = 429, response = responses::TooManyRequests),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
@@ -161,8 +198,8 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginBody,
     responses((status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "E-mail or password incorrect", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too busy hashing; retry", body = Problem, content_type = "application/problem+json")))]
+        (status = 429, response = responses::TooManyRequests),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -174,11 +211,17 @@ pub async fn login(
     state
         .login_limiter
         .check(req.peer_addr().map(|a| a.ip()), &email)?;
-    let lookup = email.clone();
-    let user = db::run(&state.pool, move |conn| {
-        Ok(db::users::find_by_email(conn, &lookup)?)
-    })
-    .await?;
+    // Only a well-formed address can belong to an account; anything else (a NUL byte, which
+    // PostgreSQL refuses in text, say) is answered like an unknown address, without a query.
+    let user = match Email::parse(&email) {
+        Ok(lookup) => {
+            db::run(&state.pool, move |conn| {
+                Ok(db::users::find_by_email(conn, lookup.as_str())?)
+            })
+            .await?
+        }
+        Err(_) => None,
+    };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let valid = password.len() <= 128 && state.passwords.verify(password, stored_hash).await?;
     let user = match user {
@@ -201,13 +244,14 @@ pub async fn login(
 /// Exchanges a refresh token for a new pair (the old one stops working).
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "accounts", request_body = RefreshBody,
     responses((status = 200, description = "New token pair", body = TokenResponse),
-        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshBody>,
 ) -> Result<HttpResponse, AppError> {
-    let presented = body.0.refresh_token;
+    let presented = body.0.into_token()?;
     let keys = state.keys.clone();
     let now = state.clock.now();
     match db::transaction(&state.pool, move |conn| {
@@ -227,15 +271,15 @@ pub async fn refresh(
 
 /// Ends the session of a refresh token (its whole family is revoked).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", request_body = RefreshBody, security(("bearer" = [])),
-    responses((status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Signed out; the refresh token's family is revoked"),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<RefreshBody>,
 ) -> Result<HttpResponse, AppError> {
-    let presented = body.0.refresh_token;
+    let presented = body.0.into_token()?;
     let now = state.clock.now();
     db::transaction(&state.pool, move |conn| {
         accounts::logout(conn, caller.user_id.as_str(), &presented, now)

@@ -84,11 +84,11 @@ pub struct MunicipalityHit {
 #[serde(deny_unknown_fields)]
 pub struct MunicipalityQuery {
     /// Name to look for; typos, aliases (`Den Haag`) and former names (`Weesp`) are found.
-    /// Without it, all municipalities are listed by code.
-    #[param(max_length = 100)]
+    /// Without it (or when it is blank), all municipalities are listed by code.
+    #[param(max_length = 100, example = "Den Haag")]
     pub q: Option<String>,
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1–100.
     #[param(minimum = 1, maximum = 100)]
@@ -97,7 +97,8 @@ pub struct MunicipalityQuery {
 
 /// Looks up a postcode: `1012`, `1012AB` and `1012 ab` are all accepted.
 #[utoipa::path(get, path = "/api/v1/postcodes/{pc4}", tag = "reference data",
-    params(("pc4" = String, Path, description = "A PC4 or full postcode", example = "1012")),
+    params(("pc4" = String, Path, description = "A PC4 or full postcode (white space is ignored; no leading 0; not the letters SA, SD or SS)",
+        example = "1012", pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[1-9][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(?:(?:[A-RT-Za-rt-z][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z]|[Ss][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[B-CE-RT-Zb-ce-rt-z])[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?$"#)),
     responses(
         (status = 200, description = "The postcode area", body = PostcodeView),
         (status = 400, description = "Not a postcode", body = Problem, content_type = "application/problem+json"),
@@ -143,11 +144,11 @@ pub async fn list_municipalities(
         per_page: query.per_page,
     }
     .parse()?;
+    if query.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(AppError::invalid("q", "at most 100 characters"));
+    }
     let hits: Vec<MunicipalityHit> =
         match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            Some(q) if q.chars().count() > 100 => {
-                return Err(AppError::invalid("q", "at most 100 characters"))
-            }
             Some(q) => state
                 .gazetteer
                 .search_municipalities(q, 50)
@@ -174,7 +175,8 @@ pub async fn list_municipalities(
 
 /// One municipality by CBS code; a former code answers with its successor and the merger.
 #[utoipa::path(get, path = "/api/v1/municipalities/{code}", tag = "reference data",
-    params(("code" = String, Path, description = "CBS code", example = "GM0363")),
+    params(("code" = String, Path, description = "CBS code, GM and four digits (any case); a former code answers with its successor",
+        example = "GM0363", pattern = "^[Gg][Mm][0-9]{4}$")),
     responses(
         (status = 200, description = "The municipality", body = MunicipalityView),
         (status = 400, description = "Not a CBS code", body = Problem, content_type = "application/problem+json"),

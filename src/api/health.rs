@@ -5,7 +5,12 @@ use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{db, error::AppError, startup::AppState, telemetry::Metrics};
+use crate::{
+    db,
+    error::{AppError, Problem},
+    startup::AppState,
+    telemetry::Metrics,
+};
 
 /// Health answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,7 +36,7 @@ pub async fn healthz() -> HttpResponse {
 /// The database is reachable; 503 when it is not.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready to serve", body = Health),
-    (status = 503, description = "Database unreachable", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json")))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     db::run(&state.pool, |conn| {

@@ -5,7 +5,11 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use super::{auth::self_roles, extract::Json};
+use super::{
+    auth::{self_roles, SelfAssignableRole},
+    extract::Json,
+    responses,
+};
 use crate::{
     auth::Caller,
     db::{self, users::ProfileChanges, users::User},
@@ -21,17 +25,21 @@ pub const DEFAULT_VOG_MONTHS: u32 = 36;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeView {
     /// Account id.
-    #[schema(format = Uuid)]
+    #[schema(format = Uuid, example = "6f1c1b8e-2c4a-4d0e-9a57-3f8a51c0d9b2")]
     pub id: String,
-    /// Login e-mail.
+    /// Login e-mail, lower-cased.
+    #[schema(example = "anna@example.nl")]
     pub email: String,
     /// Display name.
+    #[schema(example = "Anna")]
     pub display_name: String,
-    /// Phone, if given.
+    /// Phone, if given, without spaces or hyphens.
+    #[schema(example = "+31612345678")]
     pub phone: Option<String>,
     /// Roles held.
     pub roles: Vec<Role>,
-    /// A case worker's municipality.
+    /// A case worker's municipality (CBS code).
+    #[schema(pattern = "^GM[0-9]{4}$", example = "GM0363")]
     pub municipality_code: Option<String>,
     /// Issue date of a recorded VOG.
     pub vog_issued_on: Option<NaiveDate>,
@@ -73,17 +81,18 @@ pub struct MeChanges {
     pub display_name: Option<DisplayName>,
     /// New phone number, or `null` to remove it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
-    /// The self-assignable roles to hold from now on (`resident`, `volunteer`).
-    #[schema(min_items = 1, max_items = 2)]
+    /// The self-assignable roles to hold from now on (`resident`, `volunteer`, each once).
+    #[schema(value_type = Option<BTreeSet<SelfAssignableRole>>, min_items = 1, max_items = 2)]
     pub roles: Option<Vec<Role>>,
 }
 
 /// The caller's account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, description = "Your account", body = MeView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, AppError> {
     let user = db::run(&state.pool, move |conn| {
@@ -97,7 +106,9 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 /// next access token (sign in or refresh).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), request_body = MeChanges,
     responses((status = 200, description = "Updated account", body = MeView),
-        (status = 422, description = "Invalid field (including a role that cannot be self-assigned)", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field (including a role that cannot be self-assigned)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[patch("/me")]
 pub async fn patch_me(
     state: web::Data<AppState>,

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod categories;
+pub mod docs;
 pub mod extract;
 pub mod gazetteer;
 pub mod health;
@@ -13,6 +14,7 @@ pub mod me;
 pub mod offers;
 pub mod openapi;
 pub mod pagination;
+pub mod responses;
 pub mod users;
 
 use actix_web::{
@@ -30,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)
+        .service(docs::reference_page())
+        .service(web::redirect("/api/v1/docs", "/api/v1/docs/"))
         .service(
             web::scope("/api/v1")
                 .service(openapi::openapi_json)
@@ -74,9 +78,24 @@ pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_we
     AppError::NotFound("resource").into()
 }
 
-/// The answer for routes that do not exist.
-pub async fn unknown_route() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound("route"))
+/// The answer for requests no route takes: 405 with `Allow` when the path is documented but
+/// the method is not, 404 otherwise.
+pub async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let Some(methods) = openapi::allowed_methods(req.path()) else {
+        return Err(AppError::NotFound("route"));
+    };
+    let allow = methods
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .content_type(PROBLEM_JSON)
+        .json(Problem::for_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "this method is not allowed on this resource",
+        )))
 }
 
 /// Middleware hook: any error response that is not problem+json yet (a 405 from routing, an

@@ -1,17 +1,31 @@
 //! The OpenAPI document, generated from the handlers' annotations and served as JSON.
+//!
+//! Handlers declare their own outcomes; [`Conventions`] adds what the shared machinery does to
+//! every operation alike (the bearer scheme, and the problem+json answers of the body, query,
+//! path and authentication extractors), so a new handler cannot forget them.
 
-use actix_web::{get, HttpResponse};
-use utoipa::OpenApi;
+use std::sync::LazyLock;
+
+use actix_web::{get, http::Method, HttpResponse};
+use utoipa::{
+    openapi::{
+        path::{Operation, ParameterIn},
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+        Ref, RefOr,
+    },
+    Modify, OpenApi,
+};
 
 use super::{
-    auth, categories, gazetteer, health, help_requests, match_actions, matches, me, offers, users,
+    auth, categories, gazetteer, health, help_requests, match_actions, matches, me, offers,
+    responses, users,
 };
 
 /// The API description of Hulpmarkt v1.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hulpmarkt API", version = "1.0.0",
-        description = "Matches neighbourly help requests with volunteer offers for Dutch municipalities, with the municipality as fallback.",
+        description = "Matches neighbourly help requests with volunteer offers for Dutch municipalities, with the municipality as fallback.\n\nConventions (see `api-spec/README.md`): JSON under `/api/v1`; every error is `application/problem+json` (RFC 9457) with `errors[].field` for invalid input; authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`; ids are UUID strings and a malformed id is answered 404; times are RFC 3339 UTC; unknown body fields are rejected; bodies are at most 64 KiB.",
         license(name = "EUPL-1.2")),
     paths(
         health::healthz, health::readyz, health::metrics, openapi_json,
@@ -22,27 +36,107 @@ use super::{
         help_requests::cancel_help_request, help_requests::escalate_help_request,
         offers::create_offer, offers::list_offers, offers::get_offer, offers::patch_offer,
         offers::pause_offer, offers::resume_offer, offers::withdraw_offer,
-        auth::register, auth::login, auth::refresh, auth::logout, me::get_me, me::patch_me,
+        auth::register, auth::login, auth::refresh, auth::logout,
+        me::get_me, me::patch_me,
         users::create_case_worker, users::record_vog,
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
         match_actions::cancel_match,
     ),
-    components(schemas(crate::error::Problem, crate::domain::FieldError,
-        categories::CategoryList, crate::domain::CategoryInfo,
-        help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
-        help_requests::input::HelpRequestPatch,
-        offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch)),
+    components(
+        schemas(crate::error::Problem, crate::domain::FieldError,
+            categories::CategoryList, crate::domain::CategoryInfo,
+            help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
+            help_requests::input::HelpRequestPatch,
+            offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch),
+        responses(
+            responses::BadRequest, responses::Unauthorized, responses::Forbidden,
+            responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
+            responses::UnsupportedMediaType, responses::ValidationFailed,
+            responses::TooManyRequests, responses::Unavailable,
+        ),
+    ),
+    modifiers(&Conventions),
     tags(
-        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
         (name = "reference data", description = "Postcodes, municipalities and the category taxonomy"),
         (name = "help requests", description = "A resident's own help requests"),
         (name = "offers", description = "A volunteer's own offers"),
-        (name = "accounts", description = "Registration, sign-in, tokens and one's own account"),
+        (name = "accounts", description = "Registration, sign-in, one's own account, appointed accounts and VOG records"),
         (name = "matches", description = "Proposals and matches between a request and an offer"),
     )
 )]
 pub struct ApiDoc;
+
+/// Name of the security scheme that authenticated operations name in `security(...)`.
+pub const BEARER: &str = "bearer";
+
+/// Adds the bearer scheme and the responses every operation gets from shared extractors.
+struct Conventions;
+
+impl Modify for Conventions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from `POST /api/v1/auth/login` or `/auth/refresh` (HS256 JWT, valid 15 minutes).",
+                    ))
+                    .build(),
+            ),
+        );
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_extractor_responses(operation);
+            }
+        }
+    }
+}
+
+/// The answers of the shared extractors: a JSON body (`extract::Json`), a query string
+/// (`extract::Query`), path parameters (`path_error`) and authentication (`auth::Caller`).
+fn add_extractor_responses(operation: &mut Operation) {
+    let mut add = |status: &str, component: &str| {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(component)));
+    };
+    let has_body = operation.request_body.is_some();
+    let params = operation.parameters.as_deref().unwrap_or_default();
+    let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let has_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+    let secured = operation
+        .security
+        .as_ref()
+        .is_some_and(|requirements| !requirements.is_empty());
+    if has_body {
+        add("400", "BadRequest");
+        add("413", "PayloadTooLarge");
+        add("415", "UnsupportedMediaType");
+    }
+    if has_body || has_query {
+        add("422", "ValidationFailed");
+    }
+    if has_path {
+        add("404", "NotFound");
+    }
+    if secured {
+        add("401", "Unauthorized");
+    }
+}
 
 /// The OpenAPI document as pretty JSON (the same text as `api-spec/openapi.json`).
 pub fn document() -> String {
@@ -51,12 +145,62 @@ pub fn document() -> String {
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+/// One documented path: its segments (`None` for a `{parameter}`) and its methods.
+struct DocumentedPath {
+    segments: Vec<Option<String>>,
+    methods: Vec<Method>,
+}
+
+/// The documented paths, read once from the document itself.
+static DOCUMENTED_PATHS: LazyLock<Vec<DocumentedPath>> = LazyLock::new(|| {
+    let doc = ApiDoc::openapi();
+    doc.paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let segments = path
+                .split('/')
+                .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
+                .collect();
+            let methods = [
+                (item.get.is_some(), Method::GET),
+                (item.put.is_some(), Method::PUT),
+                (item.post.is_some(), Method::POST),
+                (item.delete.is_some(), Method::DELETE),
+                (item.patch.is_some(), Method::PATCH),
+            ]
+            .into_iter()
+            .filter_map(|(present, method)| present.then_some(method))
+            .collect();
+            DocumentedPath { segments, methods }
+        })
+        .collect()
+});
+
+/// The methods the document allows on `path`, when `path` is a documented path (routing
+/// sends a request with another method to the default service, which answers 405 with them).
+pub fn allowed_methods(path: &str) -> Option<&'static [Method]> {
+    let segments: Vec<&str> = path.split('/').collect();
+    DOCUMENTED_PATHS
+        .iter()
+        .find(|documented| {
+            documented.segments.len() == segments.len()
+                && documented
+                    .segments
+                    .iter()
+                    .zip(&segments)
+                    .all(|(want, got)| want.as_deref().map_or(!got.is_empty(), |w| w == *got))
+        })
+        .map(|documented| documented.methods.as_slice())
+}
+
 /// The OpenAPI document of this API.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
     responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
 #[get("/openapi.json")]
 pub async fn openapi_json() -> HttpResponse {
+    static DOCUMENT: LazyLock<String> = LazyLock::new(document);
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(document())
+        .body(DOCUMENT.as_str())
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{extract::Json, me::MeView};
+use super::{extract::Json, me::MeView, responses};
 use crate::{
     auth::{Admin, CaseWorker},
     db::{self, audit::AuditEntry, users::NewUser},
@@ -24,13 +24,35 @@ pub struct NewCaseWorkerBody {
     pub password: Password,
     /// Name.
     pub display_name: DisplayName,
-    /// CBS code of the municipality they work for, e.g. `GM0363`.
-    #[schema(pattern = "^GM[0-9]{4}$", example = "GM0363")]
+    /// CBS code of the current municipality they work for, e.g. `GM0363`.
+    #[schema(value_type = CurrentMunicipalityCode)]
     pub municipality_code: String,
     /// Optional phone.
     #[serde(default)]
     pub phone: Option<Phone>,
 }
+
+/// The CBS code of a current municipality: the schema lists the codes of the gazetteer, so the
+/// document refuses exactly the codes that the handler refuses (former codes included).
+pub struct CurrentMunicipalityCode;
+
+impl utoipa::PartialSchema for CurrentMunicipalityCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        // The reference data is compiled in; loading it cannot fail in a built binary.
+        let codes: Vec<String> = crate::geo::Gazetteer::load()
+            .map(|g| g.municipalities().iter().map(|m| m.code.clone()).collect())
+            .unwrap_or_default();
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("CBS code of a current municipality, e.g. `GM0363`."))
+            .enum_values(Some(codes))
+            .examples([serde_json::json!("GM0363")])
+            .into()
+    }
+}
+
+impl ToSchema for CurrentMunicipalityCode {}
 
 /// A VOG (certificate of conduct) issue date.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,7 +78,8 @@ pub struct VogView {
     responses((status = 201, description = "Case worker created", body = MeView),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "E-mail taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid field, or not a current municipality code", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[post("/users")]
 pub async fn create_case_worker(
     state: web::Data<AppState>,
@@ -115,8 +138,9 @@ pub async fn create_case_worker(
     params(("id" = String, Path, description = "The volunteer's user id", format = Uuid)),
     responses((status = 200, description = "VOG recorded", body = VogView),
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such volunteer", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid date", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such volunteer (or a malformed id)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date, or a date in the future", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = responses::Unavailable)))]
 #[put("/users/{id}/vog")]
 pub async fn record_vog(
     state: web::Data<AppState>,

@@ -5,10 +5,14 @@ use std::fmt;
 use super::FieldError;
 
 text_newtype!(
-    /// An e-mail address, lower-cased, at most 254 characters, ASCII only (an international
-    /// domain must be given in its `xn--` form).
+    /// An e-mail address, lower-cased, at most 254 characters with at most 64 before the `@`,
+    /// ASCII only (an international domain must be given in its `xn--` form). Surrounding white
+    /// space is trimmed. The pattern's two look-aheads are those length limits.
     Email,
-    example = "anna@example.nl"
+    example = "anna@example.nl",
+    schema(
+        pattern = r#"^(?![\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~.-]{65})(?![\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[!-~]{255})[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{0,58}[A-Za-z0-9])[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
 );
 
 /// Characters RFC 5322 allows unquoted in the local part, besides letters, digits and dots.
@@ -68,7 +72,10 @@ text_newtype!(
     /// A phone number, Dutch (`06-12345678`) or international (`+31 6 12345678`), stored
     /// without spaces or hyphens: an optional leading `+` and digits, 8–20 characters.
     Phone,
-    example = "+31612345678"
+    example = "+31612345678",
+    schema(
+        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[ -]*(?:\+[ -]*(?:[0-9][ -]*){7,19}|(?:[0-9][ -]*){8,20})[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
 );
 
 impl Phone {
@@ -103,9 +110,41 @@ pub(super) const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
 /// A new password: 10–128 characters, not one of the commonly used passwords (compared
 /// case-insensitively). Never trimmed, never serialized, and `Debug` does not show it.
-#[derive(Clone, PartialEq, Eq, utoipa::ToSchema)]
-#[schema(value_type = String, format = Password)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
+
+impl utoipa::PartialSchema for Password {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        // Written out because the derive cannot put length bounds on a newtype.
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+            .min_length(Some(10))
+            .max_length(Some(128))
+            .description(Some(
+                "A new password: 10–128 characters (not trimmed), not one of the commonly used passwords.",
+            ))
+            .examples([serde_json::json!("lange-zin-als-wachtwoord")])
+            .extensions(Some(common_passwords_excluded()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Password {}
+
+/// `"not": {"enum": [...]}` with the common-password list, so that the document refuses what
+/// [`Password::parse`] refuses (the check also ignores case, which a schema cannot say).
+/// utoipa has no `not` keyword; its extension map serializes any key it is given.
+fn common_passwords_excluded() -> utoipa::openapi::extensions::Extensions {
+    let listed: Vec<&str> = COMMON_PASSWORDS
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .collect();
+    let mut extensions = utoipa::openapi::extensions::Extensions::default();
+    extensions.insert("not".into(), serde_json::json!({ "enum": listed }));
+    extensions
+}
 
 impl Password {
     /// Checks length and the common-password list. Field `password`.

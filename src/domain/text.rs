@@ -6,12 +6,20 @@ use std::fmt;
 use super::FieldError;
 
 /// Shared plumbing for a validated string newtype: accessors, `Display`, serde as a plain JSON
-/// string (deserializing runs the parser) and an OpenAPI schema of type string.
+/// string (deserializing runs the parser) and an OpenAPI schema of type string, with the
+/// given extra schema attributes (the constraints the parser enforces).
+///
+/// The patterns describe the input as sent, so that the document rejects exactly what the
+/// parser rejects: surrounding white space (Rust's `char::is_whitespace` set, spelled out
+/// because regex `\s` differs between engines) is allowed because it is trimmed, control and
+/// bidi-override characters are not, and the length bounds apply to the trimmed text. The
+/// patterns carry the length bounds too: `maxLength` would be wrong, as padding may make the
+/// raw string longer than the limit on the trimmed text.
 macro_rules! text_newtype {
-    ($(#[$meta:meta])* $name:ident, example = $example:literal) => {
+    ($(#[$meta:meta])* $name:ident, example = $example:literal, schema($($schema:tt)+)) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, utoipa::ToSchema)]
-        #[schema(value_type = String, example = $example)]
+        #[schema(value_type = String, example = $example, $($schema)+)]
         pub struct $name(String);
 
         impl $name {
@@ -113,7 +121,10 @@ fn checked_text(
 text_newtype!(
     /// The title of a help request: one line, 3–120 characters.
     Title,
-    example = "Boodschappen op dinsdag"
+    example = "Boodschappen op dinsdag",
+    schema(
+        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000][^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,118}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
 );
 
 impl Title {
@@ -126,7 +137,10 @@ impl Title {
 text_newtype!(
     /// The description of a help request: 0–10 000 characters, line breaks and tabs allowed.
     Description,
-    example = "Ik kan zelf niet meer naar de supermarkt."
+    example = "Ik kan zelf niet meer naar de supermarkt.",
+    schema(
+        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(?:[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000](?:(?:\r\n|[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]){0,9998}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000])?)?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
 );
 
 impl Description {
@@ -139,7 +153,10 @@ impl Description {
 text_newtype!(
     /// A short note (on an offer, a case decision): 0–1 000 characters, line breaks allowed.
     Note,
-    example = "Ik heb een auto."
+    example = "Ik heb een auto.",
+    schema(
+        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(?:[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000](?:(?:\r\n|[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]){0,998}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000])?)?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
 );
 
 impl Note {
@@ -152,7 +169,10 @@ impl Note {
 text_newtype!(
     /// The name a person shows to others: one line, 1–80 characters.
     DisplayName,
-    example = "Anna"
+    example = "Anna",
+    schema(
+        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000](?:[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{0,78}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
 );
 
 impl DisplayName {

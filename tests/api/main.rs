@@ -10,4 +10,5 @@ mod help_requests;
 mod helpers;
 mod matching;
 mod offers;
+mod openapi;
 mod schema;
