@@ -28,6 +28,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to standard output.
     Openapi,
+    /// Run the sweeper once (proposal expiry, escalation, retention) and print what it did.
+    Sweep,
     /// Operator tasks on accounts.
     Admin {
         #[command(subcommand)]
@@ -71,6 +73,15 @@ fn main() -> anyhow::Result<()> {
             println!("database is up to date");
         }
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
+        Command::Sweep => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let policy = hulpmarkt::services::matching::Policy::from_settings(&cli.settings);
+            let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
+            let mut conn = pool.get()?;
+            let report = hulpmarkt::services::sweeper::sweep(&mut conn, now, &policy)
+                .map_err(|e| anyhow::anyhow!("sweep failed: {e}"))?;
+            println!("{}", serde_json::to_string(&report)?);
+        }
         Command::Admin {
             action:
                 AdminCommand::Create {

@@ -48,20 +48,20 @@ impl Policy {
     }
 }
 
-/// Gives string ids small numbers for the engine, and back.
+/// Gives string ids small numbers for the engine (shared with the case file's suggestions).
 #[derive(Default)]
-struct Ids {
+pub(crate) struct Ids {
     numbers: HashMap<String, u64>,
 }
 
 impl Ids {
-    fn of(&mut self, id: &str) -> u64 {
+    pub(crate) fn of(&mut self, id: &str) -> u64 {
         let next = self.numbers.len() as u64 + 1;
         *self.numbers.entry(id.to_owned()).or_insert(next)
     }
 }
 
-fn category_rule(code: &str) -> Option<(Category, CategoryRule)> {
+pub(crate) fn category_rule(code: &str) -> Option<(Category, CategoryRule)> {
     let category = Category::parse(code).ok()?;
     let index = Category::ALL.iter().position(|c| *c == category)? as u8;
     let domains: Vec<engine::Domain> = category
@@ -128,7 +128,7 @@ fn availability(json: &str) -> (WeeklySlots, DateWindow, Option<u16>) {
     }
 }
 
-fn request_profile(
+pub(crate) fn request_profile(
     row: &RequestRow,
     ids: &mut Ids,
     declined_by: &[String],
@@ -165,7 +165,7 @@ fn request_profile(
     })
 }
 
-fn offer_profile(row: &OfferWithVog, categories: CategorySet, ids: &mut Ids) -> OfferProfile {
+pub(crate) fn offer_profile(row: &OfferWithVog, categories: CategorySet, ids: &mut Ids) -> OfferProfile {
     let (offer, vog) = row;
     let (week, dates, _) = availability(&offer.availability);
     OfferProfile {

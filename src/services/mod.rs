@@ -2,5 +2,10 @@
 //! leaves side effects until after the commit.
 
 pub mod accounts;
+pub mod case_decisions;
+pub mod case_file;
+pub mod escalation;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod statistics;
+pub mod sweeper;
