@@ -115,7 +115,10 @@ impl HelpRequestStatus {
             (Open, Proposed | Escalated | Cancelled)
                 | (Proposed, Open | Matched | Escalated | Cancelled)
                 | (Matched, Open | Completed | Cancelled)
-                | (Escalated, Open | Proposed | Matched | Referred | Closed | Cancelled)
+                | (
+                    Escalated,
+                    Open | Proposed | Matched | Referred | Closed | Cancelled
+                )
         )
     }
 

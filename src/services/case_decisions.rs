@@ -17,7 +17,9 @@ use crate::{
         matches::Match,
         DbConnection,
     },
-    domain::{CaseOutcome, CaseStatus, FormalCategory, FormalStandard, LawDomain, MatchStatus, Note},
+    domain::{
+        CaseOutcome, CaseStatus, FormalCategory, FormalStandard, LawDomain, MatchStatus, Note,
+    },
     error::AppError,
     matching::{self as engine, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
 };
@@ -40,8 +42,15 @@ pub fn audit(
     case: &Case,
     detail: Option<String>,
 ) -> Result<(), AppError> {
-    let mut entry = AuditEntry::new(now, Some(worker.id), "case_worker", action, "case", &case.id)
-        .in_municipality(&case.municipality_code);
+    let mut entry = AuditEntry::new(
+        now,
+        Some(worker.id),
+        "case_worker",
+        action,
+        "case",
+        &case.id,
+    )
+    .in_municipality(&case.municipality_code);
     entry.detail = detail;
     Ok(db::audit::record(conn, &entry)?)
 }

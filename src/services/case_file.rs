@@ -27,11 +27,7 @@ use crate::{
 pub const MAX_SUGGESTIONS: usize = 10;
 
 /// The case `id` if it belongs to `municipality`; 404 otherwise (also for a malformed id).
-pub fn case_of(
-    conn: &mut DbConnection,
-    id: &str,
-    municipality: &str,
-) -> Result<Case, AppError> {
+pub fn case_of(conn: &mut DbConnection, id: &str, municipality: &str) -> Result<Case, AppError> {
     uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound("case"))?;
     db::cases::find(conn, id)?
         .filter(|c| c.municipality_code == municipality)
@@ -135,7 +131,10 @@ pub struct Suggestion {
 }
 
 /// `request` with distance limits lifted.
-fn without_distance(request: &RequestProfile, offer: &OfferProfile) -> (RequestProfile, OfferProfile) {
+fn without_distance(
+    request: &RequestProfile,
+    offer: &OfferProfile,
+) -> (RequestProfile, OfferProfile) {
     let (mut r, mut o) = (request.clone(), offer.clone());
     r.max_distance_km = None;
     o.radius_km = f64::INFINITY;
@@ -180,11 +179,8 @@ pub fn relaxation_for(
             let (r, o) = without_availability(request, offer);
             let fit = engine::check(&r, &o, ctx).ok()?;
             let (total, longest) = weekly_overlap(&request.week, &offer.week);
-            let dates_meet = engine::constraints::date_windows_meet(
-                &request.dates,
-                &offer.dates,
-                ctx.today,
-            );
+            let dates_meet =
+                engine::constraints::date_windows_meet(&request.dates, &offer.dates, ctx.today);
             Some((
                 fit.distance_km,
                 Relaxation::NearMissAvailability {

@@ -37,8 +37,8 @@ pub fn escalate(
     now: NaiveDateTime,
     resident: Option<&str>,
 ) -> Result<Case, AppError> {
-    let row = db::candidates::request(conn, request_id)?
-        .ok_or(AppError::NotFound("help request"))?;
+    let row =
+        db::candidates::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
     let status = HelpRequestStatus::parse(&row.status)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("help request {request_id}: {e}")))?;
     let conflict = || AppError::Conflict {

@@ -165,7 +165,11 @@ pub(crate) fn request_profile(
     })
 }
 
-pub(crate) fn offer_profile(row: &OfferWithVog, categories: CategorySet, ids: &mut Ids) -> OfferProfile {
+pub(crate) fn offer_profile(
+    row: &OfferWithVog,
+    categories: CategorySet,
+    ids: &mut Ids,
+) -> OfferProfile {
     let (offer, vog) = row;
     let (week, dates, _) = availability(&offer.availability);
     OfferProfile {

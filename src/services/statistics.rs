@@ -124,7 +124,10 @@ pub fn compute(
     }
     let hours: Vec<f64> = requests
         .iter()
-        .filter_map(|r| r.matched_at.map(|m| (m - r.created_at).num_seconds() as f64 / 3600.0))
+        .filter_map(|r| {
+            r.matched_at
+                .map(|m| (m - r.created_at).num_seconds() as f64 / 3600.0)
+        })
         .collect();
     let matched = hours.len() as u64;
 
@@ -160,7 +163,8 @@ pub fn compute(
         *demand.entry(r.category.clone()).or_default() += 1;
         *pc4.entry(r.pc4.clone()).or_default() += 1;
     }
-    let categories: std::collections::BTreeSet<&String> = supply.keys().chain(demand.keys()).collect();
+    let categories: std::collections::BTreeSet<&String> =
+        supply.keys().chain(demand.keys()).collect();
     let supply_demand = categories
         .into_iter()
         .map(|c| SupplyDemand {

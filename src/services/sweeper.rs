@@ -100,9 +100,7 @@ fn run_steps(
     policy: &Policy,
     lock: &'static str,
 ) -> Result<SweepReport, AppError> {
-    let expired = write_transaction(conn, |conn| {
-        match_lifecycle::expire_due(conn, now, policy)
-    })?;
+    let expired = write_transaction(conn, |conn| match_lifecycle::expire_due(conn, now, policy))?;
     let escalated = escalation::escalate_due(conn, now, policy)?.len();
     let anonymised = write_transaction(conn, |conn| retention(conn, now))?;
     let report = SweepReport {
@@ -126,17 +124,17 @@ fn retention(_conn: &mut DbConnection, _now: NaiveDateTime) -> Result<usize, App
 
 /// Starts the periodic sweep inside `serve` (every `sweep_minutes`; 0 turns it off). The
 /// first sweep runs one interval after start. Failures are logged, never fatal.
-pub fn spawn_periodic(state: actix_web::web::Data<AppState>) -> Option<actix_web::rt::task::JoinHandle<()>> {
+pub fn spawn_periodic(
+    state: actix_web::web::Data<AppState>,
+) -> Option<actix_web::rt::task::JoinHandle<()>> {
     let minutes = state.settings.sweep_minutes;
     if minutes == 0 {
         return None;
     }
     let period = std::time::Duration::from_secs(u64::from(minutes) * 60);
     Some(actix_web::rt::spawn(async move {
-        let mut ticks = actix_web::rt::time::interval_at(
-            actix_web::rt::time::Instant::now() + period,
-            period,
-        );
+        let mut ticks =
+            actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + period, period);
         loop {
             ticks.tick().await;
             let (now, policy) = (state.clock.now_naive(), state.policy());
