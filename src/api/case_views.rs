@@ -38,6 +38,9 @@ pub struct CaseSummary {
     /// Case id.
     #[schema(format = Uuid)]
     pub id: String,
+    /// The escalated help request.
+    #[schema(format = Uuid)]
+    pub request_id: String,
     /// Case status.
     pub status: CaseStatus,
     /// Why the request escalated.
@@ -76,6 +79,7 @@ impl CaseSummary {
             waiting_hours: hours_between(request.created_at, now),
             opened_at: utc(case.opened_at),
             assigned_to: case.assigned_to,
+            request_id: case.request_id,
             id: case.id,
         })
     }

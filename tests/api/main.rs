@@ -2,6 +2,7 @@
 //! default and on PostgreSQL when `HULPMARKT_TEST_DATABASE_URL` is set.
 
 mod auth;
+mod cases;
 mod categories;
 mod foundation;
 mod gazetteer;
@@ -10,3 +11,5 @@ mod helpers;
 mod matching;
 mod offers;
 mod schema;
+mod statistics;
+mod sweeper;
