@@ -181,7 +181,7 @@ pub fn compute(
         })
         .collect();
     // Stable sort on a list already ordered by PC4: ties stay in PC4 order.
-    unmatched_pc4.sort_by(|a, b| b.unmatched_requests.cmp(&a.unmatched_requests));
+    unmatched_pc4.sort_by_key(|need| std::cmp::Reverse(need.unmatched_requests));
     unmatched_pc4.truncate(TOP_PC4);
 
     MunicipalityStatistics {
