@@ -31,6 +31,8 @@ enum Command {
     /// Run the global matching batch once: assign all waiting requests jointly (most people
     /// helped, then the highest total score), moving proposals not yet accepted.
     Match,
+    /// Run the sweeper once (proposal expiry, escalation, retention) and print what it did.
+    Sweep,
     /// Operator tasks on accounts.
     Admin {
         #[command(subcommand)]
@@ -86,6 +88,15 @@ fn main() -> anyhow::Result<()> {
                 report.created,
                 report.moved
             );
+        }
+        Command::Sweep => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let policy = hulpmarkt::services::matching::Policy::from_settings(&cli.settings);
+            let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
+            let mut conn = pool.get()?;
+            let report = hulpmarkt::services::sweeper::sweep(&mut conn, now, &policy)
+                .map_err(|e| anyhow::anyhow!("sweep failed: {e}"))?;
+            println!("{}", serde_json::to_string(&report)?);
         }
         Command::Admin {
             action:

@@ -139,8 +139,13 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped, with the periodic sweeper beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let sweeper = crate::services::sweeper::spawn_periodic(self.state.clone());
+        let served = self.server.await;
+        if let Some(sweeper) = sweeper {
+            sweeper.abort();
+        }
+        served
     }
 }

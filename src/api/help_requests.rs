@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use self::duplicates::{nearly_same, DUPLICATE_WINDOW_DAYS};
 use self::input::{HelpRequestBody, HelpRequestPatch};
 use super::{
+    case_views::CaseOutcomeView,
     extract::{Json, Query},
     pagination::{PageParams, Paginated},
 };
@@ -23,7 +24,6 @@ use crate::{
     auth::{Caller, Resident},
     db::{
         self,
-        audit::AuditEntry,
         help_requests::{HelpRequest, NewHelpRequest},
         DbConnection,
     },
@@ -75,6 +75,8 @@ pub struct HelpRequestView {
     pub updated_at: DateTime<Utc>,
     /// When the status last changed (UTC).
     pub status_changed_at: DateTime<Utc>,
+    /// What the municipality decided, once a case about this request is resolved.
+    pub outcome: Option<CaseOutcomeView>,
 }
 
 impl TryFrom<HelpRequest> for HelpRequestView {
@@ -102,8 +104,23 @@ impl TryFrom<HelpRequest> for HelpRequestView {
             remote_ok: row.remote_ok,
             max_distance_km: row.max_distance_km,
             consent_municipality: row.consent_municipality,
+            outcome: None,
         })
     }
+}
+
+/// The view of `row` with the municipality's decision, when a case about it was resolved.
+fn view_with_outcome(
+    conn: &mut DbConnection,
+    row: HelpRequest,
+) -> Result<HelpRequestView, AppError> {
+    let decided = match row.outcome {
+        Some(_) => db::cases::latest_resolved_for_request(conn, &row.id)?,
+        None => None,
+    };
+    let mut view = HelpRequestView::try_from(row)?;
+    view.outcome = decided.as_ref().and_then(CaseOutcomeView::of);
+    Ok(view)
 }
 
 /// Filters and paging of the resident's own list.
@@ -145,7 +162,8 @@ fn owned(
 
 /// Re-reads a request after a write, for the reply.
 fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpRequestView, AppError> {
-    owned(conn, &HelpRequestId::parse(id), owner)?.try_into()
+    let row = owned(conn, &HelpRequestId::parse(id), owner)?;
+    view_with_outcome(conn, row)
 }
 
 /// 409 with the existing id when `owner` posted a nearly identical request (see
@@ -241,20 +259,16 @@ pub async fn list_help_requests(
         return Err(AppError::Validation(errors));
     }
     let owner = resident.0.user_id;
-    let (rows, total) = db::run(&state.pool, move |conn| {
-        Ok(db::help_requests::list_owned(
-            conn,
-            &owner,
-            filter,
-            page.offset(),
-            page.limit(),
-        )?)
+    let (items, total) = db::run(&state.pool, move |conn| {
+        let (rows, total) =
+            db::help_requests::list_owned(conn, &owner, filter, page.offset(), page.limit())?;
+        let items = rows
+            .into_iter()
+            .map(|row| view_with_outcome(conn, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((items, total))
     })
     .await?;
-    let items = rows
-        .into_iter()
-        .map(HelpRequestView::try_from)
-        .collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
 
@@ -270,8 +284,12 @@ pub async fn get_help_request(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = HelpRequestId::parse(&id);
-    let row = db::run(&state.pool, move |conn| owned(conn, &id, &caller.user_id)).await?;
-    Ok(HttpResponse::Ok().json(HelpRequestView::try_from(row)?))
+    let view = db::run(&state.pool, move |conn| {
+        let row = owned(conn, &id, &caller.user_id)?;
+        view_with_outcome(conn, row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Changes an open request; the merged request is validated like a new one.
@@ -315,7 +333,7 @@ pub async fn patch_help_request(
 }
 
 /// Moves the caller's request `id` to `next` if its lifecycle allows it from where it is
-/// (`allowed`), ending its live matches; escalation is also written to the audit log.
+/// (`allowed`), ending its live matches; escalation opens the municipal case.
 async fn change_status(
     state: &AppState,
     caller: Caller,
@@ -335,20 +353,18 @@ async fn change_status(
             });
         }
         let id = HelpRequestId(row.id.clone());
-        db::help_requests::set_status(conn, &id, next, now)?;
-        services::match_lifecycle::withdraw_for_request(conn, id.as_str(), now)?;
         if next == HelpRequestStatus::Escalated {
-            let entry = AuditEntry::new(
+            // Opens the municipal case in this same transaction (ends a live proposal, audits).
+            services::escalation::escalate(
+                conn,
+                id.as_str(),
+                EscalationReason::ResidentRequest,
                 now,
                 Some(caller.user_id.as_str()),
-                "resident",
-                "help_request.escalate",
-                "help_request",
-                id.as_str(),
-            )
-            .in_municipality(&row.municipality_code)
-            .with_detail(EscalationReason::ResidentRequest.as_str());
-            db::audit::record(conn, &entry)?;
+            )?;
+        } else {
+            db::help_requests::set_status(conn, &id, next, now)?;
+            services::match_lifecycle::withdraw_for_request(conn, id.as_str(), now)?;
         }
         reread(conn, id.as_str(), &caller.user_id)
     })
@@ -373,11 +389,9 @@ pub async fn cancel_help_request(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Asks the municipality to take up an open or proposed request (reason `resident_request`).
-///
-/// For now this only marks the request `escalated`, ends a pending proposal and writes the
-/// audit log; the municipal case itself (the case worker's queue) comes with the fallback
-/// issue, which will open it here in the same transaction.
+/// Asks the municipality to take up an open or proposed request (reason `resident_request`):
+/// the request becomes `escalated`, a pending proposal ends, and a case opens in the queue of
+/// the request's municipality, all in one transaction.
 #[utoipa::path(post, path = "/api/v1/help-requests/{id}/escalate", tag = "help requests", security(("bearer" = [])),
     params(("id" = String, Path, format = Uuid)),
     responses((status = 200, description = "Escalated", body = HelpRequestView),

@@ -2,6 +2,8 @@
 //! route table and the catch-all that turns every bare error response into problem+json.
 
 pub mod auth;
+pub mod case_views;
+pub mod cases;
 pub mod categories;
 pub mod docs;
 pub mod extract;
@@ -11,10 +13,12 @@ pub mod help_requests;
 pub mod match_actions;
 pub mod matches;
 pub mod me;
+pub mod municipality_settings;
 pub mod offers;
 pub mod openapi;
 pub mod pagination;
 pub mod responses;
+pub mod statistics;
 pub mod users;
 
 use actix_web::{
@@ -68,7 +72,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(offers::patch_offer)
                 .service(offers::pause_offer)
                 .service(offers::resume_offer)
-                .service(offers::withdraw_offer),
+                .service(offers::withdraw_offer)
+                .service(cases::list_cases)
+                .service(cases::get_case)
+                .service(cases::claim_case)
+                .service(cases::add_case_note)
+                .service(cases::resolve_case)
+                .service(cases::list_case_audit)
+                .service(municipality_settings::get_municipality_settings)
+                .service(municipality_settings::put_municipality_settings)
+                .service(statistics::get_municipality_stats),
         );
 }
 

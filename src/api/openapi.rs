@@ -17,8 +17,8 @@ use utoipa::{
 };
 
 use super::{
-    auth, categories, gazetteer, health, help_requests, match_actions, matches, me, offers,
-    responses, users,
+    auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
+    me, municipality_settings, offers, responses, statistics, users,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -42,13 +42,25 @@ use super::{
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
         match_actions::cancel_match,
+        cases::list_cases, cases::get_case, cases::claim_case, cases::add_case_note,
+        cases::resolve_case, cases::list_case_audit,
+        municipality_settings::get_municipality_settings,
+        municipality_settings::put_municipality_settings,
+        statistics::get_municipality_stats,
     ),
     components(
         schemas(crate::error::Problem, crate::domain::FieldError,
             categories::CategoryList, crate::domain::CategoryInfo,
             help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
             help_requests::input::HelpRequestPatch,
-            offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch),
+            offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch,
+            case_views::CaseSummary, case_views::CaseView, case_views::CaseRequestView,
+            case_views::CaseOutcomeView, case_views::ProposalHistoryView, case_views::CaseNoteView,
+            case_views::SuggestionView, case_views::RelaxationKind, cases::CaseNoteBody,
+            cases::ResolveCaseBody, crate::db::audit::AuditEntry,
+            municipality_settings::MunicipalitySettingsView,
+            municipality_settings::MunicipalitySettingsBody,
+            crate::services::statistics::MunicipalityStatistics),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden,
             responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
@@ -64,6 +76,7 @@ use super::{
         (name = "offers", description = "A volunteer's own offers"),
         (name = "accounts", description = "Registration, sign-in, one's own account, appointed accounts and VOG records"),
         (name = "matches", description = "Proposals and matches between a request and an offer"),
+        (name = "cases", description = "The municipality as fallback: case workers' queue, decisions, audit trail, settings and statistics"),
     )
 )]
 pub struct ApiDoc;

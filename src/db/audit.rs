@@ -73,3 +73,23 @@ pub fn record(conn: &mut DbConnection, entry: &AuditEntry) -> QueryResult<()> {
         .execute(conn)
         .map(|_| ())
 }
+
+/// The entries about a case and its request, oldest first.
+pub fn for_case(
+    conn: &mut DbConnection,
+    case_id: &str,
+    request_id: &str,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(
+            audit_log::object_type
+                .eq("case")
+                .and(audit_log::object_id.eq(case_id))
+                .or(audit_log::object_type
+                    .eq("help_request")
+                    .and(audit_log::object_id.eq(request_id))),
+        )
+        .order((audit_log::occurred_at.asc(), audit_log::id.asc()))
+        .select(AuditEntry::as_select())
+        .load(conn)
+}

@@ -3,11 +3,14 @@
 
 pub mod audit;
 pub mod candidates;
+pub mod cases;
 pub mod help_requests;
 pub mod matches;
+pub mod municipality_settings;
 pub mod offers;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod statistics;
 pub mod users;
 
 use std::time::Duration;

@@ -115,7 +115,10 @@ impl HelpRequestStatus {
             (Open, Proposed | Escalated | Cancelled)
                 | (Proposed, Open | Matched | Escalated | Cancelled)
                 | (Matched, Open | Completed | Cancelled)
-                | (Escalated, Open | Proposed | Referred | Closed | Cancelled)
+                | (
+                    Escalated,
+                    Open | Proposed | Matched | Referred | Closed | Cancelled
+                )
         )
     }
 
@@ -224,7 +227,7 @@ impl CaseStatus {
 vocabulary! {
     /// The decision that resolves a case.
     pub enum CaseOutcome, field = "outcome" {
-        /// A specific offer is proposed for the request.
+        /// A specific offer gets the request as an accepted match.
         AssignedVolunteer = "assigned_volunteer",
         /// Referred to formal care (an iWmo/iJw category or a Participatiewet instrument).
         ReferredFormal = "referred_formal",
@@ -236,11 +239,11 @@ vocabulary! {
 }
 
 impl CaseOutcome {
-    /// The status the escalated request moves to. An assigned volunteer still has to accept
-    /// (contact details are only shared after acceptance), so that request becomes `proposed`.
+    /// The status the escalated request moves to. A case worker assigns a volunteer they
+    /// have arranged it with, so the match is accepted at once and the request is `matched`.
     pub fn request_status(self) -> HelpRequestStatus {
         match self {
-            Self::AssignedVolunteer => HelpRequestStatus::Proposed,
+            Self::AssignedVolunteer => HelpRequestStatus::Matched,
             Self::ReferredFormal => HelpRequestStatus::Referred,
             Self::ReturnedToMarketplace => HelpRequestStatus::Open,
             Self::Closed => HelpRequestStatus::Closed,

@@ -83,6 +83,7 @@ fn help_request_transitions() {
             (Matched, Cancelled),
             (Escalated, Open),
             (Escalated, Proposed),
+            (Escalated, Matched),
             (Escalated, Referred),
             (Escalated, Closed),
             (Escalated, Cancelled),

@@ -48,7 +48,7 @@ impl Policy {
     }
 }
 
-/// Gives string ids small numbers for the engine, and back.
+/// Gives string ids small numbers for the engine (shared with the case file's suggestions).
 #[derive(Default)]
 pub(crate) struct Ids {
     numbers: HashMap<String, u64>,

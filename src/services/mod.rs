@@ -3,5 +3,10 @@
 
 pub mod accounts;
 pub mod batch;
+pub mod case_decisions;
+pub mod case_file;
+pub mod escalation;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod statistics;
+pub mod sweeper;

@@ -3,6 +3,7 @@
 
 mod auth;
 mod batch;
+mod cases;
 mod categories;
 mod foundation;
 mod gazetteer;
@@ -12,3 +13,5 @@ mod matching;
 mod offers;
 mod openapi;
 mod schema;
+mod statistics;
+mod sweeper;

@@ -1,0 +1,414 @@
+//! What case workers (and, for the outcome, residents) see of a case. The request is shown
+//! as far as the resident's consent allows: without `consent_municipality` only category,
+//! domain, PC4, urgency and waiting time, never title, description or name.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::matches::ContactView;
+use crate::{
+    db::{
+        cases::{Case, CaseNote, QueueRequest},
+        users::User,
+    },
+    domain::{
+        AvailabilityInput, CaseOutcome, CaseStatus, Category, EscalationReason, FormalCategory,
+        LawDomain, MatchStatus, Urgency,
+    },
+    error::AppError,
+    services::case_file::{CaseFile, Relaxation, Suggestion},
+};
+
+fn bug(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("{what}: {e}"))
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+fn hours_between(from: NaiveDateTime, now: NaiveDateTime) -> i64 {
+    (now - from).num_hours().max(0)
+}
+
+/// One case in the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    /// Case id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// The escalated help request.
+    #[schema(format = Uuid)]
+    pub request_id: String,
+    /// Case status.
+    pub status: CaseStatus,
+    /// Why the request escalated.
+    pub reason: EscalationReason,
+    /// Law domain.
+    pub domain: LawDomain,
+    /// Category.
+    pub category: Category,
+    /// PC4 area.
+    #[schema(example = "1012")]
+    pub pc4: String,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// The resident has waited since (UTC).
+    pub waiting_since: DateTime<Utc>,
+    /// Whole hours waited so far.
+    pub waiting_hours: i64,
+    /// Case opened (UTC).
+    pub opened_at: DateTime<Utc>,
+    /// The case worker who claimed it.
+    #[schema(format = Uuid)]
+    pub assigned_to: Option<String>,
+}
+
+impl CaseSummary {
+    /// The queue line of a case.
+    pub fn new(case: Case, request: QueueRequest, now: NaiveDateTime) -> Result<Self, AppError> {
+        Ok(Self {
+            status: CaseStatus::parse(&case.status).map_err(|e| bug(&case.id, e))?,
+            reason: EscalationReason::parse(&case.reason).map_err(|e| bug(&case.id, e))?,
+            domain: LawDomain::parse(&request.domain).map_err(|e| bug(&case.id, e))?,
+            category: Category::parse(&request.category).map_err(|e| bug(&case.id, e))?,
+            urgency: Urgency::parse(&request.urgency).map_err(|e| bug(&case.id, e))?,
+            pc4: request.pc4,
+            waiting_since: utc(request.created_at),
+            waiting_hours: hours_between(request.created_at, now),
+            opened_at: utc(case.opened_at),
+            assigned_to: case.assigned_to,
+            request_id: case.request_id,
+            id: case.id,
+        })
+    }
+}
+
+/// The decision of a resolved case, as the resident and the case worker see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOutcomeView {
+    /// The outcome.
+    pub outcome: CaseOutcome,
+    /// Decided at (UTC).
+    pub decided_at: Option<DateTime<Utc>>,
+    /// For `referred_formal` (Wmo, Jeugdwet): the formal care category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formal_category: Option<FormalCategory>,
+    /// For `referred_formal` (Participatiewet): the instrument.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// For `returned_to_marketplace`: the wider maximum distance, km.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_distance_km: Option<f64>,
+    /// The municipality's explanation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl CaseOutcomeView {
+    /// The outcome of a resolved case (`None` while unresolved).
+    pub fn of(case: &Case) -> Option<Self> {
+        let outcome = CaseOutcome::parse(case.outcome.as_deref()?).ok()?;
+        let detail = case.outcome_detail.as_deref().unwrap_or_default();
+        Some(Self {
+            outcome,
+            decided_at: case.resolved_at.map(utc),
+            formal_category: FormalCategory::parse(detail).ok(),
+            instrument: detail.strip_prefix("instrument:").map(str::to_owned),
+            max_distance_km: (outcome == CaseOutcome::ReturnedToMarketplace)
+                .then(|| detail.parse().ok())
+                .flatten(),
+            note: case.resolution_note.clone(),
+        })
+    }
+}
+
+/// The request behind a case, as far as consent allows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseRequestView {
+    /// Request id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Law domain.
+    pub domain: LawDomain,
+    /// Category.
+    pub category: Category,
+    /// PC4 area.
+    pub pc4: String,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Waiting since (UTC).
+    pub waiting_since: DateTime<Utc>,
+    /// Whole hours waited so far.
+    pub waiting_hours: i64,
+    /// Whether the resident consented to the municipality seeing the request; the fields
+    /// below appear only when they did.
+    pub consent_municipality: bool,
+    /// Title (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A minor is involved (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub involves_minor: Option<bool>,
+    /// Remote help is fine (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_ok: Option<bool>,
+    /// Maximum distance, km (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_distance_km: Option<f64>,
+    /// Availability (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<AvailabilityInput>,
+    /// The resident's contact details (with consent only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester: Option<ContactView>,
+}
+
+/// One proposal or match of the request; the volunteer only from acceptance on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalHistoryView {
+    /// Match id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Offer id.
+    #[schema(format = Uuid)]
+    pub offer_id: String,
+    /// Match status.
+    pub status: MatchStatus,
+    /// `incremental`, `batch` or `case_worker`.
+    pub created_by: String,
+    /// Proposed at (UTC).
+    pub proposed_at: DateTime<Utc>,
+    /// Answered at (UTC).
+    pub responded_at: Option<DateTime<Utc>>,
+    /// Ended at (UTC).
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The volunteer, for accepted and completed matches only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volunteer: Option<ContactView>,
+}
+
+/// A case note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseNoteView {
+    /// Note id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// The case worker who wrote it.
+    #[schema(format = Uuid)]
+    pub author_id: Option<String>,
+    /// The text.
+    pub body: String,
+    /// Written at (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<CaseNote> for CaseNoteView {
+    fn from(n: CaseNote) -> Self {
+        Self {
+            id: n.id,
+            author_id: n.author_id,
+            body: n.body,
+            created_at: utc(n.created_at),
+        }
+    }
+}
+
+/// What a suggested offer would need relaxed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelaxationKind {
+    /// It fits as it is.
+    None,
+    /// Only the distance is too far.
+    WiderRadius,
+    /// Only the availability falls short.
+    NearMissAvailability,
+}
+
+/// A relaxed candidate: an offer that fails on one thing only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionView {
+    /// The offer (assign it with `outcome: assigned_volunteer`).
+    #[schema(format = Uuid)]
+    pub offer_id: String,
+    /// Distance between the PC4 areas, km.
+    pub distance_km: f64,
+    /// What would have to give.
+    pub relaxation: RelaxationKind,
+    /// For `wider_radius`: the distance the radius would have to reach, km.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needed_distance_km: Option<f64>,
+    /// For `wider_radius`: the volunteer's radius, km.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius_km: Option<f64>,
+    /// For `wider_radius`: the resident's maximum, km.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_distance_km: Option<f64>,
+    /// For `near_miss_availability`: longest common stretch per week, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longest_overlap_minutes: Option<u32>,
+    /// For `near_miss_availability`: total common time per week, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_overlap_minutes: Option<u32>,
+    /// For `near_miss_availability`: the visit length asked for, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_minutes: Option<u16>,
+    /// For `near_miss_availability`: whether the date windows fail to meet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_windows_disjoint: Option<bool>,
+}
+
+impl From<Suggestion> for SuggestionView {
+    fn from(s: Suggestion) -> Self {
+        let mut view = Self {
+            offer_id: s.offer_id,
+            distance_km: (s.distance_km * 10.0).round() / 10.0,
+            relaxation: RelaxationKind::None,
+            needed_distance_km: None,
+            radius_km: None,
+            max_distance_km: None,
+            longest_overlap_minutes: None,
+            total_overlap_minutes: None,
+            session_minutes: None,
+            date_windows_disjoint: None,
+        };
+        match s.relaxation {
+            Relaxation::None => {}
+            Relaxation::WiderRadius {
+                distance_km,
+                radius_km,
+                max_distance_km,
+            } => {
+                view.relaxation = RelaxationKind::WiderRadius;
+                view.needed_distance_km = Some((distance_km * 10.0).ceil() / 10.0);
+                view.radius_km = Some(radius_km);
+                view.max_distance_km = max_distance_km;
+            }
+            Relaxation::NearMissAvailability {
+                longest_overlap_minutes,
+                total_overlap_minutes,
+                session_minutes,
+                date_windows_disjoint,
+            } => {
+                view.relaxation = RelaxationKind::NearMissAvailability;
+                view.longest_overlap_minutes = Some(longest_overlap_minutes);
+                view.total_overlap_minutes = Some(total_overlap_minutes);
+                view.session_minutes = Some(session_minutes);
+                view.date_windows_disjoint = Some(date_windows_disjoint);
+            }
+        }
+        view
+    }
+}
+
+/// A case as a case worker of its municipality reads it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    /// Case id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Case status.
+    pub status: CaseStatus,
+    /// Why the request escalated.
+    pub reason: EscalationReason,
+    /// CBS code of the municipality.
+    pub municipality_code: String,
+    /// Opened at (UTC).
+    pub opened_at: DateTime<Utc>,
+    /// Claimed at (UTC).
+    pub claimed_at: Option<DateTime<Utc>>,
+    /// The case worker who claimed it.
+    #[schema(format = Uuid)]
+    pub assigned_to: Option<String>,
+    /// The decision, once resolved.
+    pub outcome: Option<CaseOutcomeView>,
+    /// For `assigned_volunteer`: the offer.
+    #[schema(format = Uuid)]
+    pub resolved_offer_id: Option<String>,
+    /// The request, as far as consent allows.
+    pub request: CaseRequestView,
+    /// Every proposal and match of the request, oldest first.
+    pub history: Vec<ProposalHistoryView>,
+    /// Notes, oldest first.
+    pub notes: Vec<CaseNoteView>,
+    /// Offers that fail on one relaxable thing only, fitting ones and nearest first (none once
+    /// resolved).
+    pub suggestions: Vec<SuggestionView>,
+}
+
+fn contact(user: User) -> ContactView {
+    ContactView {
+        display_name: user.display_name,
+        phone: user.phone,
+        email: user.email,
+    }
+}
+
+impl CaseView {
+    /// The view of a loaded case file at `now`.
+    pub fn new(file: CaseFile, now: NaiveDateTime) -> Result<Self, AppError> {
+        let CaseFile {
+            case,
+            request: r,
+            requester,
+            history,
+            notes,
+            suggestions,
+        } = file;
+        let consent = r.consent_municipality;
+        let request = CaseRequestView {
+            domain: LawDomain::parse(&r.domain).map_err(|e| bug(&r.id, e))?,
+            category: Category::parse(&r.category).map_err(|e| bug(&r.id, e))?,
+            urgency: Urgency::parse(&r.urgency).map_err(|e| bug(&r.id, e))?,
+            waiting_since: utc(r.created_at),
+            waiting_hours: hours_between(r.created_at, now),
+            consent_municipality: consent,
+            involves_minor: consent.then_some(r.involves_minor),
+            remote_ok: consent.then_some(r.remote_ok),
+            max_distance_km: r.max_distance_km.filter(|_| consent),
+            availability: if consent {
+                Some(serde_json::from_str(&r.availability).map_err(|e| bug(&r.id, e))?)
+            } else {
+                None
+            },
+            title: consent.then_some(r.title),
+            description: consent.then_some(r.description),
+            requester: requester.filter(|_| consent).map(contact),
+            pc4: r.pc4,
+            id: r.id,
+        };
+        let history = history
+            .into_iter()
+            .map(|(m, volunteer)| ProposalHistoryView {
+                status: m.status(),
+                id: m.id,
+                offer_id: m.offer_id,
+                created_by: m.created_by,
+                proposed_at: utc(m.proposed_at),
+                responded_at: m.responded_at.map(utc),
+                closed_at: m.closed_at.map(utc),
+                volunteer: volunteer.map(contact),
+            })
+            .collect();
+        Ok(Self {
+            status: CaseStatus::parse(&case.status).map_err(|e| bug(&case.id, e))?,
+            reason: EscalationReason::parse(&case.reason).map_err(|e| bug(&case.id, e))?,
+            outcome: CaseOutcomeView::of(&case),
+            municipality_code: case.municipality_code,
+            opened_at: utc(case.opened_at),
+            claimed_at: case.claimed_at.map(utc),
+            assigned_to: case.assigned_to,
+            resolved_offer_id: case.resolved_offer_id,
+            id: case.id,
+            request,
+            history,
+            notes: notes.into_iter().map(CaseNoteView::from).collect(),
+            suggestions: suggestions.into_iter().map(SuggestionView::from).collect(),
+        })
+    }
+}

@@ -1,0 +1,320 @@
+//! Municipal cases: a case worker's queue, reading a case, claiming, notes, resolving, and the
+//! case's audit trail. A case worker sees the cases of their own municipality only; any
+//! other case is 404. Every read and decision is written to the audit log.
+
+use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    case_views::{CaseNoteView, CaseSummary, CaseView},
+    extract::{Json, Query},
+    help_requests::parse_param,
+    pagination::{PageParams, Paginated},
+};
+use crate::{
+    auth::{Caller, CaseWorker},
+    db::{self, audit::AuditEntry, cases::CaseFilter, DbConnection},
+    domain::{
+        CaseOutcome, CaseStatus, Category, EscalationReason, FormalCategory, LawDomain, Note, Role,
+    },
+    error::{AppError, Problem},
+    services::{
+        case_decisions::{self, Decision, Worker},
+        case_file,
+    },
+    startup::AppState,
+};
+
+/// Filters and paging of the queue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CaseListQuery {
+    /// Only cases with this status (`open`, `in_progress`, `resolved`); default: every
+    /// unresolved case.
+    pub status: Option<String>,
+    /// Only requests in this law domain.
+    pub domain: Option<String>,
+    /// Only requests in this category.
+    pub category: Option<String>,
+    /// Only cases with this escalation reason.
+    pub reason: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u32>,
+}
+
+/// A note on a case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseNoteBody {
+    /// The note, 1–1 000 characters.
+    pub body: Note,
+}
+
+/// A case decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveCaseBody {
+    /// The outcome.
+    pub outcome: CaseOutcome,
+    /// For `assigned_volunteer`: the offer that gets the request as an accepted match.
+    #[schema(format = Uuid)]
+    pub offer_id: Option<String>,
+    /// For `referred_formal` on a Wmo (iWmo) or Jeugdwet (iJw) request.
+    pub formal_category: Option<FormalCategory>,
+    /// For `referred_formal` on a Participatiewet request: the instrument, 1–200 characters.
+    #[schema(example = "Werkfit-traject via het Werkgeversservicepunt")]
+    pub instrument: Option<String>,
+    /// For `returned_to_marketplace`: a wider maximum distance, km (at most 100).
+    pub max_distance_km: Option<f64>,
+    /// Explanation for the resident, shown with the outcome; required for `closed`.
+    pub note: Option<Note>,
+}
+
+fn worker(w: &CaseWorker) -> Worker<'_> {
+    Worker {
+        id: w.caller.user_id.as_str(),
+        municipality: &w.municipality,
+    }
+}
+
+/// The case view of `case_id` for a case worker of `municipality`.
+fn read_view(
+    conn: &mut DbConnection,
+    case_id: &str,
+    municipality: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<CaseView, AppError> {
+    let case = case_file::case_of(conn, case_id, municipality)?;
+    let settings = db::municipality_settings::effective(conn, municipality)?;
+    let vog = u32::try_from(settings.vog_max_age_months).unwrap_or(0);
+    CaseView::new(case_file::load(conn, case, now, vog)?, now)
+}
+
+/// The queue of the caller's municipality: most urgent first, then longest waiting.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])),
+    params(CaseListQuery),
+    responses((status = 200, description = "One page of the queue", body = Paginated<CaseSummary>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
+#[get("/cases")]
+pub async fn list_cases(
+    state: web::Data<AppState>,
+    caseworker: CaseWorker,
+    query: Query<CaseListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.0;
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .parse()?;
+    let mut errors = Vec::new();
+    let filter = CaseFilter {
+        status: parse_param(q.status.as_deref(), CaseStatus::parse, &mut errors)
+            .map(|s| s.as_str().to_owned()),
+        domain: parse_param(q.domain.as_deref(), LawDomain::parse, &mut errors)
+            .map(|d| d.as_str().to_owned()),
+        category: parse_param(q.category.as_deref(), Category::parse, &mut errors)
+            .map(|c| c.code().to_owned()),
+        reason: parse_param(q.reason.as_deref(), EscalationReason::parse, &mut errors)
+            .map(|r| r.as_str().to_owned()),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = state.clock.now_naive();
+    let rows = db::transaction(&state.pool, move |conn| {
+        let rows = db::cases::queue(conn, &caseworker.municipality, &filter)?;
+        let entry = AuditEntry::new(
+            now,
+            Some(caseworker.caller.user_id.as_str()),
+            "case_worker",
+            "case.list",
+            "case_queue",
+            &caseworker.municipality,
+        )
+        .in_municipality(&caseworker.municipality);
+        db::audit::record(conn, &entry)?;
+        Ok(rows)
+    })
+    .await?;
+    let mut items = rows
+        .into_iter()
+        .map(|(case, request)| CaseSummary::new(case, request, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    items.sort_by(|a, b| {
+        b.urgency
+            .cmp(&a.urgency)
+            .then(a.waiting_since.cmp(&b.waiting_since))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(HttpResponse::Ok().json(page.slice(items)))
+}
+
+/// Reads a case of the caller's municipality (audited).
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "The case", body = CaseView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json")))]
+#[get("/cases/{id}")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    caseworker: CaseWorker,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now_naive();
+    let view = db::transaction(&state.pool, move |conn| {
+        let w = worker(&caseworker);
+        let case = case_file::case_of(conn, &id, w.municipality)?;
+        case_decisions::audit(conn, now, w, "case.read", &case, None)?;
+        read_view(conn, &id, w.municipality, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Claims an open case: it becomes `in_progress`, assigned to the caller.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/claim", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "Claimed", body = CaseView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is not open", body = Problem, content_type = "application/problem+json")))]
+#[post("/cases/{id}/claim")]
+pub async fn claim_case(
+    state: web::Data<AppState>,
+    caseworker: CaseWorker,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now_naive();
+    let view = db::transaction(&state.pool, move |conn| {
+        let w = worker(&caseworker);
+        case_decisions::claim(conn, &id, w, now)?;
+        read_view(conn, &id, w.municipality, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Adds a note to a case of the caller's municipality.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = CaseNoteBody,
+    responses((status = 201, description = "Note added", body = CaseNoteView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or longer than 1 000 characters", body = Problem, content_type = "application/problem+json")))]
+#[post("/cases/{id}/notes")]
+pub async fn add_case_note(
+    state: web::Data<AppState>,
+    caseworker: CaseWorker,
+    id: web::Path<String>,
+    body: Json<CaseNoteBody>,
+) -> Result<HttpResponse, AppError> {
+    let note = body.0.body;
+    if note.as_str().is_empty() {
+        return Err(AppError::invalid("body", "a note cannot be empty"));
+    }
+    let now = state.clock.now_naive();
+    let stored = db::transaction(&state.pool, move |conn| {
+        case_decisions::add_note(conn, &id, worker(&caseworker), note, now)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(CaseNoteView::from(stored)))
+}
+
+/// Resolves a case the caller has claimed, with one outcome; resolved cases are final.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/resolve", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = ResolveCaseBody,
+    responses((status = 200, description = "Resolved", body = CaseView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not claimed by you, already resolved, or the volunteer has no capacity left", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field the outcome needs is missing or invalid (the offer fails the category, VOG or activity rules)", body = Problem, content_type = "application/problem+json")))]
+#[post("/cases/{id}/resolve")]
+pub async fn resolve_case(
+    state: web::Data<AppState>,
+    caseworker: CaseWorker,
+    id: web::Path<String>,
+    body: Json<ResolveCaseBody>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    if let Some(instrument) = &body.instrument {
+        let length = instrument.trim().chars().count();
+        if length == 0 || length > 200 {
+            return Err(AppError::invalid("instrument", "must be 1–200 characters"));
+        }
+    }
+    let decision = Decision {
+        outcome: body.outcome,
+        offer_id: body.offer_id,
+        formal_category: body.formal_category,
+        instrument: body.instrument,
+        max_distance_km: body.max_distance_km,
+        note: body.note,
+    };
+    let (now, policy) = (state.clock.now_naive(), state.policy());
+    let view = db::transaction(&state.pool, move |conn| {
+        let w = worker(&caseworker);
+        case_decisions::resolve(conn, &id, w, decision, now, &policy)?;
+        read_view(conn, &id, w.municipality, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The audit trail of a case and its request: admins, and case workers of its municipality.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/audit", tag = "cases", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "Audit entries, oldest first", body = Vec<AuditEntry>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an admin nor a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json")))]
+#[get("/cases/{id}/audit")]
+pub async fn list_case_audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let role = if caller.has(Role::Admin) {
+        "admin"
+    } else if caller.has(Role::CaseWorker) {
+        "case_worker"
+    } else {
+        return Err(AppError::Forbidden(
+            "this is for case workers and administrators",
+        ));
+    };
+    let now = state.clock.now_naive();
+    let entries = db::transaction(&state.pool, move |conn| {
+        let case = match (role, &caller.municipality) {
+            ("admin", _) => db::cases::find(conn, &id)?.ok_or(AppError::NotFound("case"))?,
+            (_, Some(municipality)) => case_file::case_of(conn, &id, municipality)?,
+            _ => return Err(AppError::NotFound("case")),
+        };
+        let entries = db::audit::for_case(conn, &case.id, &case.request_id)?;
+        let entry = AuditEntry::new(
+            now,
+            Some(caller.user_id.as_str()),
+            role,
+            "case.audit_read",
+            "case",
+            &case.id,
+        )
+        .in_municipality(&case.municipality_code);
+        db::audit::record(conn, &entry)?;
+        Ok(entries)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(entries))
+}

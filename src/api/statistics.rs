@@ -1,0 +1,74 @@
+//! Municipal statistics for the municipality's case workers and for admins.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{Days, NaiveDate};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{extract::Query, municipality_settings::staff_municipality};
+use crate::{
+    auth::Caller,
+    db,
+    error::{AppError, Problem},
+    services::statistics::{self, MunicipalityStatistics, Period},
+    startup::AppState,
+};
+
+/// The period: requests posted from `from` through `to` (both inclusive, YYYY-MM-DD).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsQuery {
+    /// First day (default: no lower bound).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: today).
+    pub to: Option<NaiveDate>,
+}
+
+/// Requests by domain and status, match rate, median time to match, escalations by reason,
+/// supply against demand per category and the PC4 areas with most unmatched need.
+#[utoipa::path(get, path = "/api/v1/municipalities/{code}/stats", tag = "cases", security(("bearer" = [])),
+    params(("code" = String, Path, description = "CBS code", example = "GM0363"), StatisticsQuery),
+    responses((status = 200, description = "The figures", body = MunicipalityStatistics),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an admin nor a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown municipality, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid period", body = Problem, content_type = "application/problem+json")))]
+#[get("/municipalities/{code}/stats")]
+pub async fn get_municipality_stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    query: Query<StatisticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let code = staff_municipality(&state, &caller, &code)?;
+    let to = query.0.to.unwrap_or_else(|| state.clock.now_naive().date());
+    let from = query.0.from;
+    if from.is_some_and(|f| f > to) {
+        return Err(AppError::invalid("from", "must not be after `to`"));
+    }
+    // Bounds both backends can store (PostgreSQL timestamps do not reach chrono's extremes).
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let start = from
+        .unwrap_or(epoch)
+        .max(epoch)
+        .and_time(chrono::NaiveTime::MIN);
+    let end = to
+        .checked_add_days(Days::new(1))
+        .unwrap_or(to)
+        .and_time(chrono::NaiveTime::MIN);
+    let municipality = code.clone();
+    let (requests, cases, offers) = db::run(&state.pool, move |conn| {
+        Ok((
+            db::statistics::requests(conn, &municipality, start, end)?,
+            db::statistics::case_reasons(conn, &municipality)?,
+            db::statistics::active_offer_categories(conn, &municipality)?,
+        ))
+    })
+    .await?;
+    let period = Period {
+        municipality_code: code,
+        from,
+        to,
+    };
+    Ok(HttpResponse::Ok().json(statistics::compute(period, &requests, &cases, &offers)))
+}

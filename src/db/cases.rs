@@ -1,0 +1,326 @@
+//! Municipal cases ("zaken") and their notes. Every state change is a conditional UPDATE on
+//! the expected current state, so two case workers can never both claim or resolve one case.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{case_notes, cases, help_requests},
+    DbConnection,
+};
+use crate::domain::CaseStatus;
+
+/// A stored case.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cases)]
+pub struct Case {
+    /// Id.
+    pub id: String,
+    /// The escalated help request.
+    pub request_id: String,
+    /// CBS code of the municipality that owns the case.
+    pub municipality_code: String,
+    /// Why the request escalated (`EscalationReason` code).
+    pub reason: String,
+    /// `open`, `in_progress` or `resolved`.
+    pub status: String,
+    /// The case worker who claimed it.
+    pub assigned_to: Option<String>,
+    /// The decision (`CaseOutcome` code) once resolved.
+    pub outcome: Option<String>,
+    /// What the decision names: a formal category key (`iwmo:06`), an instrument, a distance.
+    pub outcome_detail: Option<String>,
+    /// The case worker's explanation for the resident.
+    pub resolution_note: Option<String>,
+    /// The offer a volunteer was assigned from.
+    pub resolved_offer_id: Option<String>,
+    /// Opened at.
+    pub opened_at: NaiveDateTime,
+    /// Claimed at.
+    pub claimed_at: Option<NaiveDateTime>,
+    /// Resolved at.
+    pub resolved_at: Option<NaiveDateTime>,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+}
+
+impl Case {
+    /// A new open case for `request_id`.
+    pub fn open(request_id: &str, municipality: &str, reason: &str, now: NaiveDateTime) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            request_id: request_id.to_owned(),
+            municipality_code: municipality.to_owned(),
+            reason: reason.to_owned(),
+            status: CaseStatus::Open.as_str().to_owned(),
+            assigned_to: None,
+            outcome: None,
+            outcome_detail: None,
+            resolution_note: None,
+            resolved_offer_id: None,
+            opened_at: now,
+            claimed_at: None,
+            resolved_at: None,
+            updated_at: now,
+        }
+    }
+}
+
+/// The request columns the queue sorts and filters on.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = help_requests)]
+pub struct QueueRequest {
+    /// Law domain code.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// PC4.
+    pub pc4: String,
+    /// Urgency code.
+    pub urgency: String,
+    /// Posted at (waiting since).
+    pub created_at: NaiveDateTime,
+}
+
+/// Filters of the case queue (codes already validated).
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Only this case status; `None` means every unresolved case.
+    pub status: Option<String>,
+    /// Only this law domain.
+    pub domain: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only this escalation reason.
+    pub reason: Option<String>,
+}
+
+/// Inserts a case.
+pub fn insert(conn: &mut DbConnection, case: &Case) -> QueryResult<()> {
+    diesel::insert_into(cases::table)
+        .values(case)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A case by id.
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Case>> {
+    cases::table
+        .find(id)
+        .select(Case::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A municipality's cases matching `filter` with their request's queue columns (unsorted:
+/// the caller orders by urgency and waiting time, which needs the urgency ranking).
+pub fn queue(
+    conn: &mut DbConnection,
+    municipality: &str,
+    filter: &CaseFilter,
+) -> QueryResult<Vec<(Case, QueueRequest)>> {
+    let mut query = cases::table
+        .inner_join(help_requests::table)
+        .filter(cases::municipality_code.eq(municipality))
+        .select((Case::as_select(), QueueRequest::as_select()))
+        .into_boxed();
+    query = match &filter.status {
+        Some(status) => query.filter(cases::status.eq(status.clone())),
+        None => query.filter(cases::status.ne(CaseStatus::Resolved.as_str())),
+    };
+    if let Some(domain) = &filter.domain {
+        query = query.filter(help_requests::domain.eq(domain.clone()));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(help_requests::category.eq(category.clone()));
+    }
+    if let Some(reason) = &filter.reason {
+        query = query.filter(cases::reason.eq(reason.clone()));
+    }
+    query.load(conn)
+}
+
+/// Claims an open case for `worker`; returns whether it was still open.
+pub fn claim(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::status.eq(CaseStatus::Open.as_str())),
+    )
+    .set((
+        cases::status.eq(CaseStatus::InProgress.as_str()),
+        cases::assigned_to.eq(worker),
+        cases::claimed_at.eq(now),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// What a resolution writes on the case.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// `CaseOutcome` code.
+    pub outcome: String,
+    /// Formal category key, instrument or distance.
+    pub detail: Option<String>,
+    /// Explanation for the resident.
+    pub note: Option<String>,
+    /// The assigned offer.
+    pub offer_id: Option<String>,
+}
+
+/// Resolves a case that `worker` holds in progress; returns whether it did.
+pub fn resolve(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    resolution: &Resolution,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::status.eq(CaseStatus::InProgress.as_str()))
+            .filter(cases::assigned_to.eq(worker)),
+    )
+    .set((
+        cases::status.eq(CaseStatus::Resolved.as_str()),
+        cases::outcome.eq(&resolution.outcome),
+        cases::outcome_detail.eq(&resolution.detail),
+        cases::resolution_note.eq(&resolution.note),
+        cases::resolved_offer_id.eq(&resolution.offer_id),
+        cases::resolved_at.eq(now),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// The most recently resolved case of a request (its outcome is shown to the resident).
+pub fn latest_resolved_for_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+) -> QueryResult<Option<Case>> {
+    cases::table
+        .filter(cases::request_id.eq(request_id))
+        .filter(cases::status.eq(CaseStatus::Resolved.as_str()))
+        .order((cases::resolved_at.desc(), cases::id.desc()))
+        .select(Case::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes the resident-visible outcome code on the request, and `closed_at` when the
+/// outcome ends it.
+pub fn set_request_outcome(
+    conn: &mut DbConnection,
+    request_id: &str,
+    outcome: &str,
+    closed_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(help_requests::table.find(request_id))
+        .set((
+            help_requests::outcome.eq(outcome),
+            help_requests::closed_at.eq(closed_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Widens (or sets) a request's maximum distance.
+pub fn set_request_max_distance(
+    conn: &mut DbConnection,
+    request_id: &str,
+    km: f64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(help_requests::table.find(request_id))
+        .set((
+            help_requests::max_distance_km.eq(Some(km)),
+            help_requests::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A note on a case.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_notes)]
+pub struct CaseNote {
+    /// Id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// The case worker who wrote it.
+    pub author_id: Option<String>,
+    /// The text (≤ 1 000 characters).
+    pub body: String,
+    /// Written at.
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a note.
+pub fn insert_note(conn: &mut DbConnection, note: &CaseNote) -> QueryResult<()> {
+    diesel::insert_into(case_notes::table)
+        .values(note)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The notes of a case, oldest first.
+pub fn notes(conn: &mut DbConnection, case_id: &str) -> QueryResult<Vec<CaseNote>> {
+    case_notes::table
+        .filter(case_notes::case_id.eq(case_id))
+        .order((case_notes::created_at.asc(), case_notes::id.asc()))
+        .select(CaseNote::as_select())
+        .load(conn)
+}
+
+/// The columns escalation needs of a request that waits in the marketplace.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = help_requests)]
+pub struct WaitingRequest {
+    /// Id.
+    pub id: String,
+    /// Municipality code (whose grace period applies).
+    pub municipality_code: String,
+    /// Urgency code.
+    pub urgency: String,
+    /// When it (last) became open.
+    pub status_changed_at: NaiveDateTime,
+}
+
+/// Open requests that became open at or before `cutoff`, longest waiting first.
+pub fn waiting_since(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<WaitingRequest>> {
+    help_requests::table
+        .filter(help_requests::status.eq("open"))
+        .filter(help_requests::status_changed_at.le(cutoff))
+        .order((
+            help_requests::status_changed_at.asc(),
+            help_requests::id.asc(),
+        ))
+        .limit(limit)
+        .select(WaitingRequest::as_select())
+        .load(conn)
+}
+
+/// The request of a case (every case has one: the foreign key cascades).
+pub fn request_of(
+    conn: &mut DbConnection,
+    request_id: &str,
+) -> QueryResult<super::help_requests::HelpRequest> {
+    help_requests::table
+        .find(request_id)
+        .select(super::help_requests::HelpRequest::as_select())
+        .first(conn)
+}

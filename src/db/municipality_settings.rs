@@ -1,0 +1,102 @@
+//! Per-municipality policy: escalation grace periods, VOG validity and retention. A
+//! municipality without a row uses [`MunicipalitySettings::defaults`].
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{schema::municipality_settings, DbConnection};
+
+/// One municipality's settings.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = municipality_settings)]
+pub struct MunicipalitySettings {
+    /// CBS code.
+    pub municipality_code: String,
+    /// Hours an open request of normal or low urgency waits before it escalates.
+    pub grace_hours_normal: i32,
+    /// Hours an open request of high urgency waits before it escalates.
+    pub grace_hours_high: i32,
+    /// Months a VOG stays valid.
+    pub vog_max_age_months: i32,
+    /// Months after which finished requests are anonymised.
+    pub retention_months: i32,
+    /// Last changed at (the epoch for defaults never stored).
+    pub updated_at: NaiveDateTime,
+    /// The admin who changed them last.
+    pub updated_by: Option<String>,
+}
+
+impl MunicipalitySettings {
+    /// Default grace period for normal and low urgency (DESIGN.md §7).
+    pub const DEFAULT_GRACE_HOURS_NORMAL: i32 = 48;
+    /// Default grace period for high urgency (DESIGN.md §7).
+    pub const DEFAULT_GRACE_HOURS_HIGH: i32 = 12;
+    /// Default VOG validity (DESIGN.md §6.4).
+    pub const DEFAULT_VOG_MAX_AGE_MONTHS: i32 = 36;
+    /// Default retention of finished requests.
+    pub const DEFAULT_RETENTION_MONTHS: i32 = 12;
+
+    /// The defaults for `code`.
+    pub fn defaults(code: &str) -> Self {
+        Self {
+            municipality_code: code.to_owned(),
+            grace_hours_normal: Self::DEFAULT_GRACE_HOURS_NORMAL,
+            grace_hours_high: Self::DEFAULT_GRACE_HOURS_HIGH,
+            vog_max_age_months: Self::DEFAULT_VOG_MAX_AGE_MONTHS,
+            retention_months: Self::DEFAULT_RETENTION_MONTHS,
+            updated_at: NaiveDateTime::default(),
+            updated_by: None,
+        }
+    }
+
+    /// The grace period in hours for an urgency code.
+    pub fn grace_hours(&self, urgency: &str) -> i32 {
+        if urgency == "high" {
+            self.grace_hours_high
+        } else {
+            self.grace_hours_normal
+        }
+    }
+}
+
+/// The stored settings of `code`, if any.
+pub fn stored(conn: &mut DbConnection, code: &str) -> QueryResult<Option<MunicipalitySettings>> {
+    municipality_settings::table
+        .find(code)
+        .select(MunicipalitySettings::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The settings of `code`, or the defaults.
+pub fn effective(conn: &mut DbConnection, code: &str) -> QueryResult<MunicipalitySettings> {
+    Ok(stored(conn, code)?.unwrap_or_else(|| MunicipalitySettings::defaults(code)))
+}
+
+/// Every stored row (a small table: at most one per municipality).
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<MunicipalitySettings>> {
+    municipality_settings::table
+        .select(MunicipalitySettings::as_select())
+        .load(conn)
+}
+
+/// Writes the settings: update, or insert when there is no row yet. Run inside a write
+/// transaction; portable on both backends without an upsert dialect.
+pub fn save(conn: &mut DbConnection, settings: &MunicipalitySettings) -> QueryResult<()> {
+    let updated = diesel::update(municipality_settings::table.find(&settings.municipality_code))
+        .set((
+            municipality_settings::grace_hours_normal.eq(settings.grace_hours_normal),
+            municipality_settings::grace_hours_high.eq(settings.grace_hours_high),
+            municipality_settings::vog_max_age_months.eq(settings.vog_max_age_months),
+            municipality_settings::retention_months.eq(settings.retention_months),
+            municipality_settings::updated_at.eq(settings.updated_at),
+            municipality_settings::updated_by.eq(&settings.updated_by),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(municipality_settings::table)
+            .values(settings)
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The rows municipal statistics are computed from. Loaded plainly and aggregated in Rust
+//! (`services::statistics`), so the figures are the same on SQLite and PostgreSQL.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    schema::{cases, help_requests, offer_categories, offers},
+    DbConnection,
+};
+
+/// The columns of a request that statistics count.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = help_requests)]
+pub struct RequestFacts {
+    /// Id.
+    pub id: String,
+    /// Law domain code.
+    pub domain: String,
+    /// Category code.
+    pub category: String,
+    /// PC4.
+    pub pc4: String,
+    /// Status code.
+    pub status: String,
+    /// Posted at.
+    pub created_at: NaiveDateTime,
+    /// When a volunteer accepted (the first time).
+    pub matched_at: Option<NaiveDateTime>,
+}
+
+/// The municipality's requests posted in `[from, until)`.
+pub fn requests(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<RequestFacts>> {
+    help_requests::table
+        .filter(help_requests::municipality_code.eq(municipality))
+        .filter(help_requests::created_at.ge(from))
+        .filter(help_requests::created_at.lt(until))
+        .select(RequestFacts::as_select())
+        .load(conn)
+}
+
+/// `(request id, reason, opened at)` of the municipality's cases.
+pub fn case_reasons(
+    conn: &mut DbConnection,
+    municipality: &str,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    cases::table
+        .filter(cases::municipality_code.eq(municipality))
+        .select((cases::request_id, cases::reason, cases::opened_at))
+        .load(conn)
+}
+
+/// `(offer id, category)` of the municipality's active offers.
+pub fn active_offer_categories(
+    conn: &mut DbConnection,
+    municipality: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    offer_categories::table
+        .inner_join(offers::table)
+        .filter(offers::municipality_code.eq(municipality))
+        .filter(offers::status.eq("active"))
+        .select((offer_categories::offer_id, offer_categories::category))
+        .load(conn)
+}

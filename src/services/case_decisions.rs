@@ -1,0 +1,363 @@
+//! A case worker's decisions on a case (DESIGN.md §5, §7): claim, note, resolve. Each runs
+//! inside the caller's write transaction, checks the case's state with a conditional update,
+//! and writes one audit entry (ids and codes only, never free text).
+
+use chrono::NaiveDateTime;
+
+use super::{
+    case_file::case_of,
+    matching::{category_rule, offer_profile, request_profile, Ids, Policy, MAX_OFFER_RADIUS_KM},
+};
+use crate::{
+    db::{
+        self,
+        audit::AuditEntry,
+        candidates::RequestRow,
+        cases::{Case, CaseNote, Resolution},
+        matches::Match,
+        DbConnection,
+    },
+    domain::{
+        CaseOutcome, CaseStatus, FormalCategory, FormalStandard, LawDomain, MatchStatus, Note,
+    },
+    error::AppError,
+    matching::{self as engine, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
+};
+
+/// The case worker acting.
+#[derive(Debug, Clone, Copy)]
+pub struct Worker<'a> {
+    /// Their user id.
+    pub id: &'a str,
+    /// Their municipality.
+    pub municipality: &'a str,
+}
+
+/// Writes the audit entry of a case worker's read or decision on `case`.
+pub fn audit(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    worker: Worker<'_>,
+    action: &str,
+    case: &Case,
+    detail: Option<String>,
+) -> Result<(), AppError> {
+    let mut entry = AuditEntry::new(
+        now,
+        Some(worker.id),
+        "case_worker",
+        action,
+        "case",
+        &case.id,
+    )
+    .in_municipality(&case.municipality_code);
+    entry.detail = detail;
+    Ok(db::audit::record(conn, &entry)?)
+}
+
+fn conflict(detail: impl Into<String>) -> AppError {
+    AppError::Conflict {
+        detail: detail.into(),
+        existing_id: None,
+    }
+}
+
+/// Claims an open case: it becomes `in_progress`, assigned to the worker.
+pub fn claim(
+    conn: &mut DbConnection,
+    case_id: &str,
+    worker: Worker<'_>,
+    now: NaiveDateTime,
+) -> Result<Case, AppError> {
+    let case = case_of(conn, case_id, worker.municipality)?;
+    if !db::cases::claim(conn, &case.id, worker.id, now)? {
+        return Err(conflict(format!(
+            "only an open case can be claimed; this one is {}",
+            case.status
+        )));
+    }
+    audit(conn, now, worker, "case.claim", &case, None)?;
+    case_of(conn, case_id, worker.municipality)
+}
+
+/// Adds a note to a case of the worker's municipality.
+pub fn add_note(
+    conn: &mut DbConnection,
+    case_id: &str,
+    worker: Worker<'_>,
+    body: Note,
+    now: NaiveDateTime,
+) -> Result<CaseNote, AppError> {
+    let case = case_of(conn, case_id, worker.municipality)?;
+    let note = CaseNote {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: case.id.clone(),
+        author_id: Some(worker.id.to_owned()),
+        body: body.into_inner(),
+        created_at: now,
+    };
+    db::cases::insert_note(conn, &note)?;
+    audit(conn, now, worker, "case.note", &case, None)?;
+    Ok(note)
+}
+
+/// A resolution as the case worker sends it (shape already checked).
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// The outcome.
+    pub outcome: CaseOutcome,
+    /// For `assigned_volunteer`: the offer.
+    pub offer_id: Option<String>,
+    /// For `referred_formal` on a Wmo or Jeugdwet request: the iWmo or iJw category.
+    pub formal_category: Option<FormalCategory>,
+    /// For `referred_formal` on a Participatiewet request: the named instrument.
+    pub instrument: Option<String>,
+    /// For `returned_to_marketplace`: a wider maximum distance.
+    pub max_distance_km: Option<f64>,
+    /// Explanation for the resident (required for `closed`).
+    pub note: Option<Note>,
+}
+
+/// What a resolution did.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The case after the decision.
+    pub case: Case,
+    /// The accepted match (`assigned_volunteer`) or the new proposal (`returned_to_marketplace`).
+    pub new_match: Option<Match>,
+}
+
+/// Resolves a case the worker has claimed; resolved cases are final.
+pub fn resolve(
+    conn: &mut DbConnection,
+    case_id: &str,
+    worker: Worker<'_>,
+    decision: Decision,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Resolved, AppError> {
+    let case = case_of(conn, case_id, worker.municipality)?;
+    match CaseStatus::parse(&case.status) {
+        Ok(CaseStatus::Resolved) => return Err(conflict("this case is resolved; that is final")),
+        Ok(CaseStatus::InProgress) if case.assigned_to.as_deref() == Some(worker.id) => {}
+        Ok(CaseStatus::InProgress) => {
+            return Err(conflict("this case is claimed by another case worker"))
+        }
+        _ => return Err(conflict("claim the case before resolving it")),
+    }
+    let request = db::candidates::request(conn, &case.request_id)?
+        .ok_or(AppError::NotFound("help request"))?;
+    if request.status != "escalated" {
+        return Err(conflict(format!(
+            "the help request is {} now, no longer escalated",
+            request.status
+        )));
+    }
+    let note = decision.note.clone().map(Note::into_inner);
+    let (detail, audit_detail, new_match) = match decision.outcome {
+        CaseOutcome::AssignedVolunteer => {
+            let m = assign_volunteer(conn, &request, &decision, now, policy, worker)?;
+            (None, None, Some(m))
+        }
+        CaseOutcome::ReferredFormal => {
+            let (detail, code) = referral(&request, &decision)?;
+            move_request(conn, &request.id, "referred", now)?;
+            (Some(detail), code, None)
+        }
+        CaseOutcome::ReturnedToMarketplace => {
+            let km = widened_distance(&request, decision.max_distance_km)?;
+            if let Some(km) = km {
+                db::cases::set_request_max_distance(conn, &request.id, km, now)?;
+            }
+            move_request(conn, &request.id, "open", now)?;
+            let proposal = super::matching::propose_for_request(conn, &request.id, now, policy)?;
+            (km.map(|k| k.to_string()), None, proposal)
+        }
+        CaseOutcome::Closed => {
+            if note.as_deref().map_or(true, str::is_empty) {
+                return Err(AppError::invalid(
+                    "note",
+                    "closing a case needs a reason for the resident",
+                ));
+            }
+            move_request(conn, &request.id, "closed", now)?;
+            (None, None, None)
+        }
+    };
+    let resolution = Resolution {
+        outcome: decision.outcome.as_str().to_owned(),
+        detail,
+        note,
+        offer_id: decision
+            .offer_id
+            .filter(|_| decision.outcome == CaseOutcome::AssignedVolunteer),
+    };
+    if !db::cases::resolve(conn, &case.id, worker.id, &resolution, now)? {
+        return Err(conflict("the case changed meanwhile; read it again"));
+    }
+    let terminal = decision.outcome.request_status().is_terminal();
+    db::cases::set_request_outcome(
+        conn,
+        &request.id,
+        decision.outcome.as_str(),
+        terminal.then_some(now),
+    )?;
+    let code = match audit_detail {
+        Some(extra) => format!("{}:{extra}", decision.outcome.as_str()),
+        None => decision.outcome.as_str().to_owned(),
+    };
+    audit(conn, now, worker, "case.resolve", &case, Some(code))?;
+    Ok(Resolved {
+        case: case_of(conn, case_id, worker.municipality)?,
+        new_match,
+    })
+}
+
+fn move_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if db::candidates::set_request_status(conn, request_id, "escalated", to, now)? {
+        Ok(())
+    } else {
+        Err(conflict("the help request changed meanwhile"))
+    }
+}
+
+/// The formal referral named by the decision, checked against the request's domain: Wmo
+/// requests go to an iWmo category, Jeugdwet requests to an iJw category, Participatiewet
+/// requests (no national code list) to a named instrument. Returns the stored detail and the
+/// code for the audit log (the category key; an instrument is free text and stays out).
+fn referral(
+    request: &RequestRow,
+    decision: &Decision,
+) -> Result<(String, Option<String>), AppError> {
+    let domain = LawDomain::parse(&request.domain)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("request {}: {e}", request.id)))?;
+    let standard = match domain {
+        LawDomain::Wmo => Some(FormalStandard::Iwmo),
+        LawDomain::Jeugdwet => Some(FormalStandard::Ijw),
+        LawDomain::Participatiewet => None,
+    };
+    match (standard, &decision.formal_category, &decision.instrument) {
+        (Some(standard), Some(category), _) if category.standard == standard => {
+            Ok((category.key(), Some(category.key())))
+        }
+        (Some(standard), Some(_), _) => Err(AppError::invalid(
+            "formal_category",
+            format!("a {domain} request is referred to an {}", standard.name()),
+        )),
+        (Some(standard), None, _) => Err(AppError::invalid(
+            "formal_category",
+            format!("required: the {} to refer to", standard.name()),
+        )),
+        (None, _, Some(instrument)) if !instrument.trim().is_empty() => {
+            Ok((format!("instrument:{}", instrument.trim()), None))
+        }
+        (None, _, _) => Err(AppError::invalid(
+            "instrument",
+            "required: the Participatiewet has no national code list; name the instrument",
+        )),
+    }
+}
+
+/// The checked wider distance for a request going back to the marketplace.
+fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>, AppError> {
+    let Some(km) = km else { return Ok(None) };
+    if !km.is_finite() || km <= 0.0 || km > MAX_OFFER_RADIUS_KM {
+        return Err(AppError::invalid(
+            "max_distance_km",
+            format!("must be more than 0 and at most {MAX_OFFER_RADIUS_KM} km"),
+        ));
+    }
+    if let Some(current) = request.max_distance_km.filter(|&c| km < c) {
+        return Err(AppError::invalid(
+            "max_distance_km",
+            format!("must not be smaller than the request's current {current} km"),
+        ));
+    }
+    Ok(Some(km))
+}
+
+/// Gives the request to a specific offer as an accepted match. Distance, availability and an
+/// earlier decline are the case worker's call (they arranged it with the volunteer); the
+/// category, the offer being active, the VOG gate (with the municipality's VOG policy) and
+/// capacity still hold, checked by the pure engine, and the slot is taken with the same
+/// conditional update as every proposal.
+fn assign_volunteer(
+    conn: &mut DbConnection,
+    request: &RequestRow,
+    decision: &Decision,
+    now: NaiveDateTime,
+    policy: &Policy,
+    worker: Worker<'_>,
+) -> Result<Match, AppError> {
+    let offer_id = decision
+        .offer_id
+        .as_deref()
+        .ok_or_else(|| AppError::invalid("offer_id", "required for assigned_volunteer"))?;
+    let offer = uuid::Uuid::parse_str(offer_id)
+        .ok()
+        .map(|_| db::candidates::offer(conn, offer_id))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| AppError::invalid("offer_id", "no such offer"))?;
+    let settings = db::municipality_settings::effective(conn, worker.municipality)?;
+    let mut ids = Ids::default();
+    let mut profile = request_profile(request, &mut ids, &[], &[])
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request {} unreadable", request.id)))?;
+    let indexes: Vec<u8> = db::candidates::categories_of(conn, offer_id)?
+        .iter()
+        .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
+        .collect();
+    let mut candidate = offer_profile(&offer, CategorySet::of(&indexes), &mut ids);
+    profile.max_distance_km = None;
+    profile.week = WeeklySlots::any_time();
+    profile.dates = DateWindow::ANY;
+    candidate.radius_km = f64::INFINITY;
+    candidate.week = WeeklySlots::any_time();
+    let ctx = MatchContext {
+        today: now.date(),
+        vog_max_age_months: u32::try_from(settings.vog_max_age_months).unwrap_or(0),
+    };
+    let fit = engine::check(&profile, &candidate, &ctx).map_err(|violation| match violation {
+        Violation::NoCapacityLeft => conflict("the volunteer has no capacity left"),
+        other => AppError::invalid("offer_id", other.to_string()),
+    })?;
+    if !db::matches::take_slot(conn, offer_id)? {
+        return Err(conflict("the volunteer has no capacity left"));
+    }
+    let score = engine::score(&profile, &candidate, &fit);
+    let parts = score.parts;
+    let accepted = Match {
+        id: uuid::Uuid::new_v4().to_string(),
+        request_id: request.id.clone(),
+        offer_id: offer_id.to_owned(),
+        volunteer_id: offer.0.volunteer_id.clone(),
+        status: MatchStatus::Accepted.as_str().to_owned(),
+        score: score.total,
+        score_parts: serde_json::json!({
+            "proximity": parts.proximity, "availability": parts.availability,
+            "same_municipality": parts.same_municipality, "continuity": parts.continuity,
+            "load": parts.load,
+        })
+        .to_string(),
+        explanation: format!(
+            "assigned by the municipality; {}",
+            engine::explain(&profile, &candidate, &fit)
+        ),
+        decline_reason: None,
+        proposed_at: now,
+        expires_at: now + policy.proposal_ttl,
+        responded_at: Some(now),
+        closed_at: None,
+        created_by: "case_worker".to_owned(),
+        updated_at: now,
+    };
+    db::matches::insert(conn, &accepted)?;
+    move_request(conn, &request.id, "matched", now)?;
+    db::candidates::set_matched_at(conn, &request.id, now)?;
+    Ok(accepted)
+}

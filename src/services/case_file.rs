@@ -1,0 +1,247 @@
+//! What a case worker reads about a case: the case, its request, the proposal history, the
+//! notes, and relaxed candidate suggestions (DESIGN.md §7). Access is scoped here: a case of
+//! another municipality does not exist for the caller (404).
+
+use chrono::NaiveDateTime;
+
+use super::matching::{category_rule, offer_profile, request_profile, Ids, MAX_OFFER_RADIUS_KM};
+use crate::{
+    db::{
+        self,
+        candidates::{BoundingBox, OfferWithVog, RequestRow},
+        cases::{Case, CaseNote},
+        help_requests::HelpRequest,
+        matches::Match,
+        users::User,
+        DbConnection,
+    },
+    domain::UserId,
+    error::AppError,
+    matching::{
+        self as engine, constraints::weekly_overlap, CategorySet, DateWindow, MatchContext,
+        OfferProfile, RequestProfile, Violation, WeeklySlots,
+    },
+};
+
+/// The most suggestions a case shows.
+pub const MAX_SUGGESTIONS: usize = 10;
+
+/// The case `id` if it belongs to `municipality`; 404 otherwise (also for a malformed id).
+pub fn case_of(conn: &mut DbConnection, id: &str, municipality: &str) -> Result<Case, AppError> {
+    uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound("case"))?;
+    db::cases::find(conn, id)?
+        .filter(|c| c.municipality_code == municipality)
+        .ok_or(AppError::NotFound("case"))
+}
+
+/// Everything the case view shows, as stored.
+#[derive(Debug)]
+pub struct CaseFile {
+    /// The case.
+    pub case: Case,
+    /// The escalated request.
+    pub request: HelpRequest,
+    /// The resident, when they consented to the municipality seeing the request.
+    pub requester: Option<User>,
+    /// Every proposal and match of the request, oldest first, with the volunteer for those
+    /// that were accepted (contact details are shared only from acceptance on).
+    pub history: Vec<(Match, Option<User>)>,
+    /// Notes, oldest first.
+    pub notes: Vec<CaseNote>,
+    /// Relaxed candidates (empty once the case is resolved).
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Loads the case file of `case`.
+pub fn load(
+    conn: &mut DbConnection,
+    case: Case,
+    now: NaiveDateTime,
+    vog_max_age_months: u32,
+) -> Result<CaseFile, AppError> {
+    let request = db::cases::request_of(conn, &case.request_id)?;
+    let requester = match (&request.requester_id, request.consent_municipality) {
+        (Some(id), true) => db::users::find(conn, &UserId(id.clone()))?,
+        _ => None,
+    };
+    let mut history = Vec::new();
+    for m in db::matches::for_request(conn, &case.request_id)? {
+        let volunteer = match (&m.volunteer_id, m.status().contact_visible()) {
+            (Some(id), true) => db::users::find(conn, &UserId(id.clone()))?,
+            _ => None,
+        };
+        history.push((m, volunteer));
+    }
+    let notes = db::cases::notes(conn, &case.id)?;
+    let suggestions = if case.status == "resolved" {
+        Vec::new()
+    } else {
+        match db::candidates::request(conn, &case.request_id)? {
+            Some(row) => suggestions(conn, &row, now, vog_max_age_months)?,
+            None => Vec::new(),
+        }
+    };
+    Ok(CaseFile {
+        case,
+        request,
+        requester,
+        history,
+        notes,
+        suggestions,
+    })
+}
+
+/// What a suggested offer needs relaxed to serve the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Relaxation {
+    /// It fits as it is (an offer appeared or got room since the escalation).
+    None,
+    /// It fails only on distance: the volunteer's radius or the resident's maximum would have
+    /// to reach `distance_km`.
+    WiderRadius {
+        /// The distance between the two PC4 areas.
+        distance_km: f64,
+        /// The offer's radius.
+        radius_km: f64,
+        /// The request's maximum distance, if set.
+        max_distance_km: Option<f64>,
+    },
+    /// It fails only on availability: this is the common time they have.
+    NearMissAvailability {
+        /// Longest common stretch per week, minutes.
+        longest_overlap_minutes: u32,
+        /// Total common time per week, minutes.
+        total_overlap_minutes: u32,
+        /// Length of one visit the request asks for.
+        session_minutes: u16,
+        /// Whether the date windows fail to meet.
+        date_windows_disjoint: bool,
+    },
+}
+
+/// One relaxed candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// The offer.
+    pub offer_id: String,
+    /// Distance between the PC4 areas, km.
+    pub distance_km: f64,
+    /// What would have to give.
+    pub relaxation: Relaxation,
+}
+
+/// `request` with distance limits lifted.
+fn without_distance(
+    request: &RequestProfile,
+    offer: &OfferProfile,
+) -> (RequestProfile, OfferProfile) {
+    let (mut r, mut o) = (request.clone(), offer.clone());
+    r.max_distance_km = None;
+    o.radius_km = f64::INFINITY;
+    (r, o)
+}
+
+/// `request` and `offer` with availability lifted (any time, any dates).
+fn without_availability(
+    request: &RequestProfile,
+    offer: &OfferProfile,
+) -> (RequestProfile, OfferProfile) {
+    let (mut r, mut o) = (request.clone(), offer.clone());
+    r.week = WeeklySlots::any_time();
+    o.week = WeeklySlots::any_time();
+    r.dates = DateWindow::ANY;
+    o.dates = DateWindow::ANY;
+    (r, o)
+}
+
+/// What single relaxation, if any, makes `offer` serve `request` (the pure engine decides).
+pub fn relaxation_for(
+    request: &RequestProfile,
+    offer: &OfferProfile,
+    ctx: &MatchContext,
+) -> Option<(f64, Relaxation)> {
+    match engine::check(request, offer, ctx) {
+        Ok(fit) => Some((fit.distance_km, Relaxation::None)),
+        Err(Violation::BeyondOfferRadius { distance_km, .. })
+        | Err(Violation::BeyondRequestMaximum { distance_km, .. }) => {
+            let (r, o) = without_distance(request, offer);
+            engine::check(&r, &o, ctx).ok()?;
+            Some((
+                distance_km,
+                Relaxation::WiderRadius {
+                    distance_km,
+                    radius_km: offer.radius_km,
+                    max_distance_km: request.max_distance_km,
+                },
+            ))
+        }
+        Err(Violation::NoCommonTime { .. }) | Err(Violation::DateWindowsDisjoint) => {
+            let (r, o) = without_availability(request, offer);
+            let fit = engine::check(&r, &o, ctx).ok()?;
+            let (total, longest) = weekly_overlap(&request.week, &offer.week);
+            let dates_meet =
+                engine::constraints::date_windows_meet(&request.dates, &offer.dates, ctx.today);
+            Some((
+                fit.distance_km,
+                Relaxation::NearMissAvailability {
+                    longest_overlap_minutes: longest,
+                    total_overlap_minutes: total,
+                    session_minutes: request.session_minutes,
+                    date_windows_disjoint: !dates_meet,
+                },
+            ))
+        }
+        Err(_) => None,
+    }
+}
+
+/// Offers that fail only on distance or only on availability (or fit outright), nearest first.
+pub fn suggestions(
+    conn: &mut DbConnection,
+    row: &RequestRow,
+    now: NaiveDateTime,
+    vog_max_age_months: u32,
+) -> Result<Vec<Suggestion>, AppError> {
+    let Some((category, rule)) = category_rule(&row.category) else {
+        return Ok(Vec::new());
+    };
+    let bbox = BoundingBox::around(row.lat, row.lon, MAX_OFFER_RADIUS_KM);
+    let mut offers: Vec<OfferWithVog> =
+        db::candidates::offers_in_box(conn, category.code(), bbox, row.requester_id.as_deref())?;
+    if row.remote_ok && category.remote_possible() {
+        let near: std::collections::HashSet<String> =
+            offers.iter().map(|o| o.0.id.clone()).collect();
+        let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
+        offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
+    }
+    let passed = db::matches::passed_volunteers(conn, &row.id)?;
+    let mut ids = Ids::default();
+    let Some(profile) = request_profile(row, &mut ids, &passed, &[]) else {
+        return Ok(Vec::new());
+    };
+    let ctx = MatchContext {
+        today: now.date(),
+        vog_max_age_months,
+    };
+    let categories = CategorySet::of(&[rule.index]);
+    let mut found: Vec<Suggestion> = offers
+        .iter()
+        .filter_map(|o| {
+            let offer = offer_profile(o, categories, &mut ids);
+            relaxation_for(&profile, &offer, &ctx).map(|(distance_km, relaxation)| Suggestion {
+                offer_id: o.0.id.clone(),
+                distance_km,
+                relaxation,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        let rank = |s: &Suggestion| u8::from(s.relaxation != Relaxation::None);
+        rank(a)
+            .cmp(&rank(b))
+            .then(a.distance_km.total_cmp(&b.distance_km))
+            .then(a.offer_id.cmp(&b.offer_id))
+    });
+    found.truncate(MAX_SUGGESTIONS);
+    Ok(found)
+}

@@ -1,0 +1,159 @@
+//! The municipality as fallback (DESIGN.md §7): a request that the marketplace cannot serve
+//! becomes a case of its municipality, with the reason why. [`escalate`] does it for one
+//! request (the resident's own request, or the sweeper); [`escalate_due`] finds and escalates
+//! what has waited past its grace period.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::{
+    match_lifecycle::withdraw_for_request,
+    matching::{propose_for_request, Policy},
+};
+use crate::{
+    db::{
+        self,
+        audit::AuditEntry,
+        cases::Case,
+        municipality_settings::{self, MunicipalitySettings},
+        write_transaction, DbConnection,
+    },
+    domain::{EscalationReason, HelpRequestStatus},
+    error::AppError,
+};
+
+/// The most requests one sweep escalates (the rest follow in the next sweep).
+pub const ESCALATIONS_PER_SWEEP: i64 = 1_000;
+
+/// Opens a case for the request's municipality with `reason`: ends a live proposal, sets the
+/// request `escalated`, writes the case and one audit entry. `resident` is the resident who
+/// asked (reason `resident_request`); `None` is the system (the sweeper). Runs inside the
+/// caller's write transaction. 409 when the request is not open or proposed.
+pub fn escalate(
+    conn: &mut DbConnection,
+    request_id: &str,
+    reason: EscalationReason,
+    now: NaiveDateTime,
+    resident: Option<&str>,
+) -> Result<Case, AppError> {
+    let row =
+        db::candidates::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
+    let status = HelpRequestStatus::parse(&row.status)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("help request {request_id}: {e}")))?;
+    let conflict = || AppError::Conflict {
+        detail: format!("a request that is {status} cannot become escalated"),
+        existing_id: None,
+    };
+    if !matches!(
+        status,
+        HelpRequestStatus::Open | HelpRequestStatus::Proposed
+    ) {
+        return Err(conflict());
+    }
+    withdraw_for_request(conn, request_id, now)?;
+    let escalated = HelpRequestStatus::Escalated.as_str();
+    if !db::candidates::set_request_status(conn, request_id, &row.status, escalated, now)? {
+        return Err(conflict());
+    }
+    let case = Case::open(request_id, &row.municipality_code, reason.as_str(), now);
+    db::cases::insert(conn, &case)?;
+    let role = if resident.is_some() {
+        "resident"
+    } else {
+        "system"
+    };
+    let entry = AuditEntry::new(
+        now,
+        resident,
+        role,
+        "help_request.escalate",
+        "help_request",
+        request_id,
+    )
+    .in_municipality(&row.municipality_code)
+    .with_detail(reason.as_str());
+    db::audit::record(conn, &entry)?;
+    Ok(case)
+}
+
+/// A request whose grace period has passed, and why it escalates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueEscalation {
+    /// The request.
+    pub request_id: String,
+    /// `no_candidates` when nobody was ever proposed, `declined` when every proposal was
+    /// declined or expired.
+    pub reason: EscalationReason,
+}
+
+/// The open requests that have waited longer than their municipality's grace period (12 h
+/// for urgency `high`, 48 h otherwise, unless the municipality set other values), measured
+/// from when the request (last) became open.
+pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalation>, AppError> {
+    let settings: HashMap<String, MunicipalitySettings> = municipality_settings::all(conn)?
+        .into_iter()
+        .map(|s| (s.municipality_code.clone(), s))
+        .collect();
+    // The shortest grace period anywhere bounds the rows read; each is then checked exactly.
+    let shortest = settings
+        .values()
+        .flat_map(|s| [s.grace_hours_normal, s.grace_hours_high])
+        .chain([
+            MunicipalitySettings::DEFAULT_GRACE_HOURS_NORMAL,
+            MunicipalitySettings::DEFAULT_GRACE_HOURS_HIGH,
+        ])
+        .min()
+        .unwrap_or(MunicipalitySettings::DEFAULT_GRACE_HOURS_HIGH);
+    let cutoff = now - Duration::hours(i64::from(shortest));
+    let mut due = Vec::new();
+    for row in db::cases::waiting_since(conn, cutoff, ESCALATIONS_PER_SWEEP)? {
+        let grace = settings.get(&row.municipality_code).map_or_else(
+            || MunicipalitySettings::defaults(&row.municipality_code).grace_hours(&row.urgency),
+            |s| s.grace_hours(&row.urgency),
+        );
+        if row.status_changed_at + Duration::hours(i64::from(grace)) > now {
+            continue;
+        }
+        let passed = db::matches::passed_volunteers(conn, &row.id)?;
+        let reason = if passed.is_empty() {
+            EscalationReason::NoCandidates
+        } else {
+            EscalationReason::Declined
+        };
+        due.push(DueEscalation {
+            request_id: row.id,
+            reason,
+        });
+    }
+    Ok(due)
+}
+
+/// Escalates every due request, each in its own transaction so that one failure does not
+/// hold back the others. Before escalating, matching is tried once more: an offer may have
+/// appeared that could not be proposed earlier (a volunteer's daily cap, say). Returns the
+/// escalations made.
+pub fn escalate_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Vec<DueEscalation>, AppError> {
+    let candidates = due(conn, now)?;
+    let mut made = Vec::new();
+    for item in candidates {
+        let result = write_transaction(conn, |conn| {
+            if propose_for_request(conn, &item.request_id, now, policy)?.is_some() {
+                return Ok(false);
+            }
+            escalate(conn, &item.request_id, item.reason, now, None).map(|_| true)
+        });
+        match result {
+            Ok(true) => made.push(item),
+            Ok(false) => {}
+            // Changed under us (the resident cancelled, a volunteer appeared): next sweep.
+            Err(AppError::Conflict { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(made)
+}

@@ -1,0 +1,552 @@
+//! The municipality as fallback: escalation after the grace period, the case workers' queue
+//! scoped to their municipality, consent, each outcome, the audit trail and settings.
+
+use hulpmarkt::services::sweeper::SweepReport;
+use serde_json::{json, Value};
+
+use crate::{
+    help_requests::{post_request, request_body, with},
+    helpers::{json_with_status, problem, problem_naming, TestApp, TestUser},
+    offers::{offer_body, post_offer},
+};
+
+/// Runs one sweep at the app's current (test) time.
+pub async fn sweep(app: &TestApp) -> SweepReport {
+    use hulpmarkt::clock::Clock;
+    let state = app.state.clone();
+    let now = app.clock.now_naive();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        hulpmarkt::services::sweeper::sweep(&mut conn, now, &state.policy()).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// An Amsterdam (PC4 1012) grocery request that accepts help within 3 km.
+pub fn amsterdam_request() -> Value {
+    let body = with(request_body(), "postcode", json!("1012 AB"));
+    with(body, "max_distance_km", json!(3))
+}
+
+/// An Amsterdam offer for groceries at `pc4`.
+fn amsterdam_offer(pc4: &str, radius_km: f64, weekday: &str) -> Value {
+    let body = with(offer_body(), "postcode", json!(pc4));
+    let body = with(body, "radius_km", json!(radius_km));
+    let body = with(body, "capacity", json!(3));
+    with(
+        body,
+        "availability",
+        json!({"slots": [{"weekday": weekday, "start": "09:00", "end": "12:00"}]}),
+    )
+}
+
+async fn queue(app: &TestApp, worker: &TestUser, query: &str) -> Value {
+    json_with_status(
+        app.get_as(&format!("/api/v1/cases{query}"), &worker.token)
+            .await,
+        200,
+    )
+    .await
+}
+
+async fn case_for(app: &TestApp, worker: &TestUser, request_id: &str) -> String {
+    let all = queue(app, worker, "?per_page=100").await;
+    let item = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["request_id"] == request_id)
+        .unwrap_or_else(|| panic!("no case for request {request_id}"));
+    item["id"].as_str().unwrap().to_owned()
+}
+
+async fn read_case(app: &TestApp, worker: &TestUser, id: &str) -> Value {
+    json_with_status(
+        app.get_as(&format!("/api/v1/cases/{id}"), &worker.token)
+            .await,
+        200,
+    )
+    .await
+}
+
+async fn act(
+    app: &TestApp,
+    worker: &TestUser,
+    id: &str,
+    verb: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.post_json(
+        &format!("/api/v1/cases/{id}/{verb}"),
+        &body,
+        Some(&worker.token),
+    )
+    .await
+}
+
+async fn my_request(app: &TestApp, resident: &TestUser, id: &str) -> Value {
+    json_with_status(
+        app.get_as(&format!("/api/v1/help-requests/{id}"), &resident.token)
+            .await,
+        200,
+    )
+    .await
+}
+
+async fn audit_actions(
+    app: &TestApp,
+    user: &TestUser,
+    case_id: &str,
+) -> Vec<(String, Option<String>)> {
+    let entries = json_with_status(
+        app.get_as(&format!("/api/v1/cases/{case_id}/audit"), &user.token)
+            .await,
+        200,
+    )
+    .await;
+    entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["detail"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does_what_it_says() {
+    let app = TestApp::spawn().await;
+    // 7.5 km away: beyond the residents' 3 km, inside the volunteer's 15 km.
+    let vera = app.volunteer().await;
+    let far = post_offer(&app, &vera, &amsterdam_offer("1102", 15.0, "tue")).await;
+    let far_id = far["id"].as_str().unwrap().to_owned();
+    // 1.2 km away but only on Wednesdays: a near miss on availability.
+    let wim = app.volunteer().await;
+    let wednesday = post_offer(&app, &wim, &amsterdam_offer("1017", 5.0, "wed")).await;
+
+    let mut residents = Vec::new();
+    for _ in 0..4 {
+        let resident = app.resident().await;
+        let request = post_request(&app, &resident, &amsterdam_request()).await;
+        assert_eq!(request["status"], "open", "nobody can serve it as it is");
+        residents.push((resident, request["id"].as_str().unwrap().to_owned()));
+    }
+
+    app.clock.advance(chrono::Duration::hours(47));
+    assert_eq!(
+        sweep(&app).await.escalated,
+        0,
+        "still inside the 48 h grace period"
+    );
+    app.clock.advance(chrono::Duration::hours(2));
+    let report = sweep(&app).await;
+    assert!(report.ran);
+    assert_eq!(report.escalated, 4);
+    for (resident, id) in &residents {
+        assert_eq!(my_request(&app, resident, id).await["status"], "escalated");
+    }
+
+    let worker = app.case_worker("GM0363").await;
+    let listed = queue(&app, &worker, "").await;
+    assert_eq!(listed["total"], 4);
+    for item in listed["items"].as_array().unwrap() {
+        assert_eq!(item["reason"], "no_candidates");
+        assert_eq!(item["status"], "open");
+        assert_eq!(item["pc4"], "1012");
+        assert!(item["waiting_hours"].as_i64().unwrap() >= 49);
+    }
+    let utrecht = app.case_worker("GM0344").await;
+    assert_eq!(queue(&app, &utrecht, "").await["total"], 0);
+    let some_case = listed["items"][0]["id"].as_str().unwrap();
+    problem(
+        app.get_as(&format!("/api/v1/cases/{some_case}"), &utrecht.token)
+            .await,
+        404,
+    )
+    .await;
+    problem(
+        act(&app, &utrecht, some_case, "claim", json!({})).await,
+        404,
+    )
+    .await;
+    problem(
+        app.get_as("/api/v1/cases", &residents[0].0.token).await,
+        403,
+    )
+    .await;
+
+    // 1. assigned_volunteer: the near miss on distance becomes an accepted match.
+    let (anna, first) = &residents[0];
+    let case = case_for(&app, &worker, first).await;
+    let file = read_case(&app, &worker, &case).await;
+    let suggestions = file["suggestions"].as_array().unwrap();
+    let wider = suggestions
+        .iter()
+        .find(|s| s["offer_id"] == far["id"])
+        .unwrap();
+    assert_eq!(wider["relaxation"], "wider_radius");
+    assert!(wider["needed_distance_km"].as_f64().unwrap() > 7.0);
+    let near_miss = suggestions
+        .iter()
+        .find(|s| s["offer_id"] == wednesday["id"])
+        .unwrap();
+    assert_eq!(near_miss["relaxation"], "near_miss_availability");
+    assert_eq!(near_miss["longest_overlap_minutes"], 0);
+    assert_eq!(near_miss["session_minutes"], 60);
+
+    let assign = json!({"outcome": "assigned_volunteer", "offer_id": far_id});
+    problem(
+        act(&app, &worker, &case, "resolve", assign.clone()).await,
+        409,
+    )
+    .await;
+    let claimed = json_with_status(act(&app, &worker, &case, "claim", json!({})).await, 200).await;
+    assert_eq!(claimed["status"], "in_progress");
+    assert_eq!(claimed["assigned_to"], worker.id.as_str());
+    let colleague = app.case_worker("GM0363").await;
+    problem(act(&app, &colleague, &case, "claim", json!({})).await, 409).await;
+    problem(
+        act(&app, &colleague, &case, "resolve", assign.clone()).await,
+        409,
+    )
+    .await;
+    let resolved = json_with_status(
+        act(&app, &worker, &case, "resolve", assign.clone()).await,
+        200,
+    )
+    .await;
+    assert_eq!(resolved["status"], "resolved");
+    assert_eq!(resolved["outcome"]["outcome"], "assigned_volunteer");
+    assert_eq!(resolved["history"][0]["status"], "accepted");
+    assert_eq!(resolved["history"][0]["created_by"], "case_worker");
+    let mine = my_request(&app, anna, first).await;
+    assert_eq!(mine["status"], "matched");
+    assert_eq!(mine["outcome"]["outcome"], "assigned_volunteer");
+    let matches = json_with_status(
+        app.get_as(
+            &format!("/api/v1/help-requests/{first}/matches"),
+            &anna.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(matches[0]["status"], "accepted");
+    assert_eq!(matches[0]["contact"]["email"], vera.email.as_str());
+    problem(act(&app, &worker, &case, "resolve", assign).await, 409).await;
+
+    // 2. returned_to_marketplace with a wider distance: re-matched at once.
+    let (bert, second) = &residents[1];
+    let case = case_for(&app, &worker, second).await;
+    json_with_status(act(&app, &worker, &case, "claim", json!({})).await, 200).await;
+    let narrower = json!({"outcome": "returned_to_marketplace", "max_distance_km": 2});
+    problem_naming(
+        act(&app, &worker, &case, "resolve", narrower).await,
+        422,
+        "max_distance_km",
+    )
+    .await;
+    let returned = json!({"outcome": "returned_to_marketplace", "max_distance_km": 15});
+    json_with_status(act(&app, &worker, &case, "resolve", returned).await, 200).await;
+    let mine = my_request(&app, bert, second).await;
+    assert_eq!(
+        mine["status"], "proposed",
+        "re-matched with the wider distance"
+    );
+    assert_eq!(mine["max_distance_km"], 15.0);
+    assert_eq!(mine["outcome"]["outcome"], "returned_to_marketplace");
+    assert_eq!(mine["outcome"]["max_distance_km"], 15.0);
+    let matches = json_with_status(
+        app.get_as(
+            &format!("/api/v1/help-requests/{second}/matches"),
+            &bert.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(matches[0]["offer_id"], far["id"]);
+    assert_eq!(matches[0]["status"], "proposed");
+
+    // 3. referred_formal: ends the request, the resident sees where to.
+    let (carla, third) = &residents[2];
+    let case = case_for(&app, &worker, third).await;
+    json_with_status(act(&app, &worker, &case, "claim", json!({})).await, 200).await;
+    let wrong =
+        json!({"outcome": "referred_formal", "formal_category": {"standard": "ijw", "code": "45"}});
+    problem_naming(
+        act(&app, &worker, &case, "resolve", wrong).await,
+        422,
+        "formal_category",
+    )
+    .await;
+    let referral = json!({"outcome": "referred_formal", "formal_category": {"standard": "iwmo", "code": "06"},
+        "note": "U kunt bij het Wmo-loket terecht."});
+    json_with_status(act(&app, &worker, &case, "resolve", referral).await, 200).await;
+    let mine = my_request(&app, carla, third).await;
+    assert_eq!(mine["status"], "referred");
+    assert_eq!(mine["outcome"]["outcome"], "referred_formal");
+    assert_eq!(mine["outcome"]["formal_category"]["code"], "06");
+    assert_eq!(mine["outcome"]["note"], "U kunt bij het Wmo-loket terecht.");
+    let referred_case = case.clone();
+
+    // 4. closed: needs a reason, ends the request.
+    let (dirk, fourth) = &residents[3];
+    let case = case_for(&app, &worker, fourth).await;
+    read_case(&app, &worker, &case).await;
+    json_with_status(act(&app, &worker, &case, "claim", json!({})).await, 200).await;
+    problem_naming(
+        act(
+            &app,
+            &worker,
+            &case,
+            "resolve",
+            json!({"outcome": "closed"}),
+        )
+        .await,
+        422,
+        "note",
+    )
+    .await;
+    let note = json_with_status(
+        act(
+            &app,
+            &worker,
+            &case,
+            "notes",
+            json!({"body": "Gebeld met bewoner; hulp via buren geregeld."}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(note["author_id"], worker.id.as_str());
+    let close = json!({"outcome": "closed", "note": "Uw buren helpen u al."});
+    json_with_status(act(&app, &worker, &case, "resolve", close).await, 200).await;
+    let mine = my_request(&app, dirk, fourth).await;
+    assert_eq!(mine["status"], "closed");
+    assert_eq!(mine["outcome"]["outcome"], "closed");
+    assert_eq!(mine["outcome"]["note"], "Uw buren helpen u al.");
+    assert_eq!(
+        queue(&app, &worker, "").await["total"],
+        0,
+        "nothing unresolved left"
+    );
+    assert_eq!(queue(&app, &worker, "?status=resolved").await["total"], 4);
+
+    // The audit trail: the escalation, every read, the claim, the note and the decision.
+    let trail = audit_actions(&app, &worker, &case).await;
+    let actions: Vec<&str> = trail.iter().map(|(a, _)| a.as_str()).collect();
+    // The test clock stands still, so entries share one timestamp: check presence, not order.
+    assert!(trail.contains(&(
+        "help_request.escalate".to_owned(),
+        Some("no_candidates".to_owned())
+    )));
+    for expected in ["case.read", "case.claim", "case.note", "case.resolve"] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    let reads = actions.iter().filter(|a| **a == "case.read").count();
+    assert!(reads >= 1);
+    assert!(trail.contains(&("case.resolve".to_owned(), Some("closed".to_owned()))));
+    let referred_trail = audit_actions(&app, &app.admin().await, &referred_case).await;
+    assert!(referred_trail.contains(&(
+        "case.resolve".to_owned(),
+        Some("referred_formal:iwmo:06".to_owned())
+    )));
+    let text = serde_json::to_string(&referred_trail).unwrap();
+    assert!(!text.contains("Wmo-loket"), "no free text in the audit log");
+    problem(
+        app.get_as(&format!("/api/v1/cases/{case}/audit"), &utrecht.token)
+            .await,
+        404,
+    )
+    .await;
+    problem(
+        app.get_as(&format!("/api/v1/cases/{case}/audit"), &dirk.token)
+            .await,
+        403,
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_case_without_consent_shows_no_title_description_or_name() {
+    let app = TestApp::spawn().await;
+    let anna = app.resident().await;
+    let body = with(amsterdam_request(), "consent_municipality", json!(false));
+    let body = with(body, "title", json!("Hulp na mijn heupoperatie"));
+    let request = post_request(&app, &anna, &body).await;
+    let id = request["id"].as_str().unwrap();
+    let escalated = json_with_status(
+        app.post_json(
+            &format!("/api/v1/help-requests/{id}/escalate"),
+            &json!({}),
+            Some(&anna.token),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(escalated["status"], "escalated");
+
+    let worker = app.case_worker("GM0363").await;
+    let listed = queue(&app, &worker, "?reason=resident_request").await;
+    assert_eq!(listed["total"], 1);
+    let case_id = listed["items"][0]["id"].as_str().unwrap();
+    let response = app
+        .get_as(&format!("/api/v1/cases/{case_id}"), &worker.token)
+        .await;
+    let text = response.text().await.unwrap();
+    for secret in [
+        "heupoperatie",
+        "operatie",
+        anna.name.as_str(),
+        anna.email.as_str(),
+        "+31612345678",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    let case: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(case["reason"], "resident_request");
+    let request = &case["request"];
+    assert_eq!(request["consent_municipality"], false);
+    assert_eq!(request["category"], "boodschappen");
+    assert_eq!(request["domain"], "wmo");
+    assert_eq!(request["pc4"], "1012");
+    assert_eq!(request["urgency"], "normal");
+    assert!(request["waiting_hours"].is_i64());
+    for hidden in ["title", "description", "requester", "availability"] {
+        assert!(
+            request.get(hidden).is_none(),
+            "{hidden} shown without consent"
+        );
+    }
+    let trail = audit_actions(&app, &worker, case_id).await;
+    assert!(trail.contains(&(
+        "help_request.escalate".to_owned(),
+        Some("resident_request".to_owned())
+    )));
+    assert!(trail.iter().any(|(a, _)| a == "case.read"));
+
+    // With consent the same view shows the request and the resident's contact.
+    let bert = app.resident().await;
+    let request = post_request(&app, &bert, &amsterdam_request()).await;
+    let id = request["id"].as_str().unwrap();
+    json_with_status(
+        app.post_json(
+            &format!("/api/v1/help-requests/{id}/escalate"),
+            &json!({}),
+            Some(&bert.token),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let case = case_for(&app, &worker, id).await;
+    let shown = read_case(&app, &worker, &case).await;
+    assert_eq!(shown["request"]["title"], "Boodschappen op dinsdag");
+    assert_eq!(
+        shown["request"]["requester"]["display_name"],
+        bert.name.as_str()
+    );
+}
+
+#[actix_web::test]
+async fn an_urgent_request_every_volunteer_declined_escalates_after_twelve_hours() {
+    let app = TestApp::spawn().await;
+    let vera = app.volunteer().await;
+    post_offer(&app, &vera, &amsterdam_offer("1017", 5.0, "tue")).await;
+    let anna = app.resident().await;
+    let urgent = with(amsterdam_request(), "urgency", json!("high"));
+    let request = post_request(&app, &anna, &urgent).await;
+    assert_eq!(request["status"], "proposed");
+    let id = request["id"].as_str().unwrap();
+    let proposals = json_with_status(app.get_as("/api/v1/matches", &vera.token).await, 200).await;
+    let match_id = proposals["items"][0]["id"].as_str().unwrap();
+    json_with_status(
+        app.post_json(
+            &format!("/api/v1/matches/{match_id}/decline"),
+            &json!({}),
+            Some(&vera.token),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(my_request(&app, &anna, id).await["status"], "open");
+    // A normal request with no candidate at all, posted at the same time (in Groningen).
+    let bert = app.resident().await;
+    let groningen = with(request_body(), "postcode", json!("9711"));
+    let normal = post_request(&app, &bert, &groningen).await;
+    assert_eq!(normal["status"], "open");
+
+    app.clock.advance(chrono::Duration::hours(11));
+    assert_eq!(sweep(&app).await.escalated, 0);
+    app.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(
+        sweep(&app).await.escalated,
+        1,
+        "only the urgent one after 13 h"
+    );
+    let worker = app.case_worker("GM0363").await;
+    let listed = queue(&app, &worker, "").await;
+    assert_eq!(listed["items"][0]["reason"], "declined");
+    assert_eq!(listed["items"][0]["urgency"], "high");
+    let normal_id = normal["id"].as_str().unwrap();
+    assert_eq!(my_request(&app, &bert, normal_id).await["status"], "open");
+}
+
+#[actix_web::test]
+async fn municipality_settings_change_the_grace_period_and_only_admins_set_them() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let worker = app.case_worker("GM0363").await;
+    let path = "/api/v1/municipalities/GM0363/settings";
+    let defaults = json_with_status(app.get_as(path, &worker.token).await, 200).await;
+    assert_eq!(defaults["grace_hours_normal"], 48);
+    assert_eq!(defaults["grace_hours_high"], 12);
+    assert_eq!(defaults["vog_max_age_months"], 36);
+    assert_eq!(defaults["is_default"], true);
+    let other = app.case_worker("GM0344").await;
+    problem(app.get_as(path, &other.token).await, 404).await;
+    let settings = json!({"grace_hours_normal": 6, "grace_hours_high": 2, "vog_max_age_months": 24, "retention_months": 18});
+    problem(app.put_json(path, &settings, &worker.token).await, 403).await;
+    let bad = with(settings.clone(), "grace_hours_high", json!(10));
+    problem_naming(
+        app.put_json(path, &bad, &admin.token).await,
+        422,
+        "grace_hours_high",
+    )
+    .await;
+    problem(
+        app.put_json(
+            "/api/v1/municipalities/GM9999/settings",
+            &settings,
+            &admin.token,
+        )
+        .await,
+        404,
+    )
+    .await;
+    let saved = json_with_status(app.put_json(path, &settings, &admin.token).await, 200).await;
+    assert_eq!(saved["grace_hours_normal"], 6);
+    assert_eq!(saved["is_default"], false);
+    let read = json_with_status(app.get_as(path, &worker.token).await, 200).await;
+    assert_eq!(read["retention_months"], 18);
+
+    let anna = app.resident().await;
+    post_request(&app, &anna, &amsterdam_request()).await;
+    app.clock.advance(chrono::Duration::hours(5));
+    assert_eq!(sweep(&app).await.escalated, 0);
+    app.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(
+        sweep(&app).await.escalated,
+        1,
+        "after the municipality's own 6 h"
+    );
+}
