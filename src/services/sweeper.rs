@@ -36,6 +36,8 @@ pub struct SweepReport {
     pub escalated: usize,
     /// Requests anonymised by retention.
     pub anonymised: usize,
+    /// New proposals made by the global matching batch (when it ran in this sweep).
+    pub batch_proposals: usize,
 }
 
 #[derive(QueryableByName)]
@@ -65,8 +67,18 @@ pub fn sweep(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<SweepReport, AppError> {
+    sweep_with(conn, now, policy, false)
+}
+
+/// A sweep that also runs the global matching batch when `batch` is set.
+pub fn sweep_with(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    policy: &Policy,
+    batch: bool,
+) -> Result<SweepReport, AppError> {
     let DbConnection::Pg(pg) = conn else {
-        return run_steps(conn, now, policy, "not_needed");
+        return run_steps(conn, now, policy, "not_needed", batch);
     };
     if !try_lock(pg)? {
         tracing::info!("sweep skipped: another instance holds the sweeper lock");
@@ -79,7 +91,7 @@ pub fn sweep(
     // The lock lives as long as this session: release it even if a step panics, or the pooled
     // connection would keep it and no instance would ever sweep again.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_steps(conn, now, policy, "advisory")
+        run_steps(conn, now, policy, "advisory", batch)
     }));
     let DbConnection::Pg(pg) = conn else {
         return Err(AppError::Internal(anyhow::anyhow!("connection changed")));
@@ -99,8 +111,18 @@ fn run_steps(
     now: NaiveDateTime,
     policy: &Policy,
     lock: &'static str,
+    batch: bool,
 ) -> Result<SweepReport, AppError> {
     let expired = write_transaction(conn, |conn| match_lifecycle::expire_due(conn, now, policy))?;
+    // The batch runs before escalation, so a request it can place is not escalated.
+    let batch_proposals = if batch {
+        write_transaction(conn, |conn| {
+            crate::services::batch::run_batch(conn, now, policy, &|_, _| {})
+        })?
+        .created
+    } else {
+        0
+    };
     let escalated = escalation::escalate_due(conn, now, policy)?.len();
     let anonymised = write_transaction(conn, |conn| retention(conn, now))?;
     let report = SweepReport {
@@ -109,6 +131,7 @@ fn run_steps(
         expired,
         escalated,
         anonymised,
+        batch_proposals,
     };
     tracing::info!(?report, "sweep done");
     Ok(report)
@@ -122,8 +145,23 @@ fn retention(_conn: &mut DbConnection, _now: NaiveDateTime) -> Result<usize, App
     Ok(0)
 }
 
-/// Starts the periodic sweep inside `serve` (every `sweep_minutes`; 0 turns it off). The
-/// first sweep runs one interval after start. Failures are logged, never fatal.
+/// Hours between runs of the global matching batch inside `serve`.
+pub const BATCH_EVERY_HOURS: i64 = 6;
+
+/// Whether the sweep at `now` is the first after a batch boundary (every
+/// [`BATCH_EVERY_HOURS`] hours since the Unix epoch), given sweeps `period` apart. A pure rule
+/// of the time, so instances agree without sharing state; a second run is harmless (the
+/// batch keeps what is already optimal).
+pub fn batch_due(now: NaiveDateTime, period: std::time::Duration) -> bool {
+    let every = BATCH_EVERY_HOURS * 3600;
+    let t = now.and_utc().timestamp();
+    let previous = t - i64::try_from(period.as_secs()).unwrap_or(every).max(1);
+    t.div_euclid(every) != previous.div_euclid(every)
+}
+
+/// Starts the periodic sweep inside `serve` (every `sweep_minutes`; 0 turns it off), with the
+/// global matching batch in the first sweep after every six-hour boundary. The first sweep
+/// runs one interval after start. Failures are logged, never fatal.
 pub fn spawn_periodic(
     state: actix_web::web::Data<AppState>,
 ) -> Option<actix_web::rt::task::JoinHandle<()>> {
@@ -138,9 +176,37 @@ pub fn spawn_periodic(
         loop {
             ticks.tick().await;
             let (now, policy) = (state.clock.now_naive(), state.policy());
-            if let Err(error) = db::run(&state.pool, move |conn| sweep(conn, now, &policy)).await {
+            let batch = batch_due(now, period);
+            if let Err(error) = db::run(&state.pool, move |conn| {
+                sweep_with(conn, now, &policy, batch)
+            })
+            .await
+            {
                 tracing::error!(?error, "sweep failed");
             }
         }
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_batch_runs_once_per_six_hours() {
+        let period = std::time::Duration::from_secs(300);
+        let at = |h: u32, m: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .and_then(|d| d.and_hms_opt(h, m, 0))
+                .unwrap()
+        };
+        assert!(batch_due(at(6, 2), period));
+        assert!(!batch_due(at(6, 7), period));
+        assert!(!batch_due(at(11, 59), period));
+        assert!(batch_due(at(12, 0), period));
+        let day: usize = (0..288)
+            .filter(|i| batch_due(at(0, 0) + chrono::Duration::minutes(5 * i + 1), period))
+            .count();
+        assert_eq!(day, 4);
+    }
 }
