@@ -4,7 +4,8 @@ use actix_web::{get, HttpResponse};
 use utoipa::OpenApi;
 
 use super::{
-    auth, categories, gazetteer, health, help_requests, match_actions, matches, me, offers, users,
+    auth, categories, gazetteer, health, help_requests, match_actions, matches, me, offers,
+    privacy, users,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -27,12 +28,14 @@ use super::{
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
         match_actions::cancel_match,
+        privacy::export_me, privacy::erase_me,
     ),
     components(schemas(crate::error::Problem, crate::domain::FieldError,
         categories::CategoryList, crate::domain::CategoryInfo,
         help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
         help_requests::input::HelpRequestPatch,
-        offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch)),
+        offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch,
+        privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport)),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "reference data", description = "Postcodes, municipalities and the category taxonomy"),
@@ -40,6 +43,7 @@ use super::{
         (name = "offers", description = "A volunteer's own offers"),
         (name = "accounts", description = "Registration, sign-in, tokens and one's own account"),
         (name = "matches", description = "Proposals and matches between a request and an offer"),
+        (name = "privacy", description = "Your data: export (AVG art. 15/20) and erasure (art. 17)"),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod help_requests;
 pub mod matches;
 pub mod offers;
+pub mod privacy;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod users;
