@@ -9,4 +9,5 @@ mod help_requests;
 mod helpers;
 mod matching;
 mod offers;
+mod privacy;
 mod schema;
