@@ -28,6 +28,9 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to standard output.
     Openapi,
+    /// Anonymise help requests, matches and cases finished longer ago than
+    /// HULPMARKT_RETENTION_MONTHS, then exit (the sweeper does the same periodically).
+    Retention,
     /// Operator tasks on accounts.
     Admin {
         #[command(subcommand)]
@@ -71,6 +74,16 @@ fn main() -> anyhow::Result<()> {
             println!("database is up to date");
         }
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
+        Command::Retention => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let mut conn = pool.get()?;
+            let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
+            let months = cli.settings.retention_months;
+            let changed = hulpmarkt::db::write_transaction(&mut conn, |conn| {
+                hulpmarkt::services::privacy::apply_retention(conn, now, months)
+            })?;
+            println!("anonymised {changed} requests, matches and cases finished over {months} months ago");
+        }
         Command::Admin {
             action:
                 AdminCommand::Create {

@@ -7,6 +7,8 @@
 //! status, outcome) stays. Audit rows stay as they are: they hold ids and codes, never
 //! personal data, and an erased account's id no longer leads to anyone.
 
+use std::collections::HashSet;
+
 use chrono::{Months, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -311,12 +313,9 @@ pub fn apply_retention(
     changed += db::privacy::clear_match_reasons(conn, &requests, &[])?;
     changed += db::privacy::clear_old_match_reasons(conn, cutoff)?;
     let mut cases = db::privacy::cases_of(conn, &requests)?;
+    let seen: HashSet<String> = cases.iter().map(|c| c.id.clone()).collect();
     let resolved = db::privacy::cases_resolved_before(conn, cutoff)?;
-    cases.extend(
-        resolved
-            .into_iter()
-            .filter(|c| !requests.contains(&c.request_id)),
-    );
+    cases.extend(resolved.into_iter().filter(|c| !seen.contains(&c.id)));
     changed += db::privacy::anonymise_cases(conn, &cases, now)?;
     Ok(changed)
 }
