@@ -17,7 +17,7 @@ use super::{
     schema::{audit_log, case_notes, cases, help_requests, matches, offers, users},
     DbConnection,
 };
-use crate::domain::{HelpRequestStatus, MatchStatus, UserId};
+use crate::domain::{CaseOutcome, CaseStatus, HelpRequestStatus, MatchStatus, UserId};
 
 /// What replaces a title, description or case note once it has been anonymised: neutral,
 /// the same for everyone, so nothing of the original can be inferred from it.
@@ -332,11 +332,11 @@ pub fn close_case_for_erasure(
     diesel::update(
         cases::table
             .find(case_id)
-            .filter(cases::status.ne("resolved")),
+            .filter(cases::status.ne(CaseStatus::Resolved.as_str())),
     )
     .set((
-        cases::status.eq("resolved"),
-        cases::outcome.eq("closed"),
+        cases::status.eq(CaseStatus::Resolved.as_str()),
+        cases::outcome.eq(CaseOutcome::Closed.as_str()),
         cases::outcome_detail.eq("requester_erased"),
         cases::resolved_at.eq(now),
         cases::updated_at.eq(now),
@@ -392,7 +392,7 @@ pub fn cases_resolved_before(
     cutoff: NaiveDateTime,
 ) -> QueryResult<Vec<CaseRecord>> {
     cases::table
-        .filter(cases::status.eq("resolved"))
+        .filter(cases::status.eq(CaseStatus::Resolved.as_str()))
         .filter(cases::resolved_at.lt(cutoff))
         .select(CaseRecord::as_select())
         .load(conn)
