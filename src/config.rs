@@ -80,6 +80,11 @@ pub struct Settings {
     /// Number of HTTP worker threads (0 = one per core).
     #[arg(long, env = "HULPMARKT_WORKERS", default_value_t = 0)]
     pub workers: usize,
+
+    /// Months after which finished help requests, matches and cases are anonymised (AVG:
+    /// storage limitation). The sweeper applies it; counts, dates, categories and PC4 stay.
+    #[arg(long, env = "HULPMARKT_RETENTION_MONTHS", default_value_t = 12)]
+    pub retention_months: u32,
 }
 
 impl Settings {
@@ -102,6 +107,7 @@ impl Settings {
             daily_proposal_cap: 3,
             sweep_minutes: 5,
             workers: 0,
+            retention_months: 12,
         }
     }
 

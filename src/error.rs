@@ -233,18 +233,67 @@ impl From<diesel::result::Error> for AppError {
         match err {
             Error::NotFound => Self::NotFound("resource"),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
-                Self::Unavailable(format!("write conflict: {}", info.message()))
+                Self::Unavailable(format!(
+                    "write conflict: {}",
+                    loggable_database_message(info.as_ref())
+                ))
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(format!("connection closed: {}", info.message()))
+                Self::Unavailable(format!(
+                    "connection closed: {}",
+                    loggable_database_message(info.as_ref())
+                ))
             }
             // SQLite reports a busy database (another writer past busy_timeout) as "database is locked".
             Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
                 Self::Unavailable("database busy".into())
             }
+            Error::DatabaseError(kind, info) => Self::Internal(anyhow::anyhow!(
+                "database error ({kind:?}): {}",
+                loggable_database_message(info.as_ref())
+            )),
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
+}
+
+/// A database error as it may be logged: the server's message with every quoted part
+/// replaced (PostgreSQL quotes the offending value in messages such as `invalid input syntax
+/// for type uuid: "…"`), plus the table, column and constraint names. The detail and hint
+/// (`Key (email)=(…) already exists`, `Failing row contains (…)`) are never included: they
+/// carry the bound values, which may be personal data.
+fn loggable_database_message(info: &dyn diesel::result::DatabaseErrorInformation) -> String {
+    let mut out = String::with_capacity(info.message().len());
+    let mut quote: Option<char> = None;
+    for c in info.message().chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    if quote.is_some() {
+        out.push('…');
+    }
+    for (name, value) in [
+        ("table", info.table_name()),
+        ("column", info.column_name()),
+        ("constraint", info.constraint_name()),
+    ] {
+        if let Some(value) = value {
+            out.push_str(&format!(" {name}={value}"));
+        }
+    }
+    out
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
@@ -281,6 +330,51 @@ mod tests {
         let body = serde_json::to_string(&err.problem()).unwrap();
         assert!(!body.contains("hunter2"));
         assert!(body.contains("internal-error"));
+    }
+
+    #[derive(Debug)]
+    struct PgLikeError;
+
+    impl diesel::result::DatabaseErrorInformation for PgLikeError {
+        fn message(&self) -> &str {
+            "invalid input syntax for type uuid: \"anna@example.nl\""
+        }
+        fn details(&self) -> Option<&str> {
+            Some("Key (email)=(anna@example.nl) already exists.")
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            Some("users")
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            Some("users_email_key")
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn logged_database_errors_carry_no_bound_values() {
+        let err = AppError::from(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(PgLikeError),
+        ));
+        let AppError::Internal(cause) = err else {
+            panic!("a database error is internal");
+        };
+        let logged = format!("{cause:?}");
+        assert!(!logged.contains("anna"), "{logged}");
+        assert!(
+            logged.contains("invalid input syntax for type uuid"),
+            "{logged}"
+        );
+        assert!(logged.contains("constraint=users_email_key"), "{logged}");
     }
 
     #[test]

@@ -33,6 +33,9 @@ enum Command {
     Match,
     /// Run the sweeper once (proposal expiry, escalation, retention) and print what it did.
     Sweep,
+    /// Anonymise help requests, matches and cases finished longer ago than
+    /// HULPMARKT_RETENTION_MONTHS, then exit (the sweeper does the same periodically).
+    Retention,
     /// Operator tasks on accounts.
     Admin {
         #[command(subcommand)]
@@ -97,6 +100,16 @@ fn main() -> anyhow::Result<()> {
             let report = hulpmarkt::services::sweeper::sweep(&mut conn, now, &policy)
                 .map_err(|e| anyhow::anyhow!("sweep failed: {e}"))?;
             println!("{}", serde_json::to_string(&report)?);
+        }
+        Command::Retention => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let mut conn = pool.get()?;
+            let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
+            let months = cli.settings.retention_months;
+            let changed = hulpmarkt::db::write_transaction(&mut conn, |conn| {
+                hulpmarkt::services::privacy::apply_retention(conn, now, months)
+            })?;
+            println!("anonymised {changed} requests, matches and cases finished over {months} months ago");
         }
         Command::Admin {
             action:

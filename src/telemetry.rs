@@ -23,13 +23,26 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 
 /// Installs the global `tracing` subscriber (once per process; later calls are no-ops).
 pub fn init_tracing(filter: &str, format: LogFormat) {
+    init_tracing_with_writer(filter, format, std::io::stdout);
+}
+
+/// [`init_tracing`] with the lines going to `writer` (the log-privacy test captures them so).
+pub fn init_tracing_with_writer<W>(filter: &str, format: LogFormat, writer: W)
+where
+    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format {
         LogFormat::Json => registry
-            .with(fmt::layer().json().with_current_span(true))
+            .with(
+                fmt::layer()
+                    .json()
+                    .with_current_span(true)
+                    .with_writer(writer),
+            )
             .try_init(),
-        LogFormat::Plain => registry.with(fmt::layer()).try_init(),
+        LogFormat::Plain => registry.with(fmt::layer().with_writer(writer)).try_init(),
     };
     // A second initialisation (tests build many apps in one process) keeps the first.
     drop(result);

@@ -17,6 +17,7 @@ pub mod municipality_settings;
 pub mod offers;
 pub mod openapi;
 pub mod pagination;
+pub mod privacy;
 pub mod responses;
 pub mod statistics;
 pub mod users;
@@ -50,6 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(auth::logout)
                 .service(me::get_me)
                 .service(me::patch_me)
+                .service(privacy::export_me)
+                .service(privacy::erase_me)
                 .service(users::create_case_worker)
                 .service(users::record_vog)
                 .service(matches::list_matches)
@@ -86,8 +89,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Path segments that fail to parse are answered like unknown resources.
-pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    tracing::debug!(error = %err, "unparseable path parameter");
+pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    // The segment itself is not logged: a client may put anything in a URL.
+    tracing::debug!("unparseable path parameter");
     AppError::NotFound("resource").into()
 }
 

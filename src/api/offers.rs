@@ -58,7 +58,8 @@ pub struct OfferView {
 }
 
 impl OfferView {
-    fn new(row: Offer, categories: &[String]) -> Result<Self, AppError> {
+    /// The view of a stored offer with its category codes (also used by the data export).
+    pub(crate) fn new(row: Offer, categories: &[String]) -> Result<Self, AppError> {
         // Stored values were validated on the way in; failing to read one back is a bug.
         let bug = |e: &dyn std::fmt::Display| {
             AppError::Internal(anyhow::anyhow!("offer {}: {e}", row.id))

@@ -18,7 +18,7 @@ use utoipa::{
 
 use super::{
     auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
-    me, municipality_settings, offers, responses, statistics, users,
+    me, municipality_settings, offers, privacy, responses, statistics, users,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -47,6 +47,7 @@ use super::{
         municipality_settings::get_municipality_settings,
         municipality_settings::put_municipality_settings,
         statistics::get_municipality_stats,
+        privacy::export_me, privacy::erase_me,
     ),
     components(
         schemas(crate::error::Problem, crate::domain::FieldError,
@@ -60,7 +61,8 @@ use super::{
             cases::ResolveCaseBody, crate::db::audit::AuditEntry,
             municipality_settings::MunicipalitySettingsView,
             municipality_settings::MunicipalitySettingsBody,
-            crate::services::statistics::MunicipalityStatistics),
+            crate::services::statistics::MunicipalityStatistics,
+            privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden,
             responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
@@ -77,6 +79,7 @@ use super::{
         (name = "accounts", description = "Registration, sign-in, one's own account, appointed accounts and VOG records"),
         (name = "matches", description = "Proposals and matches between a request and an offer"),
         (name = "cases", description = "The municipality as fallback: case workers' queue, decisions, audit trail, settings and statistics"),
+        (name = "privacy", description = "Your data: export (AVG art. 15/20) and erasure (art. 17)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,16 +1,50 @@
 //! Authentication as extractors: a handler's signature says who may call it. `Caller` is any
 //! signed-in user; `Resident`, `Volunteer`, `CaseWorker` and `Admin` also require the role
-//! (403 otherwise). A missing or bad token is 401.
+//! (403 otherwise). A missing or bad token is 401, and so is the token of an erased account:
+//! after the JWT checks out, one primary-key look-up confirms the account still exists, so an
+//! access token issued before an erasure (AVG art. 17) can do nothing for its remaining
+//! minutes.
 
-use std::future::{ready, Ready};
+use std::{future::Future, pin::Pin};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
 use super::tokens::TokenKeys;
 use crate::{
+    db,
     domain::{Role, UserId},
     error::AppError,
+    startup::AppState,
 };
+
+/// The future every authentication extractor returns.
+type Checked<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// Verifies the token (and `role`, when given) at once, then, off the async workers, that the
+/// account has not been erased.
+fn checked(req: &HttpRequest, role: Option<Role>) -> Checked<Caller> {
+    let verified = Caller::from_request(req).and_then(|caller| match role {
+        Some(role) => caller.require(role),
+        None => Ok(caller),
+    });
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    Box::pin(async move {
+        let caller = verified?;
+        let state = state
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state is missing")))?;
+        let id = caller.user_id.clone();
+        let active = db::run(&state.pool, move |conn| {
+            Ok(db::privacy::account_active(conn, &id)?)
+        })
+        .await?;
+        if !active {
+            return Err(AppError::Unauthorized(
+                "this account no longer exists; the access token is void",
+            ));
+        }
+        Ok(caller)
+    })
+}
 
 /// Any authenticated user.
 #[derive(Debug, Clone)]
@@ -78,9 +112,9 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Checked<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Caller::from_request(req))
+        checked(req, None)
     }
 }
 
@@ -92,9 +126,10 @@ macro_rules! role_extractor {
 
         impl FromRequest for $name {
             type Error = AppError;
-            type Future = Ready<Result<Self, AppError>>;
+            type Future = Checked<Self>;
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-                ready(Caller::from_request(req).and_then(|c| c.require($role)).map($name))
+                let caller = checked(req, Some($role));
+                Box::pin(async move { caller.await.map($name) })
             }
         }
     };
@@ -124,20 +159,18 @@ pub struct CaseWorker {
 
 impl FromRequest for CaseWorker {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Checked<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            Caller::from_request(req)
-                .and_then(|c| c.require(Role::CaseWorker))
-                .and_then(|caller| {
-                    let municipality = caller.municipality.clone().ok_or(AppError::Forbidden(
-                        "this case worker account has no municipality",
-                    ))?;
-                    Ok(CaseWorker {
-                        caller,
-                        municipality,
-                    })
-                }),
-        )
+        let caller = checked(req, Some(Role::CaseWorker));
+        Box::pin(async move {
+            let caller = caller.await?;
+            let municipality = caller.municipality.clone().ok_or(AppError::Forbidden(
+                "this case worker account has no municipality",
+            ))?;
+            Ok(CaseWorker {
+                caller,
+                municipality,
+            })
+        })
     }
 }

@@ -8,6 +8,7 @@ pub mod help_requests;
 pub mod matches;
 pub mod municipality_settings;
 pub mod offers;
+pub mod privacy;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod statistics;

@@ -35,6 +35,8 @@ pub struct Policy {
     pub daily_cap: i64,
     /// VOG validity in months.
     pub vog_max_age_months: u32,
+    /// Months after which finished requests, matches and cases are anonymised.
+    pub retention_months: u32,
 }
 
 impl Policy {
@@ -44,6 +46,7 @@ impl Policy {
             proposal_ttl: Duration::hours(i64::from(settings.proposal_hours.max(1))),
             daily_cap: i64::from(settings.daily_proposal_cap.max(1)),
             vog_max_age_months: MatchContext::DEFAULT_VOG_MAX_AGE_MONTHS,
+            retention_months: settings.retention_months,
         }
     }
 }

@@ -8,5 +8,6 @@ pub mod case_file;
 pub mod escalation;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod privacy;
 pub mod statistics;
 pub mod sweeper;

@@ -124,7 +124,7 @@ fn run_steps(
         0
     };
     let escalated = escalation::escalate_due(conn, now, policy)?.len();
-    let anonymised = write_transaction(conn, |conn| retention(conn, now))?;
+    let anonymised = write_transaction(conn, |conn| retention(conn, now, policy.retention_months))?;
     let report = SweepReport {
         ran: true,
         lock,
@@ -137,12 +137,11 @@ fn run_steps(
     Ok(report)
 }
 
-/// RETENTION HOOK: anonymise finished requests past their municipality's retention period
-/// (DESIGN.md §8). The privacy module provides `crate::services::privacy::apply_retention`;
-/// wire it here as `privacy::apply_retention(conn, now)` returning how many it anonymised.
-/// It runs inside this step's write transaction, after expiry and escalation.
-fn retention(_conn: &mut DbConnection, _now: NaiveDateTime) -> Result<usize, AppError> {
-    Ok(0)
+/// Retention (DESIGN.md §8): anonymises requests, matches and cases finished longer ago than
+/// the retention period. Runs inside this step's write transaction, after expiry and
+/// escalation.
+fn retention(conn: &mut DbConnection, now: NaiveDateTime, months: u32) -> Result<usize, AppError> {
+    crate::services::privacy::apply_retention(conn, now, months)
 }
 
 /// Hours between runs of the global matching batch inside `serve`.

@@ -12,6 +12,7 @@ mod helpers;
 mod matching;
 mod offers;
 mod openapi;
+mod privacy;
 mod schema;
 mod statistics;
 mod sweeper;

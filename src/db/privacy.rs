@@ -1,0 +1,414 @@
+//! Storage for the privacy workflows (AVG art. 15, 17, 20 and storage limitation): finding
+//! every row linked to a person, and overwriting or unlinking the personal parts in place.
+//! Written against the schema directly, so that it covers cases and case notes whatever
+//! module owns them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{
+    audit::AuditEntry,
+    help_requests::HelpRequest,
+    matches::Match,
+    offers::Offer,
+    refresh_tokens::RefreshToken,
+    schema::{audit_log, case_notes, cases, help_requests, matches, offers, users},
+    DbConnection,
+};
+use crate::domain::{CaseOutcome, CaseStatus, HelpRequestStatus, MatchStatus, UserId};
+
+/// What replaces a title, description or case note once it has been anonymised: neutral,
+/// the same for everyone, so nothing of the original can be inferred from it.
+pub const ANONYMISED_TEXT: &str = "[geanonimiseerd]";
+
+/// The display name of an erased account.
+pub const ERASED_NAME: &str = "[verwijderd]";
+
+/// A stored password hash that is no PHC string, so no password ever verifies against it.
+pub const NO_LOGIN_HASH: &str = "!erased";
+
+/// A municipal case as stored (the privacy view of the `cases` table).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct CaseRecord {
+    /// Id.
+    pub id: String,
+    /// The escalated help request.
+    pub request_id: String,
+    /// The municipality whose case it is.
+    pub municipality_code: String,
+    /// Escalation reason code.
+    pub reason: String,
+    /// `open`, `in_progress` or `resolved`.
+    pub status: String,
+    /// Outcome code once resolved.
+    pub outcome: Option<String>,
+    /// A code qualifying the outcome (a formal category) or a case worker's reason.
+    pub outcome_detail: Option<String>,
+    /// The case worker's note on the decision.
+    pub resolution_note: Option<String>,
+    /// Opened.
+    pub opened_at: NaiveDateTime,
+    /// Claimed by a case worker.
+    pub claimed_at: Option<NaiveDateTime>,
+    /// Resolved.
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+/// The help requests `user` posted (and that are still linked to them), oldest first.
+pub fn requests_of(conn: &mut DbConnection, user: &UserId) -> QueryResult<Vec<HelpRequest>> {
+    help_requests::table
+        .filter(help_requests::requester_id.eq(user.as_str()))
+        .order((help_requests::created_at.asc(), help_requests::id.asc()))
+        .select(HelpRequest::as_select())
+        .load(conn)
+}
+
+/// The offers `user` registered, oldest first.
+pub fn offers_of(conn: &mut DbConnection, user: &UserId) -> QueryResult<Vec<Offer>> {
+    offers::table
+        .filter(offers::volunteer_id.eq(user.as_str()))
+        .order((offers::created_at.asc(), offers::id.asc()))
+        .select(Offer::as_select())
+        .load(conn)
+}
+
+/// Every match on either side of `user`: as volunteer, or on one of `request_ids`.
+pub fn matches_of(
+    conn: &mut DbConnection,
+    user: &UserId,
+    request_ids: &[String],
+    offer_ids: &[String],
+) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(
+            matches::volunteer_id
+                .eq(user.as_str())
+                .or(matches::request_id.eq_any(request_ids))
+                .or(matches::offer_id.eq_any(offer_ids)),
+        )
+        .order((matches::proposed_at.asc(), matches::id.asc()))
+        .select(Match::as_select())
+        .load(conn)
+}
+
+/// The accepted matches in which `user` is the volunteer.
+pub fn accepted_as_volunteer(conn: &mut DbConnection, user: &UserId) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(matches::volunteer_id.eq(user.as_str()))
+        .filter(matches::status.eq(MatchStatus::Accepted.as_str()))
+        .select(Match::as_select())
+        .load(conn)
+}
+
+/// The cases of `request_ids`, oldest first.
+pub fn cases_of(conn: &mut DbConnection, request_ids: &[String]) -> QueryResult<Vec<CaseRecord>> {
+    cases::table
+        .filter(cases::request_id.eq_any(request_ids))
+        .order((cases::opened_at.asc(), cases::id.asc()))
+        .select(CaseRecord::as_select())
+        .load(conn)
+}
+
+/// How many notes each of `case_ids` has.
+pub fn note_counts(
+    conn: &mut DbConnection,
+    case_ids: &[String],
+) -> QueryResult<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = case_notes::table
+        .filter(case_notes::case_id.eq_any(case_ids))
+        .group_by(case_notes::case_id)
+        .select((case_notes::case_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Audit entries by `user` or about one of `object_ids` (the user's own id included by the
+/// caller), oldest first.
+pub fn audit_about(
+    conn: &mut DbConnection,
+    user: &UserId,
+    object_ids: &[String],
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(
+            audit_log::actor_id
+                .eq(user.as_str())
+                .or(audit_log::object_id.eq_any(object_ids)),
+        )
+        .order((audit_log::occurred_at.asc(), audit_log::id.asc()))
+        .select(AuditEntry::as_select())
+        .load(conn)
+}
+
+/// The refresh tokens issued to `user`, oldest first.
+pub fn refresh_tokens_of(conn: &mut DbConnection, user: &UserId) -> QueryResult<Vec<RefreshToken>> {
+    use super::schema::refresh_tokens;
+    refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user.as_str()))
+        .order((refresh_tokens::created_at.asc(), refresh_tokens::id.asc()))
+        .select(RefreshToken::as_select())
+        .load(conn)
+}
+
+/// Whether `user` exists and has not been erased (the check behind every authenticated call).
+pub fn account_active(conn: &mut DbConnection, user: &UserId) -> QueryResult<bool> {
+    users::table
+        .find(user.as_str())
+        .filter(users::erased_at.is_null())
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n == 1)
+}
+
+/// Replaces the free text of `ids` with [`ANONYMISED_TEXT`] and cuts the link to the resident;
+/// domain, category, PC4, status, outcome and dates stay for the municipality's statistics.
+/// Returns how many were not anonymised before.
+pub fn anonymise_requests(
+    conn: &mut DbConnection,
+    ids: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(500) {
+        changed += diesel::update(
+            help_requests::table
+                .filter(help_requests::id.eq_any(chunk))
+                .filter(help_requests::anonymised_at.is_null()),
+        )
+        .set(help_requests::anonymised_at.eq(now))
+        .execute(conn)?;
+        diesel::update(help_requests::table.filter(help_requests::id.eq_any(chunk)))
+            .set((
+                help_requests::title.eq(ANONYMISED_TEXT),
+                help_requests::description.eq(ANONYMISED_TEXT),
+                help_requests::requester_id.eq(None::<String>),
+                help_requests::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// Clears the volunteer's note on every offer of `user` and cuts the link to them; the
+/// offer's categories, PC4 and dates stay for supply statistics.
+pub fn anonymise_offers_of(
+    conn: &mut DbConnection,
+    user: &UserId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(offers::table.filter(offers::volunteer_id.eq(user.as_str())))
+        .set((
+            offers::note.eq(""),
+            offers::volunteer_id.eq(None::<String>),
+            offers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Clears the decline or cancel reasons (free text by a volunteer) of every match on
+/// `request_ids` or `offer_ids`.
+pub fn clear_match_reasons(
+    conn: &mut DbConnection,
+    request_ids: &[String],
+    offer_ids: &[String],
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for chunk in request_ids.chunks(500) {
+        changed += diesel::update(
+            matches::table
+                .filter(matches::request_id.eq_any(chunk))
+                .filter(matches::decline_reason.is_not_null()),
+        )
+        .set(matches::decline_reason.eq(None::<String>))
+        .execute(conn)?;
+    }
+    for chunk in offer_ids.chunks(500) {
+        changed += diesel::update(
+            matches::table
+                .filter(matches::offer_id.eq_any(chunk))
+                .filter(matches::decline_reason.is_not_null()),
+        )
+        .set(matches::decline_reason.eq(None::<String>))
+        .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// Cuts the volunteer link of every match of `user` (their offers stay, unlinked).
+pub fn unlink_volunteer(conn: &mut DbConnection, user: &UserId) -> QueryResult<usize> {
+    diesel::update(matches::table.filter(matches::volunteer_id.eq(user.as_str())))
+        .set(matches::volunteer_id.eq(None::<String>))
+        .execute(conn)
+}
+
+/// Cuts the volunteer link of every match on `request_ids` (retention: the volunteer's part
+/// in a long-finished request goes too).
+pub fn unlink_match_volunteers(
+    conn: &mut DbConnection,
+    request_ids: &[String],
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for chunk in request_ids.chunks(500) {
+        changed += diesel::update(
+            matches::table
+                .filter(matches::request_id.eq_any(chunk))
+                .filter(matches::volunteer_id.is_not_null()),
+        )
+        .set(matches::volunteer_id.eq(None::<String>))
+        .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// Clears the reasons of matches that ended before `cutoff` (retention). Returns how many
+/// still had one.
+pub fn clear_old_match_reasons(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        matches::table
+            .filter(matches::closed_at.lt(cutoff))
+            .filter(matches::decline_reason.is_not_null()),
+    )
+    .set(matches::decline_reason.eq(None::<String>))
+    .execute(conn)
+}
+
+/// Clears the case workers' texts of `cases`: the resolution note, a free-text outcome detail
+/// (codes such as a formal category stay) and every note body. Returns how many cases had
+/// text left.
+pub fn anonymise_cases(
+    conn: &mut DbConnection,
+    cases_to_clear: &[CaseRecord],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for case in cases_to_clear {
+        let detail = case.outcome_detail.clone().filter(|d| is_code(d));
+        let notes = diesel::update(
+            case_notes::table
+                .filter(case_notes::case_id.eq(&case.id))
+                .filter(case_notes::body.ne(ANONYMISED_TEXT)),
+        )
+        .set(case_notes::body.eq(ANONYMISED_TEXT))
+        .execute(conn)?;
+        let had_text = case.resolution_note.is_some() || detail != case.outcome_detail;
+        if had_text {
+            diesel::update(cases::table.find(&case.id))
+                .set((
+                    cases::resolution_note.eq(None::<String>),
+                    cases::outcome_detail.eq(detail),
+                    cases::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        if had_text || notes > 0 {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Whether a stored value is a code (`iwmo-06`, `requester_erased`) rather than free text.
+pub fn is_code(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+        })
+}
+
+/// Resolves an unresolved case because the resident erased their data: outcome `closed`
+/// with detail `requester_erased`. Returns whether it was still unresolved.
+pub fn close_case_for_erasure(
+    conn: &mut DbConnection,
+    case_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        cases::table
+            .find(case_id)
+            .filter(cases::status.ne(CaseStatus::Resolved.as_str())),
+    )
+    .set((
+        cases::status.eq(CaseStatus::Resolved.as_str()),
+        cases::outcome.eq(CaseOutcome::Closed.as_str()),
+        cases::outcome_detail.eq("requester_erased"),
+        cases::resolved_at.eq(now),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Overwrites the account's personal data: a unique placeholder e-mail, a neutral name, no
+/// phone, no VOG, a hash no password matches, and `erased_at`. Returns whether it was live.
+pub fn erase_user(conn: &mut DbConnection, user: &UserId, now: NaiveDateTime) -> QueryResult<bool> {
+    let placeholder = format!("erased-{}@invalid", uuid::Uuid::new_v4().simple());
+    diesel::update(
+        users::table
+            .find(user.as_str())
+            .filter(users::erased_at.is_null()),
+    )
+    .set((
+        users::email.eq(placeholder),
+        users::display_name.eq(ERASED_NAME),
+        users::phone.eq(None::<String>),
+        users::password_hash.eq(NO_LOGIN_HASH),
+        users::vog_issued_on.eq(None::<chrono::NaiveDate>),
+        users::vog_recorded_by.eq(None::<String>),
+        users::erased_at.eq(now),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Requests that reached a final state before `cutoff` and still hold their text.
+pub fn requests_closed_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    let finished: Vec<&str> = HelpRequestStatus::ALL
+        .iter()
+        .filter(|s| s.is_terminal())
+        .map(|s| s.as_str())
+        .collect();
+    help_requests::table
+        .filter(help_requests::status.eq_any(finished))
+        .filter(help_requests::closed_at.lt(cutoff))
+        .filter(help_requests::anonymised_at.is_null())
+        .select(help_requests::id)
+        .load(conn)
+}
+
+/// Cases resolved before `cutoff`.
+pub fn cases_resolved_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+) -> QueryResult<Vec<CaseRecord>> {
+    cases::table
+        .filter(cases::status.eq(CaseStatus::Resolved.as_str()))
+        .filter(cases::resolved_at.lt(cutoff))
+        .select(CaseRecord::as_select())
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_code;
+
+    #[test]
+    fn codes_stay_and_free_text_goes() {
+        for code in ["iwmo-06", "requester_erased", "ijw-45", "no_candidates"] {
+            assert!(is_code(code), "{code}");
+        }
+        for text in ["Mevrouw woont alleen", "", "bel 0612345678!", "a b"] {
+            assert!(!is_code(text), "{text}");
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Privacy by design (DESIGN.md §8, AVG): erasure of a person's data (art. 17), the
+//! retention step that anonymises long-finished requests, matches and cases (art. 5(1)(e)),
+//! and gathering everything held about a person for their export (art. 15 and 20).
+//!
+//! Anonymising means: free text is replaced by one neutral text, links to the person are cut,
+//! and what the municipality needs for its accounting (counts, dates, domain, category, PC4,
+//! status, outcome) stays. Audit rows stay as they are: they hold ids and codes, never
+//! personal data, and an erased account's id no longer leads to anyone.
+
+use std::collections::HashSet;
+
+use chrono::{Months, NaiveDateTime};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{match_lifecycle, matching::Policy};
+use crate::{
+    db::{
+        self, audit::AuditEntry, help_requests::HelpRequest, matches::Match, offers::Offer,
+        privacy::CaseRecord, refresh_tokens::RefreshToken, users::User, DbConnection,
+    },
+    domain::{HelpRequestId, HelpRequestStatus, MatchStatus, OfferId, OfferStatus, UserId},
+    error::AppError,
+};
+
+/// Audit action written for each proposal or match ended because one side erased their data.
+/// There is no notification channel yet: the other side sees the match's new state (withdrawn
+/// or cancelled) and their request going to its next candidate; this entry records why.
+pub const MATCH_CANCELLED_BY_ERASURE: &str = "match.cancelled_by_erasure";
+
+/// What an erasure did, returned to the person as a receipt.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErasureReport {
+    /// When the account was erased (UTC).
+    pub erased_at: chrono::DateTime<chrono::Utc>,
+    /// Help requests whose text was anonymised and whose link to you was cut.
+    pub help_requests_anonymised: usize,
+    /// Open help requests that were cancelled first.
+    pub help_requests_cancelled: usize,
+    /// Offers withdrawn and unlinked.
+    pub offers_withdrawn: usize,
+    /// Proposals withdrawn and accepted matches cancelled, so the other side can move on.
+    pub matches_ended: usize,
+    /// Unresolved municipal cases closed (outcome `closed`, detail `requester_erased`).
+    pub cases_closed: usize,
+    /// Sessions (refresh tokens) revoked.
+    pub sessions_revoked: usize,
+}
+
+/// Everything stored about one person, as rows (the API turns them into the export).
+#[derive(Debug)]
+pub struct PersonalData {
+    /// The account.
+    pub user: User,
+    /// Their help requests.
+    pub requests: Vec<HelpRequest>,
+    /// Their offers with category codes.
+    pub offers: Vec<(Offer, Vec<String>)>,
+    /// Matches on either side.
+    pub matches: Vec<Match>,
+    /// Cases of their requests, with the number of case-worker notes.
+    pub cases: Vec<(CaseRecord, i64)>,
+    /// Audit entries by them or about them or their objects.
+    pub audit: Vec<AuditEntry>,
+    /// Their refresh tokens (metadata; hashes are never exported).
+    pub refresh_tokens: Vec<RefreshToken>,
+}
+
+/// Gathers everything linked to `user`, or 404 for an erased or unknown account.
+pub fn personal_data(conn: &mut DbConnection, user: &UserId) -> Result<PersonalData, AppError> {
+    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    let requests = db::privacy::requests_of(conn, user)?;
+    let offer_rows = db::privacy::offers_of(conn, user)?;
+    let request_ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+    let offer_ids: Vec<String> = offer_rows.iter().map(|o| o.id.clone()).collect();
+    let mut categories = db::offers::categories_of(conn, &offer_ids)?;
+    let offers = offer_rows
+        .into_iter()
+        .map(|o| {
+            let codes = categories.remove(&o.id).unwrap_or_default();
+            (o, codes)
+        })
+        .collect();
+    let matches = db::privacy::matches_of(conn, user, &request_ids, &offer_ids)?;
+    let case_rows = db::privacy::cases_of(conn, &request_ids)?;
+    let case_ids: Vec<String> = case_rows.iter().map(|c| c.id.clone()).collect();
+    let counts = db::privacy::note_counts(conn, &case_ids)?;
+    let cases = case_rows
+        .into_iter()
+        .map(|c| {
+            let n = counts.get(&c.id).copied().unwrap_or(0);
+            (c, n)
+        })
+        .collect();
+    let mut object_ids = vec![user.0.clone()];
+    object_ids.extend(request_ids);
+    object_ids.extend(offer_ids);
+    object_ids.extend(matches.iter().map(|m| m.id.clone()));
+    object_ids.extend(case_ids);
+    let audit = db::privacy::audit_about(conn, user, &object_ids)?;
+    let refresh_tokens = db::privacy::refresh_tokens_of(conn, user)?;
+    Ok(PersonalData {
+        user: account,
+        requests,
+        offers,
+        matches,
+        cases,
+        audit,
+        refresh_tokens,
+    })
+}
+
+fn audit_match_ended(
+    conn: &mut DbConnection,
+    user: &UserId,
+    role: &str,
+    match_id: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let entry = AuditEntry::new(
+        now,
+        Some(user.as_str()),
+        role,
+        MATCH_CANCELLED_BY_ERASURE,
+        "match",
+        match_id,
+    );
+    Ok(db::audit::record(conn, &entry)?)
+}
+
+/// Ends the volunteer side: every offer withdrawn (its proposals go to each request's next
+/// candidate) and every accepted match cancelled (the request returns to the marketplace).
+/// Offers are withdrawn first so that re-matching can never pick one of them again.
+fn end_volunteer_side(
+    conn: &mut DbConnection,
+    user: &UserId,
+    offers: &[Offer],
+    now: NaiveDateTime,
+    policy: &Policy,
+    report: &mut ErasureReport,
+) -> Result<(), AppError> {
+    let mut proposals = Vec::new();
+    for offer in offers {
+        if offer.status()? != OfferStatus::Withdrawn {
+            db::offers::set_status(
+                conn,
+                &OfferId(offer.id.clone()),
+                OfferStatus::Withdrawn,
+                now,
+            )?;
+            report.offers_withdrawn += 1;
+        }
+        proposals.extend(db::matches::proposals_of_offer(conn, &offer.id)?);
+    }
+    for offer in offers {
+        match_lifecycle::withdraw_for_offer(conn, &offer.id, now, policy)?;
+    }
+    for m in proposals {
+        if db::matches::find(conn, &m.id)?.is_some_and(|m| m.status() == MatchStatus::Withdrawn) {
+            audit_match_ended(conn, user, "volunteer", &m.id, now)?;
+            report.matches_ended += 1;
+        }
+    }
+    for m in db::privacy::accepted_as_volunteer(conn, user)? {
+        match_lifecycle::cancel(conn, &m.id, user.as_str(), None, now, policy)?;
+        audit_match_ended(conn, user, "volunteer", &m.id, now)?;
+        report.matches_ended += 1;
+    }
+    Ok(())
+}
+
+/// Ends the resident side: every unfinished request is cancelled, its live proposal or match
+/// withdrawn (the volunteer's slot is freed and they see the new state), and an unresolved
+/// case closed.
+fn end_resident_side(
+    conn: &mut DbConnection,
+    user: &UserId,
+    requests: &[HelpRequest],
+    now: NaiveDateTime,
+    report: &mut ErasureReport,
+) -> Result<(), AppError> {
+    for request in requests {
+        let status = request.status()?;
+        if status.is_terminal() {
+            continue;
+        }
+        if let Some(m) = match_lifecycle::withdraw_for_request(conn, &request.id, now)? {
+            audit_match_ended(conn, user, "resident", &m.id, now)?;
+            report.matches_ended += 1;
+        }
+        db::help_requests::set_status(
+            conn,
+            &HelpRequestId(request.id.clone()),
+            HelpRequestStatus::Cancelled,
+            now,
+        )?;
+        report.help_requests_cancelled += 1;
+    }
+    let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+    for case in db::privacy::cases_of(conn, &ids)? {
+        if db::privacy::close_case_for_erasure(conn, &case.id, now)? {
+            let entry = AuditEntry::new(
+                now,
+                Some(user.as_str()),
+                "resident",
+                "case.closed_by_erasure",
+                "case",
+                &case.id,
+            )
+            .in_municipality(&case.municipality_code)
+            .with_detail("requester_erased");
+            db::audit::record(conn, &entry)?;
+            report.cases_closed += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Erases `user` (AVG art. 17). Run inside one write transaction: either everything below
+/// happens or nothing does.
+///
+/// 1. Offers are withdrawn and accepted matches as volunteer cancelled; requests are
+///    cancelled and their live proposal or match withdrawn; unresolved cases closed. Each
+///    ended match gets a `match.cancelled_by_erasure` audit entry.
+/// 2. Requests: title and description become [`db::privacy::ANONYMISED_TEXT`], the link to
+///    the person is cut. Offers: note cleared, link cut. Matches: reasons cleared, the
+///    person's volunteer link cut. Cases: resolution note, free-text outcome detail and note
+///    bodies anonymised.
+/// 3. The account keeps its id and dates only: placeholder e-mail, neutral name, no phone,
+///    no VOG, a hash no password matches, `erased_at`; every refresh token is revoked.
+///
+/// Appointed accounts (case workers, admins) are refused: their data is the municipality's
+/// employment record, closed by an administrator, not by self-service.
+pub fn erase(
+    conn: &mut DbConnection,
+    user: &UserId,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<ErasureReport, AppError> {
+    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    if account.is_case_worker || account.is_admin {
+        return Err(AppError::Forbidden(
+            "appointed accounts (case workers, administrators) are closed by an administrator",
+        ));
+    }
+    let mut report = ErasureReport {
+        erased_at: now.and_utc(),
+        help_requests_anonymised: 0,
+        help_requests_cancelled: 0,
+        offers_withdrawn: 0,
+        matches_ended: 0,
+        cases_closed: 0,
+        sessions_revoked: 0,
+    };
+    let offers = db::privacy::offers_of(conn, user)?;
+    end_volunteer_side(conn, user, &offers, now, policy, &mut report)?;
+    let requests = db::privacy::requests_of(conn, user)?;
+    end_resident_side(conn, user, &requests, now, &mut report)?;
+
+    let request_ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+    let offer_ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
+    let cases = db::privacy::cases_of(conn, &request_ids)?;
+    db::privacy::anonymise_cases(conn, &cases, now)?;
+    db::privacy::clear_match_reasons(conn, &request_ids, &offer_ids)?;
+    db::privacy::unlink_volunteer(conn, user)?;
+    db::privacy::anonymise_requests(conn, &request_ids, now)?;
+    report.help_requests_anonymised = request_ids.len();
+    db::privacy::anonymise_offers_of(conn, user, now)?;
+    report.sessions_revoked = db::refresh_tokens::revoke_user(conn, user.as_str(), now)?;
+    db::privacy::erase_user(conn, user, now)?;
+    let role = if account.is_resident {
+        "resident"
+    } else {
+        "volunteer"
+    };
+    db::audit::record(
+        conn,
+        &AuditEntry::new(
+            now,
+            Some(user.as_str()),
+            role,
+            "user.erased",
+            "user",
+            user.as_str(),
+        ),
+    )?;
+    Ok(report)
+}
+
+/// The retention step (DESIGN.md §8): anonymises what finished more than `months` months
+/// before `now`, the same way as an erasure but leaving accounts alone:
+/// - help requests in a final state (`completed`, `cancelled`, `referred`, `closed`) closed
+///   before the cut-off: text neutral, resident unlinked, and the volunteers of their matches
+///   unlinked and reasons cleared;
+/// - matches that ended before the cut-off: reasons cleared;
+/// - cases resolved before the cut-off, and the cases of the requests above: resolution
+///   note, free-text outcome detail and note bodies anonymised.
+///
+/// Idempotent; returns how many requests, matches and cases it changed (0 on a second run).
+/// Run it inside a write transaction ([`db::write_transaction`]) so a failure changes
+/// nothing.
+pub fn apply_retention(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    months: u32,
+) -> Result<usize, AppError> {
+    let cutoff = now
+        .checked_sub_months(Months::new(months))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("retention of {months} months")))?;
+    let requests = db::privacy::requests_closed_before(conn, cutoff)?;
+    let mut changed = db::privacy::anonymise_requests(conn, &requests, now)?;
+    changed += db::privacy::unlink_match_volunteers(conn, &requests)?;
+    changed += db::privacy::clear_match_reasons(conn, &requests, &[])?;
+    changed += db::privacy::clear_old_match_reasons(conn, cutoff)?;
+    let mut cases = db::privacy::cases_of(conn, &requests)?;
+    let seen: HashSet<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let resolved = db::privacy::cases_resolved_before(conn, cutoff)?;
+    cases.extend(resolved.into_iter().filter(|c| !seen.contains(&c.id)));
+    changed += db::privacy::anonymise_cases(conn, &cases, now)?;
+    Ok(changed)
+}
