@@ -32,15 +32,19 @@ use crate::{
 pub struct CaseListQuery {
     /// Only cases with this status (`open`, `in_progress`, `resolved`); default: every
     /// unresolved case.
+    #[param(value_type = Option<crate::domain::CaseStatus>)]
     pub status: Option<String>,
     /// Only requests in this law domain.
+    #[param(value_type = Option<crate::domain::LawDomain>)]
     pub domain: Option<String>,
     /// Only requests in this category.
+    #[param(value_type = Option<crate::domain::Category>)]
     pub category: Option<String>,
     /// Only cases with this escalation reason.
+    #[param(value_type = Option<crate::domain::EscalationReason>)]
     pub reason: Option<String>,
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]

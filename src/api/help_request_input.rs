@@ -33,22 +33,24 @@ pub const MAX_DISTANCE_KM: f64 = 200.0;
     "consent_municipality": true, "confirm_duplicate": false}))]
 pub struct HelpRequestBody {
     /// Law domain: `wmo`, `jeugdwet` or `participatiewet`.
-    #[schema(example = "wmo")]
+    #[schema(value_type = crate::domain::LawDomain, example = "wmo")]
     pub domain: String,
     /// Category code from `GET /api/v1/categories`; it must belong to `domain`.
-    #[schema(example = "boodschappen")]
+    #[schema(value_type = crate::domain::Category, example = "boodschappen")]
     pub category: String,
     /// One line, 3–120 characters.
+    #[schema(min_length = 3, max_length = 120, pattern = r"\S", example = "Boodschappen op dinsdag")]
     pub title: String,
     /// Up to 10,000 characters; may be empty.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
     /// A PC4 (`3512`) or full postcode (`3512 AB`); only the PC4 is stored.
-    #[schema(example = "3512 AB")]
+    #[schema(pattern = r"^\s*[1-9][0-9]{3}\s*([A-Za-z]{2})?\s*$", example = "3512 AB")]
     pub postcode: String,
     /// `low`, `normal` (default) or `high`.
     #[serde(default)]
-    #[schema(example = "normal")]
+    #[schema(value_type = Option<crate::domain::Urgency>, nullable = false, example = "normal")]
     pub urgency: Option<String>,
     /// A minor is involved: only volunteers with a valid VOG are matched.
     #[serde(default)]
@@ -85,27 +87,35 @@ pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 pub struct HelpRequestPatch {
     /// New domain.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::domain::LawDomain>, nullable = false)]
     pub domain: Option<String>,
     /// New category.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::domain::Category>, nullable = false)]
     pub category: Option<String>,
     /// New title.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, min_length = 3, max_length = 120, pattern = r"\S")]
     pub title: Option<String>,
     /// New description.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, max_length = 10000)]
     pub description: Option<String>,
     /// New postcode.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, pattern = r"^\s*[1-9][0-9]{3}\s*([A-Za-z]{2})?\s*$")]
     pub postcode: Option<String>,
     /// New urgency.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::domain::Urgency>, nullable = false)]
     pub urgency: Option<String>,
     /// New minor flag.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub involves_minor: Option<bool>,
     /// New remote flag.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub remote_ok: Option<bool>,
     /// New maximum distance, or `null` to remove it.
     #[serde(default, deserialize_with = "present")]
@@ -113,9 +123,11 @@ pub struct HelpRequestPatch {
     pub max_distance_km: Option<Option<f64>>,
     /// New availability (replaces the old one as a whole).
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub availability: Option<AvailabilityInput>,
     /// New consent.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub consent_municipality: Option<bool>,
 }
 

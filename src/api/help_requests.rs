@@ -128,13 +128,16 @@ fn view_with_outcome(
 #[serde(deny_unknown_fields)]
 pub struct HelpRequestListQuery {
     /// Only requests with this status.
+    #[param(value_type = Option<crate::domain::HelpRequestStatus>)]
     pub status: Option<String>,
     /// Only requests in this law domain.
+    #[param(value_type = Option<crate::domain::LawDomain>)]
     pub domain: Option<String>,
     /// Only requests in this category.
+    #[param(value_type = Option<crate::domain::Category>)]
     pub category: Option<String>,
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]

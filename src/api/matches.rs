@@ -193,7 +193,7 @@ pub struct MatchListQuery {
     /// Only matches in this state.
     pub status: Option<MatchStatus>,
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1–100.
     #[param(minimum = 1, maximum = 100)]

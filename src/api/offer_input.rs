@@ -33,10 +33,10 @@ pub const MAX_CAPACITY: i64 = 10;
     "from": null, "until": null}, "capacity": 2, "note": "Ik heb een auto."}))]
 pub struct OfferBody {
     /// 1–20 distinct category codes from `GET /api/v1/categories`.
-    #[schema(example = json!(["boodschappen", "vervoer"]))]
+    #[schema(value_type = Vec<crate::domain::Category>, min_items = 1, max_items = 20, example = json!(["boodschappen", "vervoer"]))]
     pub categories: Vec<String>,
     /// A PC4 or full postcode; only the PC4 is stored.
-    #[schema(example = "3511")]
+    #[schema(pattern = r"^\s*[1-9][0-9]{3}\s*([A-Za-z]{2})?\s*$", example = "3511")]
     pub postcode: String,
     /// How far you travel, 0.5–100 km.
     #[schema(minimum = 0.5, maximum = 100)]
@@ -54,6 +54,7 @@ pub struct OfferBody {
     pub capacity: i64,
     /// A short note, up to 1,000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
@@ -68,24 +69,31 @@ fn one() -> i64 {
 pub struct OfferPatch {
     /// New categories (replace the old ones).
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<crate::domain::Category>>, nullable = false, min_items = 1, max_items = 20)]
     pub categories: Option<Vec<String>>,
     /// New postcode.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, pattern = r"^\s*[1-9][0-9]{3}\s*([A-Za-z]{2})?\s*$")]
     pub postcode: Option<String>,
     /// New radius.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, minimum = 0.5, maximum = 100)]
     pub radius_km: Option<f64>,
     /// New remote flag.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub remote_ok: Option<bool>,
     /// New availability (replaces the old one as a whole).
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub availability: Option<AvailabilityInput>,
     /// New capacity.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, minimum = 1, maximum = 10)]
     pub capacity: Option<i64>,
     /// New note.
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, max_length = 1000)]
     pub note: Option<String>,
 }
 

@@ -89,9 +89,10 @@ impl OfferView {
 #[serde(deny_unknown_fields)]
 pub struct OfferListQuery {
     /// Only offers with this status.
+    #[param(value_type = Option<crate::domain::OfferStatus>)]
     pub status: Option<String>,
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
