@@ -55,7 +55,8 @@ pub struct CaseListQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseNoteBody {
-    /// The note, 1–1 000 characters.
+    /// The note, 1–1 000 characters, not only white space.
+    #[schema(value_type = String, min_length = 1, max_length = 1000, pattern = r"\S")]
     pub body: Note,
 }
 
