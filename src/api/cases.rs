@@ -56,7 +56,7 @@ pub struct CaseListQuery {
 #[serde(deny_unknown_fields)]
 pub struct CaseNoteBody {
     /// The note, 1–1 000 characters, not only white space.
-    #[schema(value_type = String, min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(value_type = String, pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(?:[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000](?:(?:\r\n|[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]){0,998}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000])?)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#)]
     pub body: Note,
 }
 

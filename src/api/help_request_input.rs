@@ -39,14 +39,17 @@ pub struct HelpRequestBody {
     #[schema(value_type = crate::domain::Category, example = "boodschappen")]
     pub category: String,
     /// One line, 3–120 characters.
-    #[schema(min_length = 3, max_length = 120, pattern = r"\S", example = "Boodschappen op dinsdag")]
+    #[schema(value_type = crate::domain::Title, example = "Boodschappen op dinsdag")]
     pub title: String,
     /// Up to 10,000 characters; may be empty.
     #[serde(default)]
-    #[schema(max_length = 10000)]
+    #[schema(value_type = crate::domain::Description)]
     pub description: String,
     /// A PC4 (`3512`) or full postcode (`3512 AB`); only the PC4 is stored.
-    #[schema(pattern = r"^\s*[1-9][0-9]{3}\s*([A-Za-z]{2})?\s*$", example = "3512 AB")]
+    #[schema(
+        pattern = r"^\s*[1-9][0-9]{3}\s*([A-Za-z]{2})?\s*$",
+        example = "3512 AB"
+    )]
     pub postcode: String,
     /// `low`, `normal` (default) or `high`.
     #[serde(default)]
@@ -95,11 +98,11 @@ pub struct HelpRequestPatch {
     pub category: Option<String>,
     /// New title.
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 3, max_length = 120, pattern = r"\S")]
+    #[schema(value_type = Option<crate::domain::Title>, nullable = false)]
     pub title: Option<String>,
     /// New description.
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, max_length = 10000)]
+    #[schema(value_type = Option<crate::domain::Description>, nullable = false)]
     pub description: Option<String>,
     /// New postcode.
     #[serde(default, deserialize_with = "present")]

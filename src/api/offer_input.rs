@@ -54,7 +54,7 @@ pub struct OfferBody {
     pub capacity: i64,
     /// A short note, up to 1,000 characters.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(value_type = crate::domain::Note)]
     pub note: String,
 }
 
@@ -93,7 +93,7 @@ pub struct OfferPatch {
     pub capacity: Option<i64>,
     /// New note.
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, max_length = 1000)]
+    #[schema(value_type = Option<crate::domain::Note>, nullable = false)]
     pub note: Option<String>,
 }
 
