@@ -23,7 +23,9 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 
 /// Installs the global `tracing` subscriber (once per process; later calls are no-ops).
 pub fn init_tracing(filter: &str, format: LogFormat) {
-    init_tracing_with_writer(filter, format, std::io::stdout);
+    // Standard error, so that command output (`openapi`, `sweep`'s JSON report) stays clean
+    // on standard output.
+    init_tracing_with_writer(filter, format, std::io::stderr);
 }
 
 /// [`init_tracing`] with the lines going to `writer` (the log-privacy test captures them so).
@@ -42,7 +44,13 @@ where
                     .with_writer(writer),
             )
             .try_init(),
-        LogFormat::Plain => registry.with(fmt::layer().with_writer(writer)).try_init(),
+        LogFormat::Plain => registry
+            .with(
+                fmt::layer()
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                    .with_writer(writer),
+            )
+            .try_init(),
     };
     // A second initialisation (tests build many apps in one process) keeps the first.
     drop(result);
