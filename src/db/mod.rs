@@ -2,6 +2,7 @@
 //! the one helper through which async code runs blocking diesel work.
 
 pub mod audit;
+pub mod bulk;
 pub mod candidates;
 pub mod help_requests;
 pub mod matches;

@@ -252,28 +252,16 @@ fn create_proposal(
     Ok(proposal)
 }
 
-/// Proposes an open request to its best available volunteer, if any (incremental mode).
-/// Returns the proposal.
-pub fn propose_for_request(
+/// The offers that may serve `row` before ranking: active, in its category, with a free slot,
+/// inside the box its reach allows (plus the nearest remote-capable ones when it accepts
+/// remote help), not the requester's own, and of volunteers below today's proposal cap.
+pub fn candidate_offers(
     conn: &mut DbConnection,
-    request_id: &str,
+    row: &RequestRow,
+    category: Category,
     now: NaiveDateTime,
     policy: &Policy,
-) -> Result<Option<Match>, AppError> {
-    let Some(row) = db::candidates::request(conn, request_id)? else {
-        return Ok(None);
-    };
-    if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
-        return Ok(None);
-    }
-    let Some((category, _)) = category_rule(&row.category) else {
-        return Ok(None);
-    };
-    let passed = db::matches::passed_volunteers(conn, request_id)?;
-    let helped = match &row.requester_id {
-        Some(requester) => db::matches::helpers_of(conn, requester)?,
-        None => Vec::new(),
-    };
+) -> Result<Vec<OfferWithVog>, AppError> {
     let reach = row
         .max_distance_km
         .unwrap_or(MAX_OFFER_RADIUS_KM)
@@ -300,6 +288,33 @@ pub fn propose_for_request(
             .as_ref()
             .is_some_and(|v| !capped.contains(v))
     });
+
+    Ok(offers)
+}
+
+/// Proposes an open request to its best available volunteer, if any (incremental mode).
+/// Returns the proposal.
+pub fn propose_for_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Option<Match>, AppError> {
+    let Some(row) = db::candidates::request(conn, request_id)? else {
+        return Ok(None);
+    };
+    if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
+        return Ok(None);
+    }
+    let Some((category, _)) = category_rule(&row.category) else {
+        return Ok(None);
+    };
+    let passed = db::matches::passed_volunteers(conn, request_id)?;
+    let helped = match &row.requester_id {
+        Some(requester) => db::matches::helpers_of(conn, requester)?,
+        None => Vec::new(),
+    };
+    let offers = candidate_offers(conn, &row, category, now, policy)?;
 
     let mut ids = Ids::default();
     let Some(profile) = request_profile(&row, &mut ids, &passed, &helped) else {

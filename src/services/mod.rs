@@ -4,3 +4,4 @@
 pub mod accounts;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod seed;
