@@ -266,10 +266,11 @@ pub fn candidate_offers(
         .max_distance_km
         .unwrap_or(MAX_OFFER_RADIUS_KM)
         .min(MAX_OFFER_RADIUS_KM);
-    let mut offers = db::candidates::offers_in_box(
+    let mut offers = db::candidates::offers_reaching(
         conn,
         category.code(),
-        BoundingBox::around(row.lat, row.lon, reach),
+        (row.lat, row.lon),
+        reach,
         row.requester_id.as_deref(),
     )?;
     if row.remote_ok && category.remote_possible() {
