@@ -35,12 +35,14 @@ PORT="${PORT:-18282}"
 SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
 TARGET="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET/release/hulpmarkt"
 PASSWORD="Een-lang-wachtwoord-42"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
 cargo build --release --quiet --bin hulpmarkt
 work="$(mktemp -d)"
+# A copy, so that another build into a shared target directory cannot swap the binary mid-run.
+BIN="$work/hulpmarkt"
+cp "$TARGET/release/hulpmarkt" "$BIN"
 server_pid=""
 pg_db=""
 stop_server() {

@@ -8,5 +8,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BACKENDS=postgres OFFERS="${OFFERS:-1000000}" REQUESTS="${REQUESTS:-1000000}"
-export CANDIDATE_SEARCH="${CANDIDATE_SEARCH:-2000}" SCENARIOS="${SCENARIOS:-healthz post}"
+export CANDIDATE_SEARCH="${CANDIDATE_SEARCH:-1000}" SCENARIOS="${SCENARIOS:-healthz post}"
 exec bench/load.sh

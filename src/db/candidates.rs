@@ -17,8 +17,10 @@ const FLAT_KM_PER_DEGREE: f64 = 111.0;
 /// can help at a distance are plenty to rank the best ten from; reading thousands per new
 /// request cost more than the rest of the request together.
 pub const REMOTE_LIMIT: i64 = 250;
-/// The most offers read per request from the bounding box.
-pub const NEAR_LIMIT: i64 = 20_000;
+/// The most offers read per request from its surroundings, nearest first. Ranking picks the
+/// best ten of these; a few hundred feasible volunteers nearby are plenty, and ranking
+/// thousands on every new request in a dense city is what made creation slow at scale.
+pub const NEAR_LIMIT: i64 = 300;
 
 /// A bounding box around a point.
 #[derive(Debug, Clone, Copy)]
@@ -150,11 +152,17 @@ pub fn categories_of(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec
 pub const REACH_TIERS_KM: [f64; 7] = [2.0, 5.0, 10.0, 15.0, 25.0, 50.0, 100.0];
 
 /// Active offers in `category` whose radius (and `reach_km`, the request's own limit)
-/// reaches the point (`lat`, `lon`), not the requester's own, with a free slot.
+/// reaches the point (`lat`, `lon`), not the requester's own, with a free slot: the nearest
+/// [`NEAR_LIMIT`] of them.
 ///
 /// Distance is pre-filtered in SQL with a flat-earth estimate that never exceeds the
 /// great-circle distance (fewer km per degree than the Earth has, and the cosine of the box's
 /// far edge), so no real candidate is lost; the matching engine applies the exact rule.
+///
+/// Two steps: the ids, nearest first, from the index alone (`offers_reach` holds every
+/// column the filter needs, and the category check is an index lookup), then the rows of
+/// only those. With a million offers a dense region has thousands of offers in reach;
+/// reading each one's row to filter it cost more than the rest of the request together.
 pub fn offers_reaching(
     conn: &mut DbConnection,
     category: &str,
@@ -162,36 +170,41 @@ pub fn offers_reaching(
     reach_km: f64,
     exclude_volunteer: Option<&str>,
 ) -> QueryResult<Vec<OfferWithVog>> {
-    let mut found = Vec::new();
+    let mut nearest: Vec<(f64, String)> = Vec::new();
     for (tier, tier_km) in REACH_TIERS_KM.iter().enumerate() {
         let bbox = BoundingBox::around(lat, lon, tier_km.min(reach_km));
         // Squared km per squared degree, both rounded down (see above).
         let ky = FLAT_KM_PER_DEGREE * FLAT_KM_PER_DEGREE;
         let kx = ky * bbox.min_cos_lat * bbox.min_cos_lat;
+        let flat_km2 = (offers::lat - lat) * (offers::lat - lat) * ky
+            + (offers::lon - lon) * (offers::lon - lon) * kx;
         let in_category = offer_categories::table
             .filter(offer_categories::offer_id.eq(offers::id))
             .filter(offer_categories::category.eq(category));
-        let mut query = offers::table
-            .left_join(users::table)
+        let rows: Vec<(f64, String)> = offers::table
             .filter(offers::status.eq("active"))
             .filter(offers::reach_tier.eq(tier as i32))
             .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
             .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
-            .filter(
-                ((offers::lat - lat) * (offers::lat - lat) * ky
-                    + (offers::lon - lon) * (offers::lon - lon) * kx)
-                    .le(offers::radius_km * offers::radius_km),
-            )
-            .filter(diesel::dsl::exists(in_category))
-            // Last, because it needs the table row; the terms above run on the index entry.
+            .filter(flat_km2.le(offers::radius_km * offers::radius_km))
             .filter(offers::active_load.lt(offers::capacity))
-            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+            .filter(diesel::dsl::exists(in_category))
+            .order(flat_km2.asc())
+            .select((flat_km2, offers::id))
             .limit(NEAR_LIMIT)
-            .into_boxed();
-        if let Some(volunteer) = exclude_volunteer {
-            query = query.filter(offers::volunteer_id.ne(volunteer));
-        }
-        found.extend(query.load(conn)?);
+            .load(conn)?;
+        nearest.extend(rows);
+    }
+    nearest.sort_by(|a, b| a.0.total_cmp(&b.0));
+    nearest.truncate(NEAR_LIMIT as usize);
+    let ids: Vec<String> = nearest.into_iter().map(|(_, id)| id).collect();
+    let mut found: Vec<OfferWithVog> = offers::table
+        .left_join(users::table)
+        .filter(offers::id.eq_any(&ids))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .load(conn)?;
+    if let Some(volunteer) = exclude_volunteer {
+        found.retain(|(offer, _)| offer.volunteer_id.as_deref() != Some(volunteer));
     }
     Ok(found)
 }
