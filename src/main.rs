@@ -41,6 +41,34 @@ enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// Benchmark tooling: fill an empty database with a synthetic data set (`bench/load.sh`).
+    #[command(hide = true)]
+    Seed(SeedArgs),
+}
+
+#[derive(clap::Args)]
+struct SeedArgs {
+    /// Active offers to create.
+    #[arg(long, default_value_t = 100_000)]
+    offers: usize,
+    /// Help requests to create, in mixed states.
+    #[arg(long, default_value_t = 100_000)]
+    requests: usize,
+    /// Password of every seeded account.
+    #[arg(long, env = "HULPMARKT_SEED_PASSWORD", hide_env_values = true)]
+    password: String,
+    /// Write `email,request_id` of this many residents to --sample-file.
+    #[arg(long, default_value_t = 500)]
+    sample_owners: usize,
+    /// Where the sampled residents go.
+    #[arg(long, default_value = "seed-owners.csv")]
+    sample_file: std::path::PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Instead of seeding: time this many candidate searches on the existing data.
+    #[arg(long)]
+    time_candidate_search: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -111,6 +139,7 @@ fn main() -> anyhow::Result<()> {
             })?;
             println!("anonymised {changed} requests, matches and cases finished over {months} months ago");
         }
+        Command::Seed(args) => seed(&cli.settings, args)?,
         Command::Admin {
             action:
                 AdminCommand::Create {
@@ -147,5 +176,40 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn seed(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
+    use hulpmarkt::services::seed;
+    let (pool, _) = startup::prepare_database(settings)?;
+    let gazetteer = hulpmarkt::geo::Gazetteer::load()?;
+    let mut conn = pool.get()?;
+    let now = chrono::Utc::now().naive_utc();
+    if let Some(samples) = args.time_candidate_search {
+        let policy = hulpmarkt::services::matching::Policy::from_settings(settings);
+        let (mut micros, mean) =
+            seed::time_candidate_search(&mut conn, &gazetteer, samples, now, &policy)?;
+        micros.sort_unstable();
+        let at = |q: f64| micros[((micros.len() - 1) as f64 * q).round() as usize] as f64 / 1000.0;
+        println!(
+            "candidate search: {samples} searches, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, \
+             {mean:.0} candidates on average",
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+        return Ok(());
+    }
+    let plan = seed::SeedPlan {
+        offers: args.offers,
+        requests: args.requests,
+        password: args.password,
+        sample_owners: args.sample_owners,
+        seed: args.seed,
+    };
+    let mut sample = std::io::BufWriter::new(std::fs::File::create(&args.sample_file)?);
+    let report = seed::seed(&mut conn, &gazetteer, &plan, now, &mut sample)?;
+    std::io::Write::flush(&mut sample)?;
+    println!("{report:?}");
     Ok(())
 }

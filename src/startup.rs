@@ -117,7 +117,12 @@ impl Application {
                 .configure(api::configure)
                 .default_service(web::to(api::unknown_route))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // Blocking work is database work (one pooled connection each, plus SQLite's writer)
+        // or password hashing (at most one per core): threads beyond that only wait, and each
+        // one that ever ran keeps its own malloc arena, which showed as peak memory under
+        // load (actix's default allows 512 per worker).
+        .worker_max_blocking_threads(settings.db_pool_size.max(1) as usize + 1 + cores);
         if settings.workers > 0 {
             server = server.workers(settings.workers);
         }

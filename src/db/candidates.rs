@@ -10,15 +10,17 @@ use super::{
     DbConnection,
 };
 
-/// Kilometres per degree of latitude.
-const KM_PER_DEGREE: f64 = 111.32;
-/// Longitude degrees shrink with latitude; the Netherlands lies between 50.7° and 53.6° N,
-/// so cos(53.6°) bounds the shrink from below (a box that is slightly too large, never too small).
-const MIN_COS_LAT: f64 = 0.593;
-/// The most remote offers read per request (nearest first).
-pub const REMOTE_LIMIT: i64 = 2_000;
-/// The most offers read per request from the bounding box.
-pub const NEAR_LIMIT: i64 = 20_000;
+/// Slightly fewer km per degree than the Earth's 111.195, for distance estimates that must
+/// never exceed the great-circle distance.
+const FLAT_KM_PER_DEGREE: f64 = 111.0;
+/// The most remote offers read per request (nearest first). A few hundred volunteers who
+/// can help at a distance are plenty to rank the best ten from; reading thousands per new
+/// request cost more than the rest of the request together.
+pub const REMOTE_LIMIT: i64 = 250;
+/// The most offers read per request from its surroundings, nearest first. Ranking picks the
+/// best ten of these; a few hundred feasible volunteers nearby are plenty, and ranking
+/// thousands on every new request in a dense city is what made creation slow at scale.
+pub const NEAR_LIMIT: i64 = 300;
 
 /// A bounding box around a point.
 #[derive(Debug, Clone, Copy)]
@@ -27,18 +29,23 @@ pub struct BoundingBox {
     lat_max: f64,
     lon_min: f64,
     lon_max: f64,
+    /// The cosine of the latitude of the box's edge farthest from the equator: a degree of
+    /// longitude is shortest there, so boxes and estimates built on it are never too small.
+    min_cos_lat: f64,
 }
 
 impl BoundingBox {
     /// The box that contains every point within `km` of (`lat`, `lon`).
     pub fn around(lat: f64, lon: f64, km: f64) -> Self {
-        let dlat = km / KM_PER_DEGREE;
-        let dlon = km / (KM_PER_DEGREE * MIN_COS_LAT);
+        let dlat = km / FLAT_KM_PER_DEGREE;
+        let min_cos_lat = (lat.abs() + dlat).min(89.0).to_radians().cos();
+        let dlon = km / (FLAT_KM_PER_DEGREE * min_cos_lat);
         Self {
             lat_min: lat - dlat,
             lat_max: lat + dlat,
             lon_min: lon - dlon,
             lon_max: lon + dlon,
+            min_cos_lat,
         }
     }
 }
@@ -137,7 +144,73 @@ pub fn categories_of(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
-/// Active offers in `category` inside the box, not the requester's own.
+/// Upper bounds of the offers' radius tiers (the generated column `offers.reach_tier`, one
+/// tier per bound, in order). An offer of tier `t` can only reach a request within
+/// `REACH_TIERS_KM[t]`, so each tier is searched inside a box of its own size: most offers
+/// travel a few kilometres, and their tiers are read in a small box instead of the 100 km
+/// box the few far-travelling ones need. Keep in step with the migration.
+pub const REACH_TIERS_KM: [f64; 7] = [2.0, 5.0, 10.0, 15.0, 25.0, 50.0, 100.0];
+
+/// Active offers in `category` whose radius (and `reach_km`, the request's own limit)
+/// reaches the point (`lat`, `lon`), not the requester's own, with a free slot: the nearest
+/// [`NEAR_LIMIT`] of them.
+///
+/// Distance is pre-filtered in SQL with a flat-earth estimate that never exceeds the
+/// great-circle distance (fewer km per degree than the Earth has, and the cosine of the box's
+/// far edge), so no real candidate is lost; the matching engine applies the exact rule.
+///
+/// Two steps: the ids, nearest first, from the index alone (`offers_reach` holds every
+/// column the filter needs, and the category check is an index lookup), then the rows of
+/// only those. With a million offers a dense region has thousands of offers in reach;
+/// reading each one's row to filter it cost more than the rest of the request together.
+pub fn offers_reaching(
+    conn: &mut DbConnection,
+    category: &str,
+    (lat, lon): (f64, f64),
+    reach_km: f64,
+    exclude_volunteer: Option<&str>,
+) -> QueryResult<Vec<OfferWithVog>> {
+    let mut nearest: Vec<(f64, String)> = Vec::new();
+    for (tier, tier_km) in REACH_TIERS_KM.iter().enumerate() {
+        let bbox = BoundingBox::around(lat, lon, tier_km.min(reach_km));
+        // Squared km per squared degree, both rounded down (see above).
+        let ky = FLAT_KM_PER_DEGREE * FLAT_KM_PER_DEGREE;
+        let kx = ky * bbox.min_cos_lat * bbox.min_cos_lat;
+        let flat_km2 = (offers::lat - lat) * (offers::lat - lat) * ky
+            + (offers::lon - lon) * (offers::lon - lon) * kx;
+        let in_category = offer_categories::table
+            .filter(offer_categories::offer_id.eq(offers::id))
+            .filter(offer_categories::category.eq(category));
+        let rows: Vec<(f64, String)> = offers::table
+            .filter(offers::status.eq("active"))
+            .filter(offers::reach_tier.eq(tier as i32))
+            .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
+            .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
+            .filter(flat_km2.le(offers::radius_km * offers::radius_km))
+            .filter(offers::active_load.lt(offers::capacity))
+            .filter(diesel::dsl::exists(in_category))
+            .order(flat_km2.asc())
+            .select((flat_km2, offers::id))
+            .limit(NEAR_LIMIT)
+            .load(conn)?;
+        nearest.extend(rows);
+    }
+    nearest.sort_by(|a, b| a.0.total_cmp(&b.0));
+    nearest.truncate(NEAR_LIMIT as usize);
+    let ids: Vec<String> = nearest.into_iter().map(|(_, id)| id).collect();
+    let mut found: Vec<OfferWithVog> = offers::table
+        .left_join(users::table)
+        .filter(offers::id.eq_any(&ids))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .load(conn)?;
+    if let Some(volunteer) = exclude_volunteer {
+        found.retain(|(offer, _)| offer.volunteer_id.as_deref() != Some(volunteer));
+    }
+    Ok(found)
+}
+
+/// Every active offer in `category` inside the box, whatever its radius, not the requester's
+/// own (case workers' relaxed suggestions look for offers that miss only on distance).
 pub fn offers_in_box(
     conn: &mut DbConnection,
     category: &str,
@@ -155,7 +228,7 @@ pub fn offers_in_box(
         .filter(offers::active_load.lt(offers::capacity))
         .filter(offers::id.eq_any(in_category))
         .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-        .limit(NEAR_LIMIT)
+        .limit(SUGGESTION_LIMIT)
         .into_boxed();
     if let Some(volunteer) = exclude_volunteer {
         query = query.filter(offers::volunteer_id.ne(volunteer));
@@ -163,31 +236,49 @@ pub fn offers_in_box(
     query.load(conn)
 }
 
+/// The most offers read for a case's suggestions.
+pub const SUGGESTION_LIMIT: i64 = 5_000;
+
+/// Boxes searched for remote offers, smallest first; the last covers the whole country.
+const REMOTE_RINGS_KM: [f64; 4] = [15.0, 40.0, 100.0, 400.0];
+
 /// Active remote-capable offers in `category`, nearest first (flat-earth ordering, which is
-/// monotone enough within the country to pick the nearest few thousand).
+/// monotone enough within the country), at most [`REMOTE_LIMIT`]. Searches growing boxes
+/// around the point and stops at the first that holds enough, so a request reads the remote
+/// offers of its region rather than sorting every remote offer of the country.
 pub fn remote_offers(
     conn: &mut DbConnection,
     category: &str,
     lat: f64,
     lon: f64,
 ) -> QueryResult<Vec<OfferWithVog>> {
-    let in_category = offer_categories::table
-        .filter(offer_categories::category.eq(category))
-        .select(offer_categories::offer_id);
-    offers::table
-        .left_join(users::table)
-        .filter(offers::status.eq("active"))
-        .filter(offers::remote_ok.eq(true))
-        .filter(offers::active_load.lt(offers::capacity))
-        .filter(offers::id.eq_any(in_category))
-        .order(
-            ((offers::lat - lat) * (offers::lat - lat)
-                + (offers::lon - lon) * (offers::lon - lon) * 0.4)
-                .asc(),
-        )
-        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-        .limit(REMOTE_LIMIT)
-        .load(conn)
+    let mut found = Vec::new();
+    for km in REMOTE_RINGS_KM {
+        let bbox = BoundingBox::around(lat, lon, km);
+        let in_category = offer_categories::table
+            .filter(offer_categories::offer_id.eq(offers::id))
+            .filter(offer_categories::category.eq(category));
+        found = offers::table
+            .left_join(users::table)
+            .filter(offers::remote_ok.eq(true))
+            .filter(offers::status.eq("active"))
+            .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
+            .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
+            .filter(offers::active_load.lt(offers::capacity))
+            .filter(diesel::dsl::exists(in_category))
+            .order(
+                ((offers::lat - lat) * (offers::lat - lat)
+                    + (offers::lon - lon) * (offers::lon - lon) * 0.4)
+                    .asc(),
+            )
+            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+            .limit(REMOTE_LIMIT)
+            .load(conn)?;
+        if found.len() as i64 >= REMOTE_LIMIT {
+            break;
+        }
+    }
+    Ok(found)
 }
 
 /// Open requests in `categories` inside the box (or anywhere when `remote` and they accept

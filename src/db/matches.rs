@@ -143,10 +143,16 @@ pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResu
 }
 
 /// Volunteers who completed a match for this requester before (continuity).
+///
+/// Written as `request_id IN (this requester's requests)` rather than a join: with the join,
+/// SQLite started from every completed match (a third of the table) and looked up each one's
+/// request, which on every new request read the whole matches table.
 pub fn helpers_of(conn: &mut DbConnection, requester_id: &str) -> QueryResult<Vec<String>> {
-    matches::table
-        .inner_join(help_requests::table)
+    let own_requests = help_requests::table
         .filter(help_requests::requester_id.eq(requester_id))
+        .select(help_requests::id);
+    matches::table
+        .filter(matches::request_id.eq_any(own_requests))
         .filter(matches::status.eq(MatchStatus::Completed.as_str()))
         .filter(matches::volunteer_id.is_not_null())
         .select(matches::volunteer_id.assume_not_null())

@@ -2,6 +2,7 @@
 //! the one helper through which async code runs blocking diesel work.
 
 pub mod audit;
+pub mod bulk;
 pub mod candidates;
 pub mod cases;
 pub mod help_requests;
@@ -14,7 +15,10 @@ pub mod schema;
 pub mod statistics;
 pub mod users;
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use diesel::{
     connection::SimpleConnection,
@@ -43,8 +47,58 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-/// The connection pool shared by all workers.
-pub type Pool = r2d2::Pool<Manager>;
+/// The connection pool shared by all workers (an r2d2 pool, which it dereferences to), plus
+/// on SQLite the one connection that writes (see [`transaction`]).
+#[derive(Clone)]
+pub struct Pool {
+    connections: r2d2::Pool<Manager>,
+    sqlite_writer: Option<Arc<SqliteWriter>>,
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<Manager>;
+    fn deref(&self) -> &Self::Target {
+        &self.connections
+    }
+}
+
+/// SQLite's single writer: one connection behind a lock that writers take turns on.
+struct SqliteWriter {
+    manager: Manager,
+    connection: Mutex<Option<DbConnection>>,
+}
+
+/// Page cache of the writer connection (KiB): it keeps the pages every new request touches
+/// (the offers index, offer categories, volunteers), and since it is the connection that
+/// writes, its cache is never invalidated by another connection's commit.
+const SQLITE_WRITER_CACHE_KIB: u32 = 32 * 1024;
+
+impl SqliteWriter {
+    fn run<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut slot = self.connection.lock().unwrap_or_else(|poisoned| {
+            // A write panicked while holding the connection: it may still be inside its
+            // transaction, so open a fresh one rather than reuse it.
+            let mut slot = poisoned.into_inner();
+            *slot = None;
+            slot
+        });
+        let conn = match &mut *slot {
+            Some(conn) => conn,
+            None => {
+                let mut conn = self
+                    .manager
+                    .connect()
+                    .map_err(|e| AppError::Unavailable(format!("opening the database: {e}")))?;
+                conn.batch_execute(&format!("PRAGMA cache_size = -{SQLITE_WRITER_CACHE_KIB};"))?;
+                slot.insert(conn)
+            }
+        };
+        write_transaction(conn, work)
+    }
+}
 /// A connection checked out of the pool.
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
@@ -109,12 +163,23 @@ impl ManageConnection for Manager {
 /// makes requests answer 503 rather than stopping the process.
 pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
     let max = settings.db_pool_size.max(1);
-    r2d2::Pool::builder()
+    let manager = Manager::new(url, settings.sqlite_synchronous);
+    let sqlite_writer = matches!(manager.url, DatabaseUrl::Sqlite(_)).then(|| {
+        Arc::new(SqliteWriter {
+            manager: manager.clone(),
+            connection: Mutex::new(None),
+        })
+    });
+    let connections = r2d2::Pool::builder()
         .max_size(max)
         .min_idle(Some(1))
         .connection_timeout(settings.db_timeout())
         .idle_timeout(Some(Duration::from_secs(600)))
-        .build_unchecked(Manager::new(url, settings.sqlite_synchronous))
+        .build_unchecked(manager);
+    Pool {
+        connections,
+        sqlite_writer,
+    }
 }
 
 /// Runs the embedded migrations of the connection's backend.
@@ -146,12 +211,26 @@ where
 }
 
 /// Runs `work` inside one write transaction (see [`run`]).
+///
+/// On SQLite every write goes through one dedicated connection, one at a time. SQLite admits
+/// one writer anyway, and letting pooled connections compete for it cost twice: a writer that
+/// finds the lock taken sleeps in SQLite's busy handler (naps of up to 100 ms, long after the
+/// lock is free again), and in WAL mode each commit empties the page cache of every *other*
+/// connection, so each new help request re-read its candidate search from the file. Queued
+/// here, the next writer starts the moment the previous one commits, on a warm cache, without
+/// holding a pooled connection that readers need. (Another process writing the same file
+/// still meets busy_timeout.)
 pub async fn transaction<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |conn| write_transaction(conn, work)).await
+    let pool = pool.clone();
+    actix_web::web::block(move || match &pool.sqlite_writer {
+        Some(writer) => writer.run(work),
+        None => write_transaction(&mut *pool.get()?, work),
+    })
+    .await?
 }
 
 /// Runs `work` in a transaction that intends to write. On SQLite it starts with

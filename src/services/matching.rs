@@ -259,6 +259,47 @@ pub(crate) fn create_proposal(
     Ok(proposal)
 }
 
+/// The offers that may serve `row` before ranking: active, in its category, with a free slot,
+/// inside the box its reach allows (plus the nearest remote-capable ones when it accepts
+/// remote help), not the requester's own, and of volunteers below today's proposal cap.
+pub fn candidate_offers(
+    conn: &mut DbConnection,
+    row: &RequestRow,
+    category: Category,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Vec<OfferWithVog>, AppError> {
+    let reach = row
+        .max_distance_km
+        .unwrap_or(MAX_OFFER_RADIUS_KM)
+        .min(MAX_OFFER_RADIUS_KM);
+    let mut offers = db::candidates::offers_reaching(
+        conn,
+        category.code(),
+        (row.lat, row.lon),
+        reach,
+        row.requester_id.as_deref(),
+    )?;
+    if row.remote_ok && category.remote_possible() {
+        let near: std::collections::HashSet<String> =
+            offers.iter().map(|o| o.0.id.clone()).collect();
+        let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
+        offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
+    }
+    let volunteers: Vec<String> = offers
+        .iter()
+        .filter_map(|o| o.0.volunteer_id.clone())
+        .collect();
+    let capped = capped_volunteers(conn, volunteers, now, policy)?;
+    offers.retain(|o| {
+        o.0.volunteer_id
+            .as_ref()
+            .is_some_and(|v| !capped.contains(v))
+    });
+
+    Ok(offers)
+}
+
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
 /// Returns the proposal.
 pub fn propose_for_request(
@@ -281,32 +322,7 @@ pub fn propose_for_request(
         Some(requester) => db::matches::helpers_of(conn, requester)?,
         None => Vec::new(),
     };
-    let reach = row
-        .max_distance_km
-        .unwrap_or(MAX_OFFER_RADIUS_KM)
-        .min(MAX_OFFER_RADIUS_KM);
-    let mut offers = db::candidates::offers_in_box(
-        conn,
-        category.code(),
-        BoundingBox::around(row.lat, row.lon, reach),
-        row.requester_id.as_deref(),
-    )?;
-    if row.remote_ok && category.remote_possible() {
-        let near: std::collections::HashSet<String> =
-            offers.iter().map(|o| o.0.id.clone()).collect();
-        let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
-        offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
-    }
-    let volunteers: Vec<String> = offers
-        .iter()
-        .filter_map(|o| o.0.volunteer_id.clone())
-        .collect();
-    let capped = capped_volunteers(conn, volunteers, now, policy)?;
-    offers.retain(|o| {
-        o.0.volunteer_id
-            .as_ref()
-            .is_some_and(|v| !capped.contains(v))
-    });
+    let offers = candidate_offers(conn, &row, category, now, policy)?;
 
     let mut ids = Ids::default();
     let Some(profile) = request_profile(&row, &mut ids, &passed, &helped) else {

@@ -9,5 +9,6 @@ pub mod escalation;
 pub mod match_lifecycle;
 pub mod matching;
 pub mod privacy;
+pub mod seed;
 pub mod statistics;
 pub mod sweeper;

@@ -38,7 +38,7 @@ fn live_columns(url: &str) -> Columns {
     let query = match conn {
         DbConnection::Sqlite(_) => {
             "SELECT m.name AS table_name, p.name AS column_name, (p.\"notnull\" = 0 AND p.pk = 0) AS nullable \
-             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'"
         }
         DbConnection::Pg(_) => {
