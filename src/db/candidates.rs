@@ -315,6 +315,8 @@ pub fn passed_requests(conn: &mut DbConnection, volunteer_id: &str) -> QueryResu
 }
 
 /// Moves a request from `from` to `to` if it is still in `from`; returns whether it moved.
+/// Entering a final state (completed, cancelled, referred, closed) records `closed_at`, which
+/// statistics and the retention period count from, exactly as `help_requests::set_status` does.
 pub fn set_request_status(
     conn: &mut DbConnection,
     id: &str,
@@ -322,6 +324,9 @@ pub fn set_request_status(
     to: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let closed_at = crate::domain::HelpRequestStatus::parse(to)
+        .is_ok_and(|status| status.is_terminal())
+        .then_some(now);
     diesel::update(
         help_requests::table
             .find(id)
@@ -331,6 +336,7 @@ pub fn set_request_status(
         help_requests::status.eq(to),
         help_requests::status_changed_at.eq(now),
         help_requests::updated_at.eq(now),
+        help_requests::closed_at.eq(closed_at),
     ))
     .execute(conn)
     .map(|n| n == 1)

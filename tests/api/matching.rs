@@ -450,3 +450,44 @@ async fn offer_load(app: &TestApp, offer_id: &str) -> (i32, i64) {
     .await
     .unwrap()
 }
+
+#[actix_web::test]
+async fn a_request_completed_through_its_match_is_anonymised_after_the_retention_period() {
+    use diesel::prelude::*;
+    use hulpmarkt::db::schema::help_requests;
+    let app = TestApp::spawn().await;
+    let vera = app.volunteer().await;
+    post_offer(&app, &vera, &offer_body()).await;
+    let anna = app.resident().await;
+    let id = post_request(&app, &anna, &request_body()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let match_id = request_matches(&app, &anna, &id).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    json_with_status(act(&app, &vera, &match_id, "accept").await, 200).await;
+    json_with_status(act(&app, &anna, &match_id, "complete").await, 200).await;
+
+    app.clock.advance(chrono::Duration::days(13 * 31));
+    app.run_workflow(|conn, now, _| hulpmarkt::services::privacy::apply_retention(conn, now, 12))
+        .await;
+    let state = app.state.clone();
+    let (title, requester): (String, Option<String>) =
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = state.pool.get().unwrap();
+            help_requests::table
+                .find(&id)
+                .select((help_requests::title, help_requests::requester_id))
+                .first(&mut *conn)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+    assert_ne!(
+        title, "Boodschappen op dinsdag",
+        "the finished request was anonymised"
+    );
+    assert_eq!(requester, None);
+}
