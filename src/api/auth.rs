@@ -172,18 +172,15 @@ pub async fn register(
         .await?;
     let now = state.clock.now_naive();
     let user = NewUser {
-        id: UserId::generate().0,
-        email: body.email.into_inner(),
-        password_hash,
-        display_name: body.display_name.into_inner(),
-        phone: body.phone.map(Phone::into_inner),
         is_resident,
         is_volunteer,
-        is_case_worker: false,
-        is_admin: false,
-        municipality_code: None,
-        created_at: now,
-        updated_at: now,
+        ..NewUser::new(
+            body.email.into_inner(),
+            password_hash,
+            body.display_name.into_inner(),
+            body.phone.map(Phone::into_inner),
+            now,
+        )
     };
     let id = UserId(user.id.clone());
     let stored = db::run(&state.pool, move |conn| {

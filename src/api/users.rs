@@ -101,18 +101,15 @@ pub async fn create_case_worker(
         .await?;
     let now = state.clock.now_naive();
     let user = NewUser {
-        id: UserId::generate().0,
-        email: body.email.into_inner(),
-        password_hash,
-        display_name: body.display_name.into_inner(),
-        phone: body.phone.map(Phone::into_inner),
-        is_resident: false,
-        is_volunteer: false,
         is_case_worker: true,
-        is_admin: false,
         municipality_code: Some(municipality.clone()),
-        created_at: now,
-        updated_at: now,
+        ..NewUser::new(
+            body.email.into_inner(),
+            password_hash,
+            body.display_name.into_inner(),
+            body.phone.map(Phone::into_inner),
+            now,
+        )
     };
     let id = UserId(user.id.clone());
     let stored = db::transaction(&state.pool, move |conn| {

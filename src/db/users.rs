@@ -92,6 +92,32 @@ pub struct NewUser {
     pub updated_at: NaiveDateTime,
 }
 
+impl NewUser {
+    /// A new account with a fresh id and no role yet; callers set the roles they grant.
+    pub fn new(
+        email: String,
+        password_hash: String,
+        display_name: String,
+        phone: Option<String>,
+        now: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: UserId::generate().0,
+            email,
+            password_hash,
+            display_name,
+            phone,
+            is_resident: false,
+            is_volunteer: false,
+            is_case_worker: false,
+            is_admin: false,
+            municipality_code: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// Changes a user may make to their own profile. Roles here are only ever the
 /// self-assignable ones; the API layer never passes anything else.
 #[derive(Debug, Default, AsChangeset)]

@@ -177,17 +177,16 @@ pub fn create_appointed(
     let naive = now.naive_utc();
     let user = db::users::NewUser {
         id: id.0.clone(),
-        email: email.into_inner(),
-        password_hash: crate::auth::passwords::hash_blocking(password.expose())?,
-        display_name: display_name.into_inner(),
-        phone: None,
-        is_resident: false,
-        is_volunteer: false,
         is_case_worker: role == AppointedRole::CaseWorker,
         is_admin: role == AppointedRole::Admin,
         municipality_code,
-        created_at: naive,
-        updated_at: naive,
+        ..db::users::NewUser::new(
+            email.into_inner(),
+            crate::auth::passwords::hash_blocking(password.expose())?,
+            display_name.into_inner(),
+            None,
+            naive,
+        )
     };
     db::users::insert(conn, &user).map_err(|e| anyhow::anyhow!("creating the account: {e}"))?;
     Ok(id)
