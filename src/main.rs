@@ -187,6 +187,12 @@ fn seed(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
     let now = chrono::Utc::now().naive_utc();
     if let Some(samples) = args.time_candidate_search {
         let policy = hulpmarkt::services::matching::Policy::from_settings(settings);
+        let started = std::time::Instant::now();
+        let offers = policy.offers.load(&mut conn)?;
+        println!(
+            "offer index: {offers} active offers loaded in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
         let (mut micros, mean) =
             seed::time_candidate_search(&mut conn, &gazetteer, samples, now, &policy)?;
         micros.sort_unstable();

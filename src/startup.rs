@@ -13,6 +13,7 @@ use crate::{
     config::Settings,
     db::{self, Pool},
     geo::Gazetteer,
+    services::live_offers::{self, LiveOffers},
     telemetry::{self, Metrics},
 };
 
@@ -34,12 +35,14 @@ pub struct AppState {
     pub passwords: PasswordService,
     /// Login and registration rate limits.
     pub login_limiter: LoginLimiter,
+    /// Incremental matching's in-memory offer index.
+    pub live_offers: Arc<LiveOffers>,
 }
 
 impl AppState {
     /// The matching policy of the settings.
     pub fn policy(&self) -> crate::services::matching::Policy {
-        crate::services::matching::Policy::from_settings(&self.settings)
+        crate::services::matching::Policy::new(&self.settings, self.live_offers.clone())
     }
 }
 
@@ -94,6 +97,7 @@ impl Application {
             keys: keys.clone(),
             passwords,
             login_limiter,
+            live_offers: Arc::new(LiveOffers::new()),
         });
         let keys = web::Data::new(keys);
         let metrics = web::Data::new(Metrics::new()?);
@@ -144,13 +148,16 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until the process is stopped, with the periodic sweeper beside it.
+    /// Serves until the process is stopped, with the periodic sweeper and the offer index's
+    /// refresh beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = crate::services::sweeper::spawn_periodic(self.state.clone());
+        let refresh = live_offers::spawn_refresh(self.state.clone());
         let served = self.server.await;
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }
+        refresh.abort();
         served
     }
 }

@@ -222,7 +222,7 @@ pub async fn create_help_request(
         db::help_requests::insert(conn, &new)?;
         // Incremental matching: propose to the best volunteer in the same transaction, so the
         // answer already shows `proposed` when someone can help.
-        services::matching::propose_for_request(conn, &new.id, now, &policy)?;
+        services::matching::propose_new_request(conn, &(&new).into(), now, &policy)?;
         reread(conn, &new.id, &owner)
     })
     .await?;

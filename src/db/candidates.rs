@@ -10,17 +10,8 @@ use super::{
     DbConnection,
 };
 
-/// Slightly fewer km per degree than the Earth's 111.195, for distance estimates that must
-/// never exceed the great-circle distance.
+/// Slightly fewer km per degree than the Earth's 111.195, so that a box is never too small.
 const FLAT_KM_PER_DEGREE: f64 = 111.0;
-/// The most remote offers read per request (nearest first). A few hundred volunteers who
-/// can help at a distance are plenty to rank the best ten from; reading thousands per new
-/// request cost more than the rest of the request together.
-pub const REMOTE_LIMIT: i64 = 250;
-/// The most offers read per request from its surroundings, nearest first. Ranking picks the
-/// best ten of these; a few hundred feasible volunteers nearby are plenty, and ranking
-/// thousands on every new request in a dense city is what made creation slow at scale.
-pub const NEAR_LIMIT: i64 = 300;
 
 /// A bounding box around a point.
 #[derive(Debug, Clone, Copy)]
@@ -29,15 +20,13 @@ pub struct BoundingBox {
     lat_max: f64,
     lon_min: f64,
     lon_max: f64,
-    /// The cosine of the latitude of the box's edge farthest from the equator: a degree of
-    /// longitude is shortest there, so boxes and estimates built on it are never too small.
-    min_cos_lat: f64,
 }
 
 impl BoundingBox {
     /// The box that contains every point within `km` of (`lat`, `lon`).
     pub fn around(lat: f64, lon: f64, km: f64) -> Self {
         let dlat = km / FLAT_KM_PER_DEGREE;
+        // A degree of longitude is shortest at the edge farthest from the equator.
         let min_cos_lat = (lat.abs() + dlat).min(89.0).to_radians().cos();
         let dlon = km / (FLAT_KM_PER_DEGREE * min_cos_lat);
         Self {
@@ -45,7 +34,6 @@ impl BoundingBox {
             lat_max: lat + dlat,
             lon_min: lon - dlon,
             lon_max: lon + dlon,
-            min_cos_lat,
         }
     }
 }
@@ -86,6 +74,30 @@ pub struct RequestRow {
     pub created_at: NaiveDateTime,
 }
 
+impl From<&super::help_requests::NewHelpRequest> for RequestRow {
+    /// The row a request is about to have (incremental matching proposes it in the
+    /// transaction that inserts it, without reading it back).
+    fn from(new: &super::help_requests::NewHelpRequest) -> Self {
+        RequestRow {
+            id: new.id.clone(),
+            requester_id: Some(new.requester_id.clone()),
+            domain: new.domain.clone(),
+            category: new.category.clone(),
+            lat: new.lat,
+            lon: new.lon,
+            municipality_code: new.municipality_code.clone(),
+            max_distance_km: new.max_distance_km,
+            remote_ok: new.remote_ok,
+            involves_minor: new.involves_minor,
+            availability: new.availability.clone(),
+            session_minutes: new.session_minutes,
+            urgency: new.urgency.clone(),
+            status: new.status.clone(),
+            created_at: new.created_at,
+        }
+    }
+}
+
 /// The matching-relevant columns of an offer, with its volunteer's VOG date.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = offers)]
@@ -112,6 +124,8 @@ pub struct OfferRow {
     pub active_load: i32,
     /// Status code.
     pub status: String,
+    /// Last change (the in-memory index reads changes by it).
+    pub updated_at: NaiveDateTime,
 }
 
 /// An offer row with the volunteer's VOG issue date.
@@ -144,69 +158,106 @@ pub fn categories_of(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
-/// Upper bounds of the offers' radius tiers (the generated column `offers.reach_tier`, one
-/// tier per bound, in order). An offer of tier `t` can only reach a request within
-/// `REACH_TIERS_KM[t]`, so each tier is searched inside a box of its own size: most offers
-/// travel a few kilometres, and their tiers are read in a small box instead of the 100 km
-/// box the few far-travelling ones need. Keep in step with the migration.
-pub const REACH_TIERS_KM: [f64; 7] = [2.0, 5.0, 10.0, 15.0, 25.0, 50.0, 100.0];
-
-/// Active offers in `category` whose radius (and `reach_km`, the request's own limit)
-/// reaches the point (`lat`, `lon`), not the requester's own, with a free slot: the nearest
-/// [`NEAR_LIMIT`] of them.
-///
-/// Distance is pre-filtered in SQL with a flat-earth estimate that never exceeds the
-/// great-circle distance (fewer km per degree than the Earth has, and the cosine of the box's
-/// far edge), so no real candidate is lost; the matching engine applies the exact rule.
-///
-/// Two steps: the ids, nearest first, from the index alone (`offers_reach` holds every
-/// column the filter needs, and the category check is an index lookup), then the rows of
-/// only those. With a million offers a dense region has thousands of offers in reach;
-/// reading each one's row to filter it cost more than the rest of the request together.
-pub fn offers_reaching(
+/// The offers among `ids` that are active and cover `category`, as they are now (incremental
+/// matching re-reads the candidates its in-memory index ranked best).
+pub fn current_candidates(
     conn: &mut DbConnection,
+    ids: &[String],
     category: &str,
-    (lat, lon): (f64, f64),
-    reach_km: f64,
-    exclude_volunteer: Option<&str>,
 ) -> QueryResult<Vec<OfferWithVog>> {
-    let mut nearest: Vec<(f64, String)> = Vec::new();
-    for (tier, tier_km) in REACH_TIERS_KM.iter().enumerate() {
-        let bbox = BoundingBox::around(lat, lon, tier_km.min(reach_km));
-        // Squared km per squared degree, both rounded down (see above).
-        let ky = FLAT_KM_PER_DEGREE * FLAT_KM_PER_DEGREE;
-        let kx = ky * bbox.min_cos_lat * bbox.min_cos_lat;
-        let flat_km2 = (offers::lat - lat) * (offers::lat - lat) * ky
-            + (offers::lon - lon) * (offers::lon - lon) * kx;
-        let in_category = offer_categories::table
-            .filter(offer_categories::offer_id.eq(offers::id))
-            .filter(offer_categories::category.eq(category));
-        let rows: Vec<(f64, String)> = offers::table
-            .filter(offers::status.eq("active"))
-            .filter(offers::reach_tier.eq(tier as i32))
-            .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
-            .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
-            .filter(flat_km2.le(offers::radius_km * offers::radius_km))
-            .filter(offers::active_load.lt(offers::capacity))
-            .filter(diesel::dsl::exists(in_category))
-            .order(flat_km2.asc())
-            .select((flat_km2, offers::id))
-            .limit(NEAR_LIMIT)
-            .load(conn)?;
-        nearest.extend(rows);
-    }
-    nearest.sort_by(|a, b| a.0.total_cmp(&b.0));
-    nearest.truncate(NEAR_LIMIT as usize);
-    let ids: Vec<String> = nearest.into_iter().map(|(_, id)| id).collect();
-    let mut found: Vec<OfferWithVog> = offers::table
+    let in_category = offer_categories::table
+        .filter(offer_categories::offer_id.eq(offers::id))
+        .filter(offer_categories::category.eq(category));
+    offers::table
         .left_join(users::table)
-        .filter(offers::id.eq_any(&ids))
+        .filter(offers::id.eq_any(ids))
+        .filter(offers::status.eq("active"))
+        .filter(diesel::dsl::exists(in_category))
         .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-        .load(conn)?;
-    if let Some(volunteer) = exclude_volunteer {
-        found.retain(|(offer, _)| offer.volunteer_id.as_deref() != Some(volunteer));
+        .load(conn)
+}
+
+/// What the in-memory offer index reads (`services::live_offers`): offers with their VOG
+/// date and category codes.
+pub mod live {
+    use super::*;
+
+    /// An offer with its VOG date and its category codes.
+    pub type LiveRow = (OfferWithVog, Vec<String>);
+
+    /// Every active offer.
+    pub fn active(conn: &mut DbConnection) -> QueryResult<Vec<LiveRow>> {
+        let rows = offers::table
+            .left_join(users::table)
+            .filter(offers::status.eq("active"))
+            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+            .load(conn)?;
+        let categories = offer_categories::table
+            .inner_join(offers::table)
+            .filter(offers::status.eq("active"))
+            .select((offer_categories::offer_id, offer_categories::category))
+            .load(conn)?;
+        Ok(with_categories(rows, categories))
     }
-    Ok(found)
+
+    /// Offers changed at or after `since`, whatever their status.
+    pub fn changed_since(
+        conn: &mut DbConnection,
+        since: NaiveDateTime,
+    ) -> QueryResult<Vec<LiveRow>> {
+        let rows: Vec<OfferWithVog> = offers::table
+            .left_join(users::table)
+            .filter(offers::updated_at.ge(since))
+            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+            .load(conn)?;
+        complete(conn, rows)
+    }
+
+    /// These offers, whatever their status (ids not found are left out).
+    pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LiveRow>> {
+        let mut rows: Vec<OfferWithVog> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            rows.extend(
+                offers::table
+                    .left_join(users::table)
+                    .filter(offers::id.eq_any(chunk))
+                    .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+                    .load::<OfferWithVog>(conn)?,
+            );
+        }
+        complete(conn, rows)
+    }
+
+    fn complete(conn: &mut DbConnection, rows: Vec<OfferWithVog>) -> QueryResult<Vec<LiveRow>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = rows.iter().map(|r| r.0.id.as_str()).collect();
+        let mut categories = Vec::new();
+        for chunk in ids.chunks(500) {
+            categories.extend(
+                offer_categories::table
+                    .filter(offer_categories::offer_id.eq_any(chunk))
+                    .select((offer_categories::offer_id, offer_categories::category))
+                    .load::<(String, String)>(conn)?,
+            );
+        }
+        Ok(with_categories(rows, categories))
+    }
+
+    fn with_categories(rows: Vec<OfferWithVog>, pairs: Vec<(String, String)>) -> Vec<LiveRow> {
+        let mut of: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::with_capacity(rows.len());
+        for (offer, category) in pairs {
+            of.entry(offer).or_default().push(category);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let codes = of.remove(&row.0.id).unwrap_or_default();
+                (row, codes)
+            })
+            .collect()
+    }
 }
 
 /// Every active offer in `category` inside the box, whatever its radius, not the requester's
@@ -239,11 +290,14 @@ pub fn offers_in_box(
 /// The most offers read for a case's suggestions.
 pub const SUGGESTION_LIMIT: i64 = 5_000;
 
+/// The most remote offers read for a case's suggestions (nearest first).
+pub const REMOTE_LIMIT: i64 = 250;
+
 /// Boxes searched for remote offers, smallest first; the last covers the whole country.
 const REMOTE_RINGS_KM: [f64; 4] = [15.0, 40.0, 100.0, 400.0];
 
 /// Active remote-capable offers in `category`, nearest first (flat-earth ordering, which is
-/// monotone enough within the country), at most [`REMOTE_LIMIT`]. Searches growing boxes
+/// monotone enough within the country), at most [`REMOTE_LIMIT`] (a case worker's suggestions). Searches growing boxes
 /// around the point and stops at the first that holds enough, so a request reads the remote
 /// offers of its region rather than sorting every remote offer of the country.
 pub fn remote_offers(

@@ -197,14 +197,22 @@ pub fn take_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<bool> {
     .map(|n| n == 1)
 }
 
-/// Gives a slot back (a proposal or match ended).
-pub fn release_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<()> {
+/// Gives a slot back (a proposal or match ended). Dated, so that the in-memory offer index
+/// of every instance sees the free slot (`services::live_offers`); a taken slot is not.
+pub fn release_slot(
+    conn: &mut DbConnection,
+    offer_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(
         offers::table
             .find(offer_id)
             .filter(offers::active_load.gt(0)),
     )
-    .set(offers::active_load.eq(offers::active_load - 1))
+    .set((
+        offers::active_load.eq(offers::active_load - 1),
+        offers::updated_at.eq(now),
+    ))
     .execute(conn)
     .map(|_| ())
 }

@@ -193,4 +193,15 @@ pub fn record_vog(
             users::updated_at.eq(now),
         ))
         .execute(conn)
+        .and_then(|n| {
+            // The VOG gate reads the date with the offers: date them, so that the in-memory
+            // offer index reads them again (`services::live_offers`).
+            diesel::update(
+                super::schema::offers::table
+                    .filter(super::schema::offers::volunteer_id.eq(id.as_str())),
+            )
+            .set(super::schema::offers::updated_at.eq(now))
+            .execute(conn)
+            .map(|_| n)
+        })
 }

@@ -146,7 +146,7 @@ pub fn run_batch(
                         now,
                         None,
                     )? {
-                        db::matches::release_slot(conn, &live.offer_id)?;
+                        db::matches::release_slot(conn, &live.offer_id, now)?;
                         db::candidates::set_request_status(conn, &row.id, "proposed", "open", now)?;
                         report.moved += 1;
                     }

@@ -132,7 +132,7 @@ pub fn complete(
     )? {
         return Err(conflict("only an accepted match can be completed"));
     }
-    db::matches::release_slot(conn, &m.offer_id)?;
+    db::matches::release_slot(conn, &m.offer_id, now)?;
     db::candidates::set_request_status(conn, &m.request_id, "matched", "completed", now)?;
     reread(conn, match_id)
 }
@@ -169,7 +169,7 @@ fn release_and_rematch(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<(), AppError> {
-    db::matches::release_slot(conn, &m.offer_id)?;
+    db::matches::release_slot(conn, &m.offer_id, now)?;
     if db::candidates::set_request_status(conn, &m.request_id, request_state, "open", now)? {
         propose_for_request(conn, &m.request_id, now, policy)?;
     }
@@ -218,7 +218,7 @@ pub fn withdraw_for_request(
         MatchStatus::Withdrawn
     };
     if db::matches::transition(conn, &m.id, m.status(), to, now, None)? {
-        db::matches::release_slot(conn, &m.offer_id)?;
+        db::matches::release_slot(conn, &m.offer_id, now)?;
         return Ok(Some(m));
     }
     Ok(None)

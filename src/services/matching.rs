@@ -4,10 +4,14 @@
 //! database guarantees (a slot is taken by a conditional UPDATE on the offer's load, and at
 //! most one live match per request is a unique index).
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::live_offers::{LiveOffers, Wanted};
 use crate::{
     db::{
         self,
@@ -26,8 +30,8 @@ use crate::{
 /// The largest radius an offer may have; bounds the box searched around a request.
 pub const MAX_OFFER_RADIUS_KM: f64 = 100.0;
 
-/// How the workflows behave (from the settings).
-#[derive(Debug, Clone, Copy)]
+/// How the workflows behave (from the settings), and where they find candidates.
+#[derive(Clone)]
 pub struct Policy {
     /// Time a volunteer has to answer.
     pub proposal_ttl: Duration,
@@ -37,17 +41,36 @@ pub struct Policy {
     pub vog_max_age_months: u32,
     /// Months after which finished requests, matches and cases are anonymised.
     pub retention_months: u32,
+    /// The process's in-memory offer index (see [`LiveOffers`]).
+    pub offers: Arc<LiveOffers>,
+}
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policy")
+            .field("proposal_ttl", &self.proposal_ttl)
+            .field("daily_cap", &self.daily_cap)
+            .field("vog_max_age_months", &self.vog_max_age_months)
+            .field("retention_months", &self.retention_months)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Policy {
-    /// The policy of these settings.
-    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+    /// The policy of these settings, finding candidates in `offers` (one per process, shared).
+    pub fn new(settings: &crate::config::Settings, offers: Arc<LiveOffers>) -> Self {
         Self {
             proposal_ttl: Duration::hours(i64::from(settings.proposal_hours.max(1))),
             daily_cap: i64::from(settings.daily_proposal_cap.max(1)),
             vog_max_age_months: MatchContext::DEFAULT_VOG_MAX_AGE_MONTHS,
             retention_months: settings.retention_months,
+            offers,
         }
+    }
+
+    /// The policy of these settings with an index of its own (one-off commands).
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        Self::new(settings, Arc::new(LiveOffers::new()))
     }
 }
 
@@ -259,45 +282,168 @@ pub(crate) fn create_proposal(
     Ok(proposal)
 }
 
-/// The offers that may serve `row` before ranking: active, in its category, with a free slot,
-/// inside the box its reach allows (plus the nearest remote-capable ones when it accepts
-/// remote help), not the requester's own, and of volunteers below today's proposal cap.
-pub fn candidate_offers(
+/// How many of the index's best candidates are re-read per round; a round whose candidates
+/// all turn out taken, capped or changed asks for more.
+const SEARCH_ROUNDS: [usize; 4] = [8, 32, 128, 512];
+
+/// One round of the candidate search: the index's best `limit` offers for the request (not
+/// in `tried`, which grows by them), as they are now in the database: active, in the
+/// category, of a volunteer below today's cap. Offers the index had wrong are read into it
+/// again, capped volunteers set aside. Also says whether the index has no more to give.
+fn search_round(
     conn: &mut DbConnection,
-    row: &RequestRow,
+    wanted: &Wanted<'_>,
     category: Category,
+    limit: usize,
+    tried: &mut HashSet<String>,
     now: NaiveDateTime,
     policy: &Policy,
-) -> Result<Vec<OfferWithVog>, AppError> {
-    let reach = row
-        .max_distance_km
-        .unwrap_or(MAX_OFFER_RADIUS_KM)
-        .min(MAX_OFFER_RADIUS_KM);
-    let mut offers = db::candidates::offers_reaching(
-        conn,
-        category.code(),
-        (row.lat, row.lon),
-        reach,
-        row.requester_id.as_deref(),
-    )?;
-    if row.remote_ok && category.remote_possible() {
-        let near: std::collections::HashSet<String> =
-            offers.iter().map(|o| o.0.id.clone()).collect();
-        let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
-        offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
+) -> Result<(Vec<OfferWithVog>, bool), AppError> {
+    let live = &policy.offers;
+    let ranked = live.search(wanted, &context(now, policy), limit, tried);
+    let exhausted = ranked.len() + tried.len() < limit;
+    if ranked.is_empty() {
+        return Ok((Vec::new(), true));
     }
-    let volunteers: Vec<String> = offers
+    let current = db::candidates::current_candidates(conn, &ranked, category.code())?;
+    let changed: Vec<String> = ranked
+        .iter()
+        .filter(|id| !current.iter().any(|o| &o.0.id == *id))
+        .cloned()
+        .collect();
+    if !changed.is_empty() {
+        live.reread(conn, &changed)?;
+    }
+    tried.extend(ranked);
+    let volunteers: Vec<String> = current
         .iter()
         .filter_map(|o| o.0.volunteer_id.clone())
         .collect();
     let capped = capped_volunteers(conn, volunteers, now, policy)?;
-    offers.retain(|o| {
-        o.0.volunteer_id
-            .as_ref()
-            .is_some_and(|v| !capped.contains(v))
-    });
+    live.note_capped(&capped, now);
+    let offers = current
+        .into_iter()
+        .filter(|o| {
+            o.0.volunteer_id
+                .as_ref()
+                .is_some_and(|v| !capped.contains(v))
+        })
+        .collect();
+    Ok((offers, exhausted))
+}
 
-    Ok(offers)
+/// The candidates the first round of a new request's search confirms (see [`propose_best`]);
+/// the load benchmark times it (`hulpmarkt seed --time-candidate-search`).
+pub fn candidate_search(
+    conn: &mut DbConnection,
+    row: &RequestRow,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Vec<OfferWithVog>, AppError> {
+    let Some((category, _)) = category_rule(&row.category) else {
+        return Ok(Vec::new());
+    };
+    policy.offers.catch_up(conn)?;
+    let Some(request) = request_profile(row, &mut Ids::default(), &[], &[]) else {
+        return Ok(Vec::new());
+    };
+    let wanted = Wanted {
+        request,
+        requester: row.requester_id.as_deref(),
+        passed: &[],
+        helped: &[],
+    };
+    let mut tried = HashSet::new();
+    search_round(
+        conn,
+        &wanted,
+        category,
+        SEARCH_ROUNDS[0],
+        &mut tried,
+        now,
+        policy,
+    )
+    .map(|r| r.0)
+}
+
+/// The best proposal for `row` that the database confirms: the in-memory index ranks, the
+/// ranked offers are read again as they are now, checked against every hard constraint and
+/// the daily cap, scored again, and the best one whose slot can still be taken gets the
+/// proposal (DESIGN.md §6). Returns `None` when nobody can help now.
+fn propose_best(
+    conn: &mut DbConnection,
+    row: &RequestRow,
+    passed: &[String],
+    helped: &[String],
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Option<Match>, AppError> {
+    let Some((category, _)) = category_rule(&row.category) else {
+        return Ok(None);
+    };
+    let live = &policy.offers;
+    live.catch_up(conn)?;
+    let ctx = context(now, policy);
+    let mut ids = Ids::default();
+    let Some(profile) = request_profile(row, &mut ids, passed, helped) else {
+        return Ok(None);
+    };
+    let wanted = Wanted {
+        request: profile.clone(),
+        requester: row.requester_id.as_deref(),
+        passed,
+        helped,
+    };
+    let categories = CategorySet::of(&[profile.category.index]);
+    let mut tried: HashSet<String> = HashSet::new();
+    for limit in SEARCH_ROUNDS {
+        let (offers, exhausted) =
+            search_round(conn, &wanted, category, limit, &mut tried, now, policy)?;
+        let profiles: Vec<OfferProfile> = offers
+            .iter()
+            .map(|o| offer_profile(o, categories, &mut ids))
+            .collect();
+        for candidate in engine::rank_brute_force(&profile, &profiles, &ctx, profiles.len()) {
+            let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else {
+                continue;
+            };
+            let offer = &offers[slot];
+            // Another request may have taken the last slot since we read it: try the next one.
+            if db::matches::take_slot(conn, &offer.0.id)? {
+                live.note_load(&offer.0.id, profiles[slot].load.saturating_add(1));
+                let proposal = create_proposal(
+                    conn,
+                    &row.id,
+                    offer,
+                    (&candidate.score, candidate.explanation),
+                    now,
+                    policy,
+                    "incremental",
+                )?;
+                return Ok(Some(proposal));
+            }
+            live.note_full(&offer.0.id);
+        }
+        if exhausted {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+/// Proposes a request inserted in this transaction (so without proposals, declines or a
+/// live match yet) to its best available volunteer, if any.
+pub fn propose_new_request(
+    conn: &mut DbConnection,
+    row: &RequestRow,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Option<Match>, AppError> {
+    let helped = match &row.requester_id {
+        Some(requester) => db::matches::helpers_of(conn, requester)?,
+        None => Vec::new(),
+    };
+    propose_best(conn, row, &[], &helped, now, policy)
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
@@ -314,45 +460,12 @@ pub fn propose_for_request(
     if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
         return Ok(None);
     }
-    let Some((category, _)) = category_rule(&row.category) else {
-        return Ok(None);
-    };
     let passed = db::matches::passed_volunteers(conn, request_id)?;
     let helped = match &row.requester_id {
         Some(requester) => db::matches::helpers_of(conn, requester)?,
         None => Vec::new(),
     };
-    let offers = candidate_offers(conn, &row, category, now, policy)?;
-
-    let mut ids = Ids::default();
-    let Some(profile) = request_profile(&row, &mut ids, &passed, &helped) else {
-        return Ok(None);
-    };
-    let categories = CategorySet::of(&[profile.category.index]);
-    let profiles: Vec<OfferProfile> = offers
-        .iter()
-        .map(|o| offer_profile(o, categories, &mut ids))
-        .collect();
-    let ranked = engine::rank_brute_force(&profile, &profiles, &context(now, policy), 10);
-    for candidate in ranked {
-        let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else {
-            continue;
-        };
-        // Another request may have taken the last slot since we read it: try the next one.
-        if db::matches::take_slot(conn, &offers[slot].0.id)? {
-            let proposal = create_proposal(
-                conn,
-                request_id,
-                &offers[slot],
-                (&candidate.score, candidate.explanation),
-                now,
-                policy,
-                "incremental",
-            )?;
-            return Ok(Some(proposal));
-        }
-    }
-    Ok(None)
+    propose_best(conn, &row, &passed, &helped, now, policy)
 }
 
 /// Looks for open requests a new, resumed or widened offer can serve, most urgent and

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod case_decisions;
 pub mod case_file;
 pub mod escalation;
+pub mod live_offers;
 pub mod match_lifecycle;
 pub mod matching;
 pub mod privacy;

@@ -1,0 +1,375 @@
+//! Incremental matching's in-memory view of the offers: the finder behind every new proposal.
+//!
+//! Searching the database for a new request's candidates read hundreds of offer rows (seven
+//! box queries, their availability JSON parsed each time) and cost about 60 ms at 100,000
+//! offers, nearly all of a `POST /help-requests`. The pure [`OfferIndex`] ranks 100,000
+//! offers in microseconds, so each instance keeps one, built from the database.
+//!
+//! The index finds; the database decides. The offers it ranks best are read again inside the
+//! write transaction, checked against every hard constraint on that fresh row, and a slot is
+//! taken by the conditional UPDATE as before (`services::matching`). A stale entry can cost a
+//! better candidate for a moment, never a wrong proposal.
+//!
+//! How it stays fresh:
+//! - every search first reads the offers whose `updated_at` is at or past the newest change
+//!   it has seen ([`LiveOffers::catch_up`], one indexed range query). Creating, changing,
+//!   pausing or withdrawing an offer, freeing a slot and recording a VOG all set it, so an
+//!   instance sees its own changes (and those of its transaction) at once;
+//! - the same read with a margin of [`SKEW_MARGIN`] runs every few seconds in the background
+//!   ([`LiveOffers::refresh`]), for other instances whose commits land out of order or whose
+//!   clocks differ a little;
+//! - a slot taken by another instance is not dated (that would make every proposal a change
+//!   to re-read); a failed take marks the offer full here, and a volunteer found at the daily
+//!   cap is set aside for [`CAP_RECHECK`];
+//! - the whole index is rebuilt every [`RELOAD_EVERY`], which repairs anything the rest missed.
+
+use std::{
+    collections::HashMap,
+    sync::RwLock,
+    time::{Duration as StdDuration, Instant},
+};
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::{
+    db::{
+        candidates::{live, OfferWithVog},
+        DbConnection,
+    },
+    error::AppError,
+    matching::{self as engine, CategorySet, MatchContext, OfferIndex, RequestProfile},
+};
+
+use super::matching::{category_rule, offer_profile, Ids};
+
+/// How far back the background refresh reads before the newest change it has seen.
+pub const SKEW_MARGIN: Duration = Duration::seconds(30);
+/// How often the background refresh runs.
+pub const REFRESH_EVERY: StdDuration = StdDuration::from_secs(2);
+/// How often the whole index is rebuilt from the database.
+pub const RELOAD_EVERY: StdDuration = StdDuration::from_secs(30 * 60);
+/// How long a volunteer found at the daily proposal cap is left out of searches.
+pub const CAP_RECHECK: Duration = Duration::hours(1);
+
+/// The offers as of the last load, refresh or catch-up (see the module documentation).
+#[derive(Default)]
+pub struct LiveOffers {
+    book: RwLock<Option<Book>>,
+}
+
+struct Book {
+    index: OfferIndex,
+    /// Offer number (the index's key) - 1 → offer id, and back.
+    offer_ids: Vec<String>,
+    offer_numbers: HashMap<String, u64>,
+    /// Volunteer id → number, and the offers of each.
+    volunteers: HashMap<String, u64>,
+    offers_of: HashMap<u64, Vec<u64>>,
+    /// Volunteers at their daily cap: their offers count as full here until then.
+    capped: HashMap<u64, NaiveDateTime>,
+    /// The newest `updated_at` read.
+    watermark: Option<NaiveDateTime>,
+    built: Instant,
+}
+
+impl Book {
+    fn new(rows: Vec<(OfferWithVog, Vec<String>)>) -> Self {
+        let mut book = Book {
+            index: OfferIndex::new(Vec::new()),
+            offer_ids: Vec::with_capacity(rows.len()),
+            offer_numbers: HashMap::with_capacity(rows.len()),
+            volunteers: HashMap::new(),
+            offers_of: HashMap::new(),
+            capped: HashMap::new(),
+            watermark: None,
+            built: Instant::now(),
+        };
+        let profiles = rows.into_iter().map(|row| book.profile(row)).collect();
+        book.index = OfferIndex::new(profiles);
+        book
+    }
+
+    fn offer_number(&mut self, id: &str) -> u64 {
+        if let Some(n) = self.offer_numbers.get(id) {
+            return *n;
+        }
+        self.offer_ids.push(id.to_owned());
+        let n = self.offer_ids.len() as u64;
+        self.offer_numbers.insert(id.to_owned(), n);
+        n
+    }
+
+    fn volunteer_number(&mut self, id: &str) -> u64 {
+        let next = self.volunteers.len() as u64 + 1;
+        *self.volunteers.entry(id.to_owned()).or_insert(next)
+    }
+
+    /// The engine's profile of a row, numbered in this book; remembers newer `updated_at`.
+    fn profile(&mut self, (row, codes): (OfferWithVog, Vec<String>)) -> engine::OfferProfile {
+        let categories: Vec<u8> = codes
+            .iter()
+            .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
+            .collect();
+        let number = self.offer_number(&row.0.id);
+        // The numbers of the one-off mapping are replaced by this book's below.
+        let mut profile = offer_profile(&row, CategorySet::of(&categories), &mut Ids::default());
+        let offer = row.0;
+        profile.id = number;
+        profile.volunteer = match offer.volunteer_id.as_deref() {
+            Some(v) => {
+                let volunteer = self.volunteer_number(v);
+                let list = self.offers_of.entry(volunteer).or_default();
+                if !list.contains(&number) {
+                    list.push(number);
+                }
+                volunteer
+            }
+            // An erased volunteer's offer is withdrawn; it never matches anyone.
+            None => u64::MAX,
+        };
+        if self.watermark.is_none_or(|w| offer.updated_at > w) {
+            self.watermark = Some(offer.updated_at);
+        }
+        profile
+    }
+
+    fn upsert(&mut self, rows: Vec<(OfferWithVog, Vec<String>)>) {
+        for row in rows {
+            let profile = self.profile(row);
+            self.index.upsert(profile);
+        }
+    }
+}
+
+/// What a search needs to know of the request, in the database's ids.
+pub struct Wanted<'a> {
+    /// The request's profile (its own numbering; only the volunteers below are mapped).
+    pub request: RequestProfile,
+    /// The requester's user id (never their own offer).
+    pub requester: Option<&'a str>,
+    /// Volunteers who declined or let a proposal for it expire.
+    pub passed: &'a [String],
+    /// Volunteers who helped this resident before.
+    pub helped: &'a [String],
+}
+
+impl LiveOffers {
+    /// An empty view; it loads itself on first use.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether the index has been built.
+    pub fn is_loaded(&self) -> bool {
+        self.book.read().map(|b| b.is_some()).unwrap_or(false)
+    }
+
+    /// Builds the index from every active offer.
+    pub fn load(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
+        let rows = live::active(conn)?;
+        let count = rows.len();
+        let book = Book::new(rows);
+        *self.book.write().unwrap_or_else(|p| p.into_inner()) = Some(book);
+        Ok(count)
+    }
+
+    /// Loads the index if it is not built yet, then reads the offers changed since the newest
+    /// change seen (see the module documentation). Runs at the start of every search.
+    pub fn catch_up(&self, conn: &mut DbConnection) -> Result<(), AppError> {
+        self.read_changes(conn, Duration::zero())
+    }
+
+    /// The background refresh: the changes of the last [`SKEW_MARGIN`] before the newest one
+    /// seen, or a full rebuild once every [`RELOAD_EVERY`].
+    pub fn refresh(&self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
+        let stale = self
+            .book
+            .read()
+            .map(|b| b.as_ref().is_none_or(|b| b.built.elapsed() >= RELOAD_EVERY))
+            .unwrap_or(true);
+        if stale {
+            return self.load(conn).map(|_| ());
+        }
+        let due = self.cap_rechecks(now);
+        if !due.is_empty() {
+            self.reread(conn, &due)?;
+        }
+        self.read_changes(conn, SKEW_MARGIN)
+    }
+
+    fn read_changes(&self, conn: &mut DbConnection, margin: Duration) -> Result<(), AppError> {
+        let watermark = match &*self.book.read().unwrap_or_else(|p| p.into_inner()) {
+            Some(book) => book.watermark,
+            None => return self.load(conn).map(|_| ()),
+        };
+        let Some(since) = watermark else {
+            // No offer at all when loaded: any offer now is new.
+            return self.load(conn).map(|_| ());
+        };
+        let rows = live::changed_since(conn, since - margin)?;
+        if !rows.is_empty() {
+            self.with_book(|book| book.upsert(rows));
+        }
+        Ok(())
+    }
+
+    /// Reads these offers again (a search found them gone, paused or changed).
+    pub fn reread(&self, conn: &mut DbConnection, ids: &[String]) -> Result<(), AppError> {
+        let rows = live::by_ids(conn, ids)?;
+        let found: std::collections::HashSet<&str> =
+            rows.iter().map(|r| r.0 .0.id.as_str()).collect();
+        let gone: Vec<String> = ids
+            .iter()
+            .filter(|id| !found.contains(id.as_str()))
+            .cloned()
+            .collect();
+        self.with_book(|book| {
+            book.upsert(rows);
+            for id in gone {
+                // Deleted: keep the number, never find it again.
+                if let Some(slot) = book
+                    .offer_numbers
+                    .get(&id)
+                    .and_then(|n| book.index.slot_of(*n))
+                {
+                    let mut profile = book.index.offers()[slot].clone();
+                    profile.active = false;
+                    book.index.upsert(profile);
+                }
+            }
+        });
+        Ok(())
+    }
+
+    fn with_book(&self, f: impl FnOnce(&mut Book)) {
+        if let Some(book) = self
+            .book
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+        {
+            f(book);
+        }
+    }
+
+    /// The ids of the best `limit` offers for the request by the index's current knowledge,
+    /// best first, leaving out `skip` (volunteers set aside at their cap count as full).
+    pub fn search(
+        &self,
+        wanted: &Wanted<'_>,
+        ctx: &MatchContext,
+        limit: usize,
+        skip: &std::collections::HashSet<String>,
+    ) -> Vec<String> {
+        let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
+        let Some(book) = guard.as_ref() else {
+            return Vec::new();
+        };
+        let mut request = wanted.request.clone();
+        let number = |v: &String| book.volunteers.get(v).copied();
+        request.requester = wanted
+            .requester
+            .and_then(|r| book.volunteers.get(r).copied())
+            .unwrap_or(u64::MAX - 1);
+        request.declined_by = wanted.passed.iter().filter_map(number).collect();
+        request.helped_by_before = wanted.helped.iter().filter_map(number).collect();
+        engine::rank(&request, &book.index, ctx, limit)
+            .into_iter()
+            .filter_map(|c| {
+                book.offer_ids
+                    .get(usize::try_from(c.offer_id).ok()?.checked_sub(1)?)
+                    .cloned()
+            })
+            .filter(|id| !skip.contains(id))
+            .collect()
+    }
+
+    /// A slot of this offer was taken (its load is now `load`).
+    pub fn note_load(&self, offer_id: &str, load: u32) {
+        self.with_book(|book| {
+            if let Some(&n) = book.offer_numbers.get(offer_id) {
+                book.index.set_load(n, load);
+            }
+        });
+    }
+
+    /// The offer had no free slot after all (taken by another instance).
+    pub fn note_full(&self, offer_id: &str) {
+        self.with_book(|book| {
+            if let Some(&n) = book.offer_numbers.get(offer_id) {
+                if let Some(capacity) = book.index.get(n).map(|o| o.capacity) {
+                    book.index.set_load(n, capacity);
+                }
+            }
+        });
+    }
+
+    /// These volunteers reached today's proposal cap: their offers count as full here until
+    /// [`CAP_RECHECK`] has passed (then the background refresh reads them again).
+    pub fn note_capped(&self, volunteers: &[String], now: NaiveDateTime) {
+        if volunteers.is_empty() {
+            return;
+        }
+        self.with_book(|book| {
+            for v in volunteers {
+                let Some(&n) = book.volunteers.get(v) else {
+                    continue;
+                };
+                book.capped.insert(n, now + CAP_RECHECK);
+                for offer in book.offers_of.get(&n).into_iter().flatten() {
+                    if let Some(capacity) = book.index.get(*offer).map(|o| o.capacity) {
+                        book.index.set_load(*offer, capacity);
+                    }
+                }
+            }
+        });
+    }
+
+    /// The offers of volunteers whose cap recheck time has passed (read again by the
+    /// background refresh).
+    fn cap_rechecks(&self, now: NaiveDateTime) -> Vec<String> {
+        let mut due = Vec::new();
+        self.with_book(|book| {
+            let ended: Vec<u64> = book
+                .capped
+                .iter()
+                .filter(|(_, until)| **until <= now)
+                .map(|(v, _)| *v)
+                .collect();
+            for v in ended {
+                book.capped.remove(&v);
+                for offer in book.offers_of.get(&v).into_iter().flatten() {
+                    if let Some(id) = book.offer_ids.get(*offer as usize - 1) {
+                        due.push(id.clone());
+                    }
+                }
+            }
+        });
+        due
+    }
+}
+
+/// Builds the index in the background right after start (so the first new request does not
+/// wait for it), then refreshes it every [`REFRESH_EVERY`]. Failures are logged and retried
+/// at the next tick; a search before the first load builds the index itself.
+pub fn spawn_refresh(
+    state: actix_web::web::Data<crate::startup::AppState>,
+) -> actix_web::rt::task::JoinHandle<()> {
+    actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(REFRESH_EVERY);
+        loop {
+            ticks.tick().await;
+            let (live, now) = (state.live_offers.clone(), state.clock.now_naive());
+            let started = Instant::now();
+            let loaded = live.is_loaded();
+            match crate::db::run(&state.pool, move |conn| live.refresh(conn, now)).await {
+                Ok(()) if !loaded => tracing::info!(
+                    millis = started.elapsed().as_millis() as u64,
+                    "offer index built"
+                ),
+                Ok(()) => {}
+                Err(error) => tracing::warn!(?error, "offer index refresh failed"),
+            }
+        }
+    })
+}
