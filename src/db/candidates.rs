@@ -124,8 +124,8 @@ pub struct OfferRow {
     pub active_load: i32,
     /// Status code.
     pub status: String,
-    /// Last change (the in-memory index reads changes by it).
-    pub updated_at: NaiveDateTime,
+    /// Change counter (the in-memory index reads changes by it).
+    pub revision: i64,
 }
 
 /// An offer row with the volunteer's VOG issue date.
@@ -200,14 +200,11 @@ pub mod live {
         Ok(with_categories(rows, categories))
     }
 
-    /// Offers changed at or after `since`, whatever their status.
-    pub fn changed_since(
-        conn: &mut DbConnection,
-        since: NaiveDateTime,
-    ) -> QueryResult<Vec<LiveRow>> {
+    /// Offers with a revision above `since`, whatever their status.
+    pub fn changed_since(conn: &mut DbConnection, since: i64) -> QueryResult<Vec<LiveRow>> {
         let rows: Vec<OfferWithVog> = offers::table
             .left_join(users::table)
-            .filter(offers::updated_at.ge(since))
+            .filter(offers::revision.gt(since))
             .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
             .load(conn)?;
         complete(conn, rows)

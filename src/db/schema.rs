@@ -98,6 +98,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         active_load -> Integer,
+        /// Grows with every insert and dated update (triggers; migration `offer_revision`).
+        revision -> BigInt,
     }
 }
 

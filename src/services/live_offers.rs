@@ -11,13 +11,15 @@
 //! better candidate for a moment, never a wrong proposal.
 //!
 //! How it stays fresh:
-//! - every search first reads the offers whose `updated_at` is at or past the newest change
-//!   it has seen ([`LiveOffers::catch_up`], one indexed range query). Creating, changing,
-//!   pausing or withdrawing an offer, freeing a slot and recording a VOG all set it, so an
-//!   instance sees its own changes (and those of its transaction) at once;
-//! - the same read with a margin of [`SKEW_MARGIN`] runs every few seconds in the background
-//!   ([`LiveOffers::refresh`]), for other instances whose commits land out of order or whose
-//!   clocks differ a little;
+//! - every offer has a `revision` that the database raises on every insert and every update
+//!   that dates the offer: creating, changing, pausing or withdrawing it, freeing a slot,
+//!   recording its volunteer's VOG (migration `offer_revision`);
+//! - every search first reads the offers with a revision above the highest it has seen
+//!   ([`LiveOffers::catch_up`], one indexed range query, usually empty), so an instance sees
+//!   its own changes, and those of its own transaction, at once;
+//! - the same read reaching [`REVISION_MARGIN`] further back runs every few seconds in the
+//!   background ([`LiveOffers::refresh`]): on PostgreSQL concurrent transactions may commit
+//!   their revisions out of order, and other instances change offers too;
 //! - a slot taken by another instance is not dated (that would make every proposal a change
 //!   to re-read); a failed take marks the offer full here, and a volunteer found at the daily
 //!   cap is set aside for [`CAP_RECHECK`];
@@ -42,8 +44,9 @@ use crate::{
 
 use super::matching::{category_rule, offer_profile, Ids};
 
-/// How far back the background refresh reads before the newest change it has seen.
-pub const SKEW_MARGIN: Duration = Duration::seconds(30);
+/// How many revisions below the highest seen the background refresh reads again: more than
+/// the transactions that can be in flight at once (pool sizes of a few instances).
+pub const REVISION_MARGIN: i64 = 256;
 /// How often the background refresh runs.
 pub const REFRESH_EVERY: StdDuration = StdDuration::from_secs(2);
 /// How often the whole index is rebuilt from the database.
@@ -67,8 +70,8 @@ struct Book {
     offers_of: HashMap<u64, Vec<u64>>,
     /// Volunteers at their daily cap: their offers count as full here until then.
     capped: HashMap<u64, NaiveDateTime>,
-    /// The newest `updated_at` read.
-    watermark: Option<NaiveDateTime>,
+    /// The highest revision read.
+    watermark: i64,
     built: Instant,
 }
 
@@ -81,7 +84,7 @@ impl Book {
             volunteers: HashMap::new(),
             offers_of: HashMap::new(),
             capped: HashMap::new(),
-            watermark: None,
+            watermark: 0,
             built: Instant::now(),
         };
         let profiles = rows.into_iter().map(|row| book.profile(row)).collect();
@@ -104,7 +107,7 @@ impl Book {
         *self.volunteers.entry(id.to_owned()).or_insert(next)
     }
 
-    /// The engine's profile of a row, numbered in this book; remembers newer `updated_at`.
+    /// The engine's profile of a row, numbered in this book; remembers a higher revision.
     fn profile(&mut self, (row, codes): (OfferWithVog, Vec<String>)) -> engine::OfferProfile {
         let categories: Vec<u8> = codes
             .iter()
@@ -127,9 +130,7 @@ impl Book {
             // An erased volunteer's offer is withdrawn; it never matches anyone.
             None => u64::MAX,
         };
-        if self.watermark.is_none_or(|w| offer.updated_at > w) {
-            self.watermark = Some(offer.updated_at);
-        }
+        self.watermark = self.watermark.max(offer.revision);
         profile
     }
 
@@ -173,14 +174,14 @@ impl LiveOffers {
         Ok(count)
     }
 
-    /// Loads the index if it is not built yet, then reads the offers changed since the newest
-    /// change seen (see the module documentation). Runs at the start of every search.
+    /// Loads the index if it is not built yet, then reads the offers changed since the highest
+    /// revision seen (see the module documentation). Runs at the start of every search.
     pub fn catch_up(&self, conn: &mut DbConnection) -> Result<(), AppError> {
-        self.read_changes(conn, Duration::zero())
+        self.read_changes(conn, 0)
     }
 
-    /// The background refresh: the changes of the last [`SKEW_MARGIN`] before the newest one
-    /// seen, or a full rebuild once every [`RELOAD_EVERY`].
+    /// The background refresh: the changes since [`REVISION_MARGIN`] below the highest
+    /// revision seen, or a full rebuild once every [`RELOAD_EVERY`].
     pub fn refresh(&self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
         let stale = self
             .book
@@ -194,19 +195,15 @@ impl LiveOffers {
         if !due.is_empty() {
             self.reread(conn, &due)?;
         }
-        self.read_changes(conn, SKEW_MARGIN)
+        self.read_changes(conn, REVISION_MARGIN)
     }
 
-    fn read_changes(&self, conn: &mut DbConnection, margin: Duration) -> Result<(), AppError> {
+    fn read_changes(&self, conn: &mut DbConnection, margin: i64) -> Result<(), AppError> {
         let watermark = match &*self.book.read().unwrap_or_else(|p| p.into_inner()) {
             Some(book) => book.watermark,
             None => return self.load(conn).map(|_| ()),
         };
-        let Some(since) = watermark else {
-            // No offer at all when loaded: any offer now is new.
-            return self.load(conn).map(|_| ());
-        };
-        let rows = live::changed_since(conn, since - margin)?;
+        let rows = live::changed_since(conn, watermark - margin)?;
         if !rows.is_empty() {
             self.with_book(|book| book.upsert(rows));
         }
