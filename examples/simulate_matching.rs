@@ -6,7 +6,11 @@
 //! Incremental mode is the design in `src/matching/mod.rs`: a new request is proposed to
 //! its best candidate at once; a new offer is proposed to the open requests it can serve
 //! (most urgent, longest waiting first); every `--batch-hours` a global batch re-assigns all
-//! open and proposed-but-not-yet-accepted requests jointly. A volunteer answers a proposal
+//! open and proposed-but-not-yet-accepted requests jointly. Two ways of choosing among the
+//! candidates are compared: the best score, and the engine's demand policy
+//! ([`hulpmarkt::matching::demand`]): prefer the volunteer whom fewer requests of the last
+//! 14 days could also have used per free place, counted once a day from the requests that
+//! have arrived so far and for each new offer at its arrival. A volunteer answers a proposal
 //! after 2–48 hours; from then on the match is fixed. A request that is still open (no
 //! proposal) `--grace-hours` after it arrived (12 h for urgency high) escalates to the
 //! municipality and leaves the marketplace (DESIGN.md §7); `--grace-hours 0` never escalates.
@@ -21,9 +25,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use hulpmarkt::matching::assign::{assign_requests, build_problem, propose, requests_for_offer};
-use hulpmarkt::matching::solve;
+use hulpmarkt::matching::assign::{
+    assign_requests, assign_requests_by_demand, build_problem, propose, propose_by_demand,
+    requests_for_offer,
+};
 use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
+use hulpmarkt::matching::{check, solve, Demand, DEMAND_WINDOW_DAYS};
 use hulpmarkt::matching::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
 use rand::Rng;
 
@@ -59,13 +66,30 @@ enum State {
     NotArrived,
     Open,
     Proposed { offer: u64, answer_at: u32 },
-    Accepted,
+    Accepted { offer: u64 },
     Escalated,
+}
+
+/// How incremental mode and the batch choose among the candidates.
+#[derive(Clone, Copy, PartialEq)]
+enum Policy {
+    /// The best score ([`propose`], [`assign_requests`]).
+    Score,
+    /// Spare volunteers first ([`propose_by_demand`], [`assign_requests_by_demand`]).
+    Demand,
+}
+
+/// What a run matched: the number of requests and the mean distance of the local pairs.
+struct Outcome {
+    matched: usize,
+    mean_km: f64,
 }
 
 struct World {
     offers: Vec<(u32, OfferProfile)>,
     requests: Vec<(u32, RequestProfile)>,
+    /// The requests' profiles, in the same order (arrival order).
+    profiles: Vec<RequestProfile>,
     delays: Vec<u32>,
     /// Per request: the hour it escalates if still open (`u32::MAX`: never).
     deadlines: Vec<u32>,
@@ -119,6 +143,7 @@ fn world(args: &Args) -> World {
         .collect();
     World {
         offers,
+        profiles: requests.iter().map(|r| r.1.clone()).collect(),
         requests,
         delays,
         deadlines,
@@ -126,8 +151,16 @@ fn world(args: &Args) -> World {
     }
 }
 
+/// The requests that arrived in the demand window before `hour` (the last 14 days).
+fn recent(w: &World, hour: u32) -> &[RequestProfile] {
+    let from = hour.saturating_sub(DEMAND_WINDOW_DAYS * 24);
+    let lo = w.requests.partition_point(|r| r.0 < from);
+    let hi = w.requests.partition_point(|r| r.0 < hour);
+    &w.profiles[lo..hi]
+}
+
 /// Runs incremental mode; `batch_hours = 0` means greedy at arrival only.
-fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
+fn simulate(w: &World, batch_hours: u32, policy: Policy) -> Outcome {
     let n = w.requests.len();
     let mut state = vec![State::NotArrived; n];
     let pos: HashMap<u64, usize> = w
@@ -138,6 +171,7 @@ fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
         .collect();
     let mut accepted: HashMap<u64, u32> = HashMap::new();
     let mut index = OfferIndex::new(Vec::new());
+    let mut demand = Demand::default();
     let (mut next_offer, mut next_request) = (0, 0);
     let end =
         w.requests.last().map_or(0, |r| r.0) + w.delays.iter().max().copied().unwrap_or(0) + 1;
@@ -146,7 +180,7 @@ fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
         for s in state.iter_mut() {
             if let State::Proposed { offer, answer_at } = *s {
                 if answer_at <= hour {
-                    *s = State::Accepted;
+                    *s = State::Accepted { offer };
                     *accepted.entry(offer).or_default() += 1;
                 }
             }
@@ -156,6 +190,10 @@ fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
             if *s == State::Open && w.deadlines[i] < hour {
                 *s = State::Escalated;
             }
+        }
+        // What the service would do once a day: count the demand of the last 14 days.
+        if policy == Policy::Demand && hour % 24 == 0 {
+            demand = Demand::from_recent(recent(w, hour), index.offers(), &w.ctx);
         }
         while next_offer < w.offers.len() && w.offers[next_offer].0 <= hour {
             let offer = w.offers[next_offer].1.clone();
@@ -171,6 +209,9 @@ fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
                     answer_at: hour + w.delays[i],
                 };
             }
+            if policy == Policy::Demand {
+                demand.count_offer(&offer, recent(w, hour), &w.ctx);
+            }
             let mut offer = offer;
             offer.load = state
                 .iter()
@@ -181,43 +222,50 @@ fn simulate(w: &World, batch_hours: u32, balance: bool) -> usize {
         while next_request < n && w.requests[next_request].0 <= hour {
             let i = next_request;
             next_request += 1;
-            let chosen = if balance {
-                propose_balanced(&w.requests[i].1, &mut index, &w.ctx)
-            } else {
-                propose(&w.requests[i].1, &mut index, &w.ctx).map(|c| c.offer_id)
+            let request = &w.requests[i].1;
+            let chosen = match policy {
+                Policy::Score => propose(request, &mut index, &w.ctx),
+                Policy::Demand => propose_by_demand(request, &mut index, &w.ctx, &demand),
             };
             state[i] = match chosen {
-                Some(offer) => State::Proposed {
-                    offer,
+                Some(c) => State::Proposed {
+                    offer: c.offer_id,
                     answer_at: hour + w.delays[i],
                 },
                 None => State::Open,
             };
         }
         if batch_hours > 0 && hour % batch_hours == 0 {
-            batch(w, hour, &mut state, &accepted, &mut index);
+            let by_demand = (policy == Policy::Demand).then_some(&demand);
+            batch(w, hour, &mut state, &accepted, &mut index, by_demand);
         }
     }
-    state
-        .iter()
-        .filter(|s| matches!(s, State::Proposed { .. } | State::Accepted))
-        .count()
+    outcome(w, &state, &index)
 }
 
-/// A policy tried and not adopted (no real gain): among the 10 best candidates, the one
-/// with the most free capacity, then the best score.
-fn propose_balanced(r: &RequestProfile, index: &mut OfferIndex, ctx: &MatchContext) -> Option<u64> {
-    let ranked = hulpmarkt::matching::rank(r, index, ctx, 10);
-    let free = |id: u64| index.get(id).map_or(0, |o| o.capacity - o.load);
-    let best = ranked.iter().max_by(|a, b| {
-        free(a.offer_id)
-            .cmp(&free(b.offer_id))
-            .then(a.score.total.total_cmp(&b.score.total))
-    })?;
-    let id = best.offer_id;
-    let load = index.get(id).map_or(0, |o| o.load);
-    index.set_load(id, load + 1);
-    Some(id)
+/// Counts the matched requests and measures the distance of the local pairs.
+fn outcome(w: &World, state: &[State], index: &OfferIndex) -> Outcome {
+    let (mut matched, mut local, mut km) = (0, 0, 0.0);
+    for (s, r) in state.iter().zip(&w.profiles) {
+        let (State::Proposed { offer, .. } | State::Accepted { offer }) = *s else {
+            continue;
+        };
+        matched += 1;
+        let mut o = index.get(offer).cloned();
+        if let Some(fit) = o.as_mut().and_then(|o| {
+            o.load = 0;
+            check(r, o, &w.ctx).ok()
+        }) {
+            if !fit.remote {
+                local += 1;
+                km += fit.distance_km;
+            }
+        }
+    }
+    Outcome {
+        matched,
+        mean_km: km / f64::from(local.max(1)),
+    }
 }
 
 /// The periodic global batch over open and proposed-not-accepted requests.
@@ -227,6 +275,7 @@ fn batch(
     state: &mut [State],
     accepted: &HashMap<u64, u32>,
     index: &mut OfferIndex,
+    demand: Option<&Demand>,
 ) {
     let ids: Vec<u64> = index.offers().iter().map(|o| o.id).collect();
     for id in &ids {
@@ -236,7 +285,10 @@ fn batch(
         .filter(|&i| matches!(state[i], State::Open | State::Proposed { .. }))
         .collect();
     let reqs: Vec<RequestProfile> = movable.iter().map(|&i| w.requests[i].1.clone()).collect();
-    let result = assign_requests(&reqs, index, &w.ctx);
+    let result = match demand {
+        Some(d) => assign_requests_by_demand(&reqs, index, &w.ctx, d),
+        None => assign_requests(&reqs, index, &w.ctx),
+    };
     let placed: HashMap<u64, u64> = result
         .placements
         .iter()
@@ -282,32 +334,31 @@ fn main() {
     let args = Args::parse();
     let w = world(&args);
     let all_offers: Vec<OfferProfile> = w.offers.iter().map(|o| o.1.clone()).collect();
-    let all_requests: Vec<RequestProfile> = w.requests.iter().map(|r| r.1.clone()).collect();
-    let offline = offline_optimum(&w, all_offers, &all_requests);
-    let greedy = simulate(&w, 0, false);
-    let incremental = simulate(&w, args.batch_hours, false);
-    let balanced = simulate(&w, args.batch_hours, true);
+    let offline = offline_optimum(&w, all_offers, &w.profiles);
+    let greedy = simulate(&w, 0, Policy::Score);
+    let by_score = simulate(&w, args.batch_hours, Policy::Score);
+    let by_demand = simulate(&w, args.batch_hours, Policy::Demand);
     let pct = |x: usize| 100.0 * x as f64 / offline.max(1) as f64;
     println!(
         "{} requests, {} offers over {} days, answers within 2-{} h, grace {} h (seed {})",
         args.requests, args.offers, args.days, args.answer_hours, args.grace_hours, args.seed
     );
-    println!("offline optimum:                 {offline} matched");
+    println!("offline optimum:                         {offline} matched");
+    for (name, o) in [
+        ("greedy at arrival only (best score):    ", &greedy),
+        ("incremental + batch, best score:        ", &by_score),
+        ("incremental + batch, spare first:       ", &by_demand),
+    ] {
+        println!(
+            "{name} {} matched ({:.2} % of optimum), local pairs {:.2} km apart on average",
+            o.matched,
+            pct(o.matched),
+            o.mean_km
+        );
+    }
     println!(
-        "greedy at arrival only:          {greedy} matched ({:.2} % of optimum)",
-        pct(greedy)
-    );
-    println!(
-        "incremental + batch every {} h:   {incremental} matched ({:.2} % of optimum)",
+        "match rate ratio (incremental, spare first, batch every {} h): {:.4}",
         args.batch_hours,
-        pct(incremental)
-    );
-    println!(
-        "tried: most free capacity among the best 10, + batch: {balanced} matched ({:.2} %)",
-        pct(balanced)
-    );
-    println!(
-        "match rate ratio: {:.4}",
-        incremental as f64 / offline.max(1) as f64
+        by_demand.matched as f64 / offline.max(1) as f64
     );
 }

@@ -5,10 +5,11 @@
 use std::cmp::Reverse;
 
 use super::constraints::check;
-use super::flow::{solve, AssignmentProblem, Edge};
+use super::demand::Demand;
+use super::flow::{solve, Assignment, AssignmentProblem, Edge};
 use super::index::OfferIndex;
 use super::model::{MatchContext, OfferProfile, RequestProfile};
-use super::rank::{rank, RankedCandidate};
+use super::rank::{candidate_order, rank, RankedCandidate};
 use super::score::{explain, score, Score};
 
 /// One request placed on one offer by the global batch.
@@ -80,7 +81,34 @@ pub fn assign_requests(
     ctx: &MatchContext,
 ) -> GlobalAssignment {
     let (problem, _) = build_problem(requests, index, ctx);
-    let solution = solve(&problem);
+    placements(requests, index, ctx, &problem, &solve(&problem))
+}
+
+/// [`assign_requests`] with [`Demand::priority`] in place of the score: the same (largest)
+/// number of requests, and among those the assignment that leaves the volunteers whom
+/// recent demand needed most free. Placements keep their real score and explanation.
+pub fn assign_requests_by_demand(
+    requests: &[RequestProfile],
+    index: &OfferIndex,
+    ctx: &MatchContext,
+    demand: &Demand,
+) -> GlobalAssignment {
+    let (mut problem, _) = build_problem(requests, index, ctx);
+    for e in problem.edges.iter_mut() {
+        let offer = &index.offers()[e.offer as usize];
+        e.score = demand.priority(e.score, offer);
+    }
+    placements(requests, index, ctx, &problem, &solve(&problem))
+}
+
+/// The placements of a solved problem built by [`build_problem`].
+fn placements(
+    requests: &[RequestProfile],
+    index: &OfferIndex,
+    ctx: &MatchContext,
+    problem: &AssignmentProblem,
+    solution: &Assignment,
+) -> GlobalAssignment {
     let mut out = GlobalAssignment {
         candidate_pairs: problem.edges.len(),
         ..GlobalAssignment::default()
@@ -124,6 +152,52 @@ pub fn propose(
     ctx: &MatchContext,
 ) -> Option<RankedCandidate> {
     let best = best_candidate(request, index, ctx)?;
+    let load = index.get(best.offer_id).map_or(0, |o| o.load);
+    index.set_load(best.offer_id, load + 1);
+    Some(best)
+}
+
+/// Incremental mode with demand: the candidate with the highest [`Demand::priority`]
+/// (ties as in ranking: higher score, nearer, smaller offer id), if any. Every candidate
+/// passes every hard constraint; the explanation adds the demand (see [`Demand::explain`]).
+pub fn best_candidate_by_demand(
+    request: &RequestProfile,
+    index: &OfferIndex,
+    ctx: &MatchContext,
+    demand: &Demand,
+) -> Option<RankedCandidate> {
+    let offers = index.offers();
+    let scored = index.candidates(request, ctx).into_iter().map(|c| {
+        let offer = &offers[c.slot];
+        let s = score(request, offer, &c.fit);
+        (demand.priority(s.total, offer), s, c.fit, offer)
+    });
+    let (_, score, fit, offer) = scored.max_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| candidate_order((&b.1, &b.2, b.3.id), (&a.1, &a.2, a.3.id)))
+    })?;
+    Some(RankedCandidate {
+        offer_id: offer.id,
+        volunteer: offer.volunteer,
+        score,
+        fit,
+        explanation: format!(
+            "{}; {}",
+            explain(request, offer, &fit),
+            demand.explain(offer)
+        ),
+    })
+}
+
+/// [`propose`] with [`best_candidate_by_demand`]: proposes `request` to that candidate and
+/// counts the proposal in the offer's load.
+pub fn propose_by_demand(
+    request: &RequestProfile,
+    index: &mut OfferIndex,
+    ctx: &MatchContext,
+    demand: &Demand,
+) -> Option<RankedCandidate> {
+    let best = best_candidate_by_demand(request, index, ctx, demand)?;
     let load = index.get(best.offer_id).map_or(0, |o| o.load);
     index.set_load(best.offer_id, load + 1);
     Some(best)

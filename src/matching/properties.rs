@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 use rand::Rng;
 
-use super::assign::{assign_requests, propose, requests_for_offer};
+use super::assign::{
+    assign_requests, assign_requests_by_demand, propose, propose_by_demand, requests_for_offer,
+};
 use super::constraints::{check, vog_valid};
+use super::demand::Demand;
 use super::fixtures::{ctx, today};
 use super::index::OfferIndex;
 use super::model::*;
@@ -151,6 +154,42 @@ proptest! {
             for (i, _) in chosen {
                 prop_assert!(check(&requests[i], o, &ctx()).is_ok());
             }
+        }
+    }
+
+    #[test]
+    fn demand_changes_who_but_never_how_many_or_a_constraint(seed in any::<u64>(), n in 0usize..150) {
+        let (offers, requests) = world(seed, n, 120);
+        let (_, recent) = world(seed ^ 0xdead, 0, 80);
+        let demand = Demand::from_recent(&recent, &offers, &ctx());
+        let by_id: HashMap<u64, &OfferProfile> = offers.iter().map(|o| (o.id, o)).collect();
+        let mut index = OfferIndex::new(offers.clone());
+        let plain = assign_requests(&requests, &index, &ctx());
+        let result = assign_requests_by_demand(&requests, &index, &ctx(), &demand);
+        prop_assert_eq!(result.placements.len(), plain.placements.len(), "the count comes first");
+        let mut used: HashMap<u64, u32> = HashMap::new();
+        for p in &result.placements {
+            let r = requests.iter().find(|r| r.id == p.request_id).ok_or_else(|| TestCaseError::fail("unknown request"))?;
+            let o = by_id[&p.offer_id];
+            prop_assert!(check(r, o, &ctx()).is_ok() && safeguarded(r, o, &ctx()));
+            *used.entry(o.id).or_default() += 1;
+        }
+        for (id, u) in used {
+            prop_assert!(by_id[&id].load + u <= by_id[&id].capacity, "capacity exceeded");
+        }
+        let mut used: HashMap<u64, u32> = HashMap::new();
+        for r in &requests {
+            let had_candidate = !index.candidates(r, &ctx()).is_empty();
+            let proposed = propose_by_demand(r, &mut index, &ctx(), &demand);
+            prop_assert_eq!(proposed.is_some(), had_candidate, "a candidate is always proposed");
+            if let Some(c) = proposed {
+                let o = by_id[&c.offer_id];
+                prop_assert!(check(r, o, &ctx()).is_ok() && safeguarded(r, o, &ctx()));
+                *used.entry(c.offer_id).or_default() += 1;
+            }
+        }
+        for (id, u) in used {
+            prop_assert!(by_id[&id].load + u <= by_id[&id].capacity, "capacity exceeded");
         }
     }
 }
