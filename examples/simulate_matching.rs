@@ -31,6 +31,7 @@ use hulpmarkt::matching::assign::{
 };
 use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
 use hulpmarkt::matching::{check, solve, Demand, DEMAND_WINDOW_DAYS};
+use hulpmarkt::services::live_offers::DEMAND_RECOUNT_HOURS;
 use hulpmarkt::matching::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
 use rand::Rng;
 
@@ -191,8 +192,9 @@ fn simulate(w: &World, batch_hours: u32, policy: Policy) -> Outcome {
                 *s = State::Escalated;
             }
         }
-        // What the service would do once a day: count the demand of the last 14 days.
-        if policy == Policy::Demand && hour % 24 == 0 {
+        // What the service does every hour (`services::live_offers`): count the demand of the
+        // last 14 days. A new offer counts as needed by nobody until then.
+        if policy == Policy::Demand && hour % DEMAND_RECOUNT_HOURS == 0 {
             demand = Demand::from_recent(recent(w, hour), index.offers(), &w.ctx);
         }
         while next_offer < w.offers.len() && w.offers[next_offer].0 <= hour {
@@ -208,9 +210,6 @@ fn simulate(w: &World, batch_hours: u32, policy: Policy) -> Outcome {
                     offer: offer.id,
                     answer_at: hour + w.delays[i],
                 };
-            }
-            if policy == Policy::Demand {
-                demand.count_offer(&offer, recent(w, hour), &w.ctx);
             }
             let mut offer = offer;
             offer.load = state

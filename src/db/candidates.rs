@@ -165,16 +165,23 @@ pub fn current_candidates(
     ids: &[String],
     category: &str,
 ) -> QueryResult<Vec<OfferWithVog>> {
-    let in_category = offer_categories::table
-        .filter(offer_categories::offer_id.eq(offers::id))
-        .filter(offer_categories::category.eq(category));
-    offers::table
+    // Lookups by key only, the rest checked here: with `status = 'active'` (or a correlated
+    // EXISTS on the categories) in the query, SQLite's planner preferred the status index
+    // and read every active offer (230 ms at 100,000 offers instead of microseconds).
+    let covering: std::collections::HashSet<String> = offer_categories::table
+        .filter(offer_categories::offer_id.eq_any(ids))
+        .filter(offer_categories::category.eq(category))
+        .select(offer_categories::offer_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let mut rows: Vec<OfferWithVog> = offers::table
         .left_join(users::table)
         .filter(offers::id.eq_any(ids))
-        .filter(offers::status.eq("active"))
-        .filter(diesel::dsl::exists(in_category))
         .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-        .load(conn)
+        .load(conn)?;
+    rows.retain(|(offer, _)| offer.status == "active" && covering.contains(&offer.id));
+    Ok(rows)
 }
 
 /// What the in-memory offer index reads (`services::live_offers`): offers with their VOG

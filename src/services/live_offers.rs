@@ -51,6 +51,9 @@ pub const REVISION_MARGIN: i64 = 256;
 pub const REFRESH_EVERY: StdDuration = StdDuration::from_secs(2);
 /// How often the whole index is rebuilt from the database.
 pub const RELOAD_EVERY: StdDuration = StdDuration::from_secs(30 * 60);
+/// How often the demand of the last [`engine::DEMAND_WINDOW_DAYS`] days is counted again
+/// (issue 5's demand policy; the simulation uses the same cadence).
+pub const DEMAND_RECOUNT_HOURS: u32 = 1;
 /// How long a volunteer found at the daily proposal cap is left out of searches.
 pub const CAP_RECHECK: Duration = Duration::hours(1);
 
