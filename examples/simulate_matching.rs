@@ -31,8 +31,8 @@ use hulpmarkt::matching::assign::{
 };
 use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
 use hulpmarkt::matching::{check, solve, Demand, DEMAND_WINDOW_DAYS};
-use hulpmarkt::services::live_offers::DEMAND_RECOUNT_HOURS;
 use hulpmarkt::matching::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
+use hulpmarkt::services::live_offers::DEMAND_RECOUNT_HOURS;
 use rand::Rng;
 
 const PC4_CSV: &str = include_str!("../data/nl/postcodes_pc4.csv");

@@ -77,6 +77,12 @@ pub struct Settings {
     #[arg(long, env = "HULPMARKT_SWEEP_MINUTES", default_value_t = 5)]
     pub sweep_minutes: u32,
 
+    /// Minutes between counts of recent demand per volunteer (issue 5's demand policy: among
+    /// the volunteers who can help, prefer the one fewer recent requests could also use);
+    /// 0 turns the policy off and candidates are ranked by their score alone.
+    #[arg(long, env = "HULPMARKT_DEMAND_RECOUNT_MINUTES", default_value_t = 60)]
+    pub demand_recount_minutes: u32,
+
     /// Number of HTTP worker threads (0 = one per core).
     #[arg(long, env = "HULPMARKT_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -106,6 +112,7 @@ impl Settings {
             proposal_hours: 48,
             daily_proposal_cap: 3,
             sweep_minutes: 5,
+            demand_recount_minutes: 60,
             workers: 0,
             retention_months: 12,
         }

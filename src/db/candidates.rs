@@ -140,6 +140,17 @@ pub fn request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RequestR
         .optional()
 }
 
+/// Requests posted since `since`, in any state (the demand count of `services::live_offers`).
+pub fn recent_requests(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<RequestRow>> {
+    help_requests::table
+        .filter(help_requests::created_at.ge(since))
+        .select(RequestRow::as_select())
+        .load(conn)
+}
+
 /// An offer by id with its VOG date.
 pub fn offer(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OfferWithVog>> {
     offers::table

@@ -88,6 +88,19 @@ impl Demand {
             .insert(offer.id, u32::try_from(n).unwrap_or(u32::MAX));
     }
 
+    /// A demand from counts counted elsewhere (per offer id: recent requests it could have
+    /// served), e.g. the service's count renumbered for a batch.
+    pub fn from_counts(counts: impl IntoIterator<Item = (u64, u32)>) -> Self {
+        Demand {
+            recent_by_offer: counts.into_iter().collect(),
+        }
+    }
+
+    /// Whether nothing has been counted (then [`Demand::priority`] orders as the score does).
+    pub fn is_empty(&self) -> bool {
+        self.recent_by_offer.is_empty()
+    }
+
     /// The number of recent requests `offer_id` could have served (0 when unknown).
     pub fn recent_requests(&self, offer_id: u64) -> u32 {
         self.recent_by_offer.get(&offer_id).copied().unwrap_or(0)

@@ -115,7 +115,22 @@ pub fn run_batch(
     }
     let index = OfferIndex::new(profiles);
     let ctx = context(now, policy);
-    let result = engine::assign_requests(&requests, &index, &ctx);
+    let live = &policy.offers;
+    if policy.demand && !live.has_demand() {
+        live.count_demand(conn, now, &ctx)?;
+    }
+    let result = if live.has_demand() {
+        // The demand policy (issue 5): as many requests as possible, and among those the
+        // volunteers fewer recent requests could also use.
+        let demand = engine::Demand::from_counts(index.offers().iter().filter_map(|p| {
+            offer_by_number
+                .get(&p.id)
+                .map(|&i| (p.id, live.recent_requests(&offers[i].0.id)))
+        }));
+        engine::assign_requests_by_demand(&requests, &index, &ctx, &demand)
+    } else {
+        engine::assign_requests(&requests, &index, &ctx)
+    };
     let target: HashMap<u64, engine::Placement> = result
         .placements
         .into_iter()

@@ -42,7 +42,7 @@ use crate::{
     matching::{self as engine, CategorySet, MatchContext, OfferIndex, RequestProfile},
 };
 
-use super::matching::{category_rule, offer_profile, Ids};
+use super::matching::{category_rule, offer_profile, request_profile, Ids};
 
 /// How many revisions below the highest seen the background refresh reads again: more than
 /// the transactions that can be in flight at once (pool sizes of a few instances).
@@ -54,6 +54,8 @@ pub const RELOAD_EVERY: StdDuration = StdDuration::from_secs(30 * 60);
 /// How often the demand of the last [`engine::DEMAND_WINDOW_DAYS`] days is counted again
 /// (issue 5's demand policy; the simulation uses the same cadence).
 pub const DEMAND_RECOUNT_HOURS: u32 = 1;
+/// The number of a requester who has no offer (never equal to a volunteer's).
+const NOT_A_VOLUNTEER: u64 = u64::MAX - 1;
 /// How long a volunteer found at the daily proposal cap is left out of searches.
 pub const CAP_RECHECK: Duration = Duration::hours(1);
 
@@ -71,6 +73,10 @@ struct Book {
     /// Volunteer id → number, and the offers of each.
     volunteers: HashMap<String, u64>,
     offers_of: HashMap<u64, Vec<u64>>,
+    /// Recent demand per offer number (issue 5), and when it was counted; empty when the
+    /// policy is off or nothing was counted yet.
+    demand: engine::Demand,
+    demand_counted: Option<Instant>,
     /// Volunteers at their daily cap: their offers count as full here until then.
     capped: HashMap<u64, NaiveDateTime>,
     /// The highest revision read.
@@ -86,6 +92,8 @@ impl Book {
             offer_numbers: HashMap::with_capacity(rows.len()),
             volunteers: HashMap::new(),
             offers_of: HashMap::new(),
+            demand: engine::Demand::default(),
+            demand_counted: None,
             capped: HashMap::new(),
             watermark: 0,
             built: Instant::now(),
@@ -198,7 +206,12 @@ impl LiveOffers {
         if !due.is_empty() {
             self.reread(conn, &due)?;
         }
-        self.read_changes(conn, REVISION_MARGIN)
+        // SQLite has one writer, so its revisions commit in order: no margin needed there.
+        let margin = match conn {
+            DbConnection::Pg(_) => REVISION_MARGIN,
+            DbConnection::Sqlite(_) => 0,
+        };
+        self.read_changes(conn, margin)
     }
 
     fn read_changes(&self, conn: &mut DbConnection, margin: i64) -> Result<(), AppError> {
@@ -241,6 +254,77 @@ impl LiveOffers {
         Ok(())
     }
 
+    /// Counts the demand of the last [`engine::DEMAND_WINDOW_DAYS`] days (issue 5): for
+    /// every offer, the recent requests it could have served, whatever became of them.
+    /// Ranking then prefers, among the volunteers who can help, the one fewer others need.
+    pub fn count_demand(
+        &self,
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+        ctx: &MatchContext,
+    ) -> Result<(), AppError> {
+        if !self.is_loaded() {
+            self.load(conn)?;
+        }
+        let since = now - Duration::days(i64::from(engine::DEMAND_WINDOW_DAYS));
+        let rows = crate::db::candidates::recent_requests(conn, since)?;
+        let (recent, offers) = {
+            let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
+            let Some(book) = guard.as_ref() else {
+                return Ok(());
+            };
+            let recent: Vec<RequestProfile> = rows
+                .iter()
+                .filter_map(|row| {
+                    let mut profile = request_profile(row, &mut Ids::default(), &[], &[])?;
+                    profile.requester = row
+                        .requester_id
+                        .as_ref()
+                        .and_then(|r| book.volunteers.get(r).copied())
+                        .unwrap_or(NOT_A_VOLUNTEER);
+                    Some(profile)
+                })
+                .collect();
+            (recent, book.index.offers().to_vec())
+        };
+        let demand = engine::Demand::from_recent(&recent, &offers, ctx);
+        self.with_book(|book| {
+            book.demand = demand;
+            book.demand_counted = Some(Instant::now());
+        });
+        Ok(())
+    }
+
+    /// Whether demand was counted at most `every` ago (false if never).
+    pub fn demand_fresh(&self, every: StdDuration) -> bool {
+        self.book
+            .read()
+            .map(|b| {
+                b.as_ref()
+                    .and_then(|b| b.demand_counted)
+                    .is_some_and(|at| at.elapsed() < every)
+            })
+            .unwrap_or(false)
+    }
+
+    /// Whether ranking uses demand (it was counted for the current index).
+    pub fn has_demand(&self) -> bool {
+        self.book
+            .read()
+            .map(|b| b.as_ref().is_some_and(|b| b.demand_counted.is_some()))
+            .unwrap_or(false)
+    }
+
+    /// The recent requests this offer could have served, as last counted (0 if unknown).
+    pub fn recent_requests(&self, offer_id: &str) -> u32 {
+        let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().map_or(0, |book| {
+            book.offer_numbers
+                .get(offer_id)
+                .map_or(0, |n| book.demand.recent_requests(*n))
+        })
+    }
+
     fn with_book(&self, f: impl FnOnce(&mut Book)) {
         if let Some(book) = self
             .book
@@ -273,11 +357,41 @@ impl LiveOffers {
             .unwrap_or(u64::MAX - 1);
         request.declined_by = wanted.passed.iter().filter_map(number).collect();
         request.helped_by_before = wanted.helped.iter().filter_map(number).collect();
-        engine::rank(&request, &book.index, ctx, limit)
+        let offers = book.index.offers();
+        let ranked: Vec<u64> = if book.demand_counted.is_some() {
+            // Demand policy: every feasible candidate, by priority (spare, then score).
+            let mut scored: Vec<(f64, engine::Score, engine::Fit, &engine::OfferProfile)> = book
+                .index
+                .candidates(&request, ctx)
+                .into_iter()
+                .map(|c| {
+                    let offer = &offers[c.slot];
+                    let score = engine::score(&request, offer, &c.fit);
+                    (
+                        book.demand.priority(score.total, offer),
+                        score,
+                        c.fit,
+                        offer,
+                    )
+                })
+                .collect();
+            scored.sort_by(|a, b| {
+                b.0.total_cmp(&a.0).then_with(|| {
+                    engine::rank::candidate_order((&a.1, &a.2, a.3.id), (&b.1, &b.2, b.3.id))
+                })
+            });
+            scored.into_iter().take(limit).map(|s| s.3.id).collect()
+        } else {
+            engine::rank(&request, &book.index, ctx, limit)
+                .into_iter()
+                .map(|c| c.offer_id)
+                .collect()
+        };
+        ranked
             .into_iter()
-            .filter_map(|c| {
+            .filter_map(|n| {
                 book.offer_ids
-                    .get(usize::try_from(c.offer_id).ok()?.checked_sub(1)?)
+                    .get(usize::try_from(n).ok()?.checked_sub(1)?)
                     .cloned()
             })
             .filter(|id| !skip.contains(id))
@@ -362,7 +476,19 @@ pub fn spawn_refresh(
             let (live, now) = (state.live_offers.clone(), state.clock.now_naive());
             let started = Instant::now();
             let loaded = live.is_loaded();
-            match crate::db::run(&state.pool, move |conn| live.refresh(conn, now)).await {
+            let recount = match state.settings.demand_recount_minutes {
+                0 => None,
+                minutes => Some(StdDuration::from_secs(u64::from(minutes) * 60)),
+            };
+            let ctx = crate::services::matching::context(now, &state.policy());
+            let work = move |conn: &mut DbConnection| {
+                live.refresh(conn, now)?;
+                if recount.is_some_and(|every| !live.demand_fresh(every)) {
+                    live.count_demand(conn, now, &ctx)?;
+                }
+                Ok(())
+            };
+            match crate::db::run(&state.pool, work).await {
                 Ok(()) if !loaded => tracing::info!(
                     millis = started.elapsed().as_millis() as u64,
                     "offer index built"

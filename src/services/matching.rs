@@ -43,6 +43,8 @@ pub struct Policy {
     pub retention_months: u32,
     /// The process's in-memory offer index (see [`LiveOffers`]).
     pub offers: Arc<LiveOffers>,
+    /// Whether the demand policy is on (issue 5; `demand_recount_minutes` > 0).
+    pub demand: bool,
 }
 
 impl std::fmt::Debug for Policy {
@@ -52,6 +54,7 @@ impl std::fmt::Debug for Policy {
             .field("daily_cap", &self.daily_cap)
             .field("vog_max_age_months", &self.vog_max_age_months)
             .field("retention_months", &self.retention_months)
+            .field("demand", &self.demand)
             .finish_non_exhaustive()
     }
 }
@@ -65,6 +68,7 @@ impl Policy {
             vog_max_age_months: MatchContext::DEFAULT_VOG_MAX_AGE_MONTHS,
             retention_months: settings.retention_months,
             offers,
+            demand: settings.demand_recount_minutes > 0,
         }
     }
 
@@ -218,7 +222,8 @@ pub(crate) fn offer_profile(
     }
 }
 
-pub(crate) fn context(now: NaiveDateTime, policy: &Policy) -> MatchContext {
+/// The engine's settings for a run at `now` under `policy`.
+pub fn context(now: NaiveDateTime, policy: &Policy) -> MatchContext {
     MatchContext {
         today: now.date(),
         vog_max_age_months: policy.vog_max_age_months,
@@ -366,6 +371,39 @@ pub fn candidate_search(
     .map(|r| r.0)
 }
 
+/// The confirmed candidates best first: by score, or with the demand policy (issue 5) by
+/// priority (spare first, then score), the explanation saying how needed the volunteer is.
+fn by_priority(
+    request: &RequestProfile,
+    offers: &[OfferWithVog],
+    profiles: &[OfferProfile],
+    ctx: &MatchContext,
+    live: &LiveOffers,
+) -> Vec<engine::RankedCandidate> {
+    let mut ranked = engine::rank_brute_force(request, profiles, ctx, profiles.len());
+    if !live.has_demand() {
+        return ranked;
+    }
+    let demand = engine::Demand::from_counts(
+        profiles
+            .iter()
+            .zip(offers)
+            .map(|(p, o)| (p.id, live.recent_requests(&o.0.id))),
+    );
+    let profile_of = |id: u64| profiles.iter().find(|p| p.id == id);
+    let priority = |c: &engine::RankedCandidate| {
+        profile_of(c.offer_id).map_or(0.0, |p| demand.priority(c.score.total, p))
+    };
+    // Stable: equal priorities keep the ranking's order (score, distance, id).
+    ranked.sort_by(|a, b| priority(b).total_cmp(&priority(a)));
+    for candidate in &mut ranked {
+        if let Some(p) = profile_of(candidate.offer_id) {
+            candidate.explanation = format!("{}; {}", candidate.explanation, demand.explain(p));
+        }
+    }
+    ranked
+}
+
 /// The best proposal for `row` that the database confirms: the in-memory index ranks, the
 /// ranked offers are read again as they are now, checked against every hard constraint and
 /// the daily cap, scored again, and the best one whose slot can still be taken gets the
@@ -403,7 +441,7 @@ fn propose_best(
             .iter()
             .map(|o| offer_profile(o, categories, &mut ids))
             .collect();
-        for candidate in engine::rank_brute_force(&profile, &profiles, &ctx, profiles.len()) {
+        for candidate in by_priority(&profile, &offers, &profiles, &ctx, live) {
             let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else {
                 continue;
             };

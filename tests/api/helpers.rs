@@ -106,6 +106,9 @@ pub fn test_settings(database_url: &str) -> Settings {
     // Every test client is 127.0.0.1; the rate-limit test sets its own small bursts.
     settings.login_burst_per_ip = 10_000;
     settings.login_burst_per_account = 10_000;
+    // Demand is counted in the background once at start: a count landing mid-test would make
+    // the choice between two volunteers depend on timing. Its own tests turn it on.
+    settings.demand_recount_minutes = 0;
     settings
 }
 

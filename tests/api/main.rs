@@ -9,6 +9,7 @@ mod foundation;
 mod gazetteer;
 mod help_requests;
 mod helpers;
+mod live_offers;
 mod matching;
 mod offers;
 mod openapi;
