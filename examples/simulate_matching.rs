@@ -32,7 +32,6 @@ use hulpmarkt::matching::assign::{
 use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
 use hulpmarkt::matching::{check, solve, Demand, DEMAND_WINDOW_DAYS};
 use hulpmarkt::matching::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
-use hulpmarkt::services::live_offers::DEMAND_RECOUNT_HOURS;
 use rand::Rng;
 
 const PC4_CSV: &str = include_str!("../data/nl/postcodes_pc4.csv");
@@ -60,6 +59,10 @@ struct Args {
     /// Hours an open request waits before it escalates (12 h for urgency high); 0: never.
     #[arg(long, default_value_t = 48)]
     grace_hours: u32,
+    /// Hours between counts of recent demand (the service's HULPMARKT_DEMAND_RECOUNT_MINUTES,
+    /// 60 by default); a new offer counts as needed by nobody until the next count.
+    #[arg(long, default_value_t = 1)]
+    demand_recount_hours: u32,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -95,6 +98,7 @@ struct World {
     /// Per request: the hour it escalates if still open (`u32::MAX`: never).
     deadlines: Vec<u32>,
     ctx: MatchContext,
+    recount_hours: u32,
 }
 
 /// The hour at which a request arriving at `t` escalates when still open.
@@ -149,6 +153,7 @@ fn world(args: &Args) -> World {
         delays,
         deadlines,
         ctx: MatchContext::new(today),
+        recount_hours: args.demand_recount_hours.max(1),
     }
 }
 
@@ -192,9 +197,9 @@ fn simulate(w: &World, batch_hours: u32, policy: Policy) -> Outcome {
                 *s = State::Escalated;
             }
         }
-        // What the service does every hour (`services::live_offers`): count the demand of the
-        // last 14 days. A new offer counts as needed by nobody until then.
-        if policy == Policy::Demand && hour % DEMAND_RECOUNT_HOURS == 0 {
+        // What the service does (`services::live_offers`, hourly by default): count the
+        // demand of the last 14 days. A new offer counts as needed by nobody until then.
+        if policy == Policy::Demand && hour % w.recount_hours == 0 {
             demand = Demand::from_recent(recent(w, hour), index.offers(), &w.ctx);
         }
         while next_offer < w.offers.len() && w.offers[next_offer].0 <= hour {

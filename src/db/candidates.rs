@@ -140,15 +140,30 @@ pub fn request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RequestR
         .optional()
 }
 
-/// Requests posted since `since`, in any state (the demand count of `services::live_offers`).
+/// Requests posted since `since`, in any state (the demand count of `services::live_offers`),
+/// a page of `limit` at a time in (created_at, id) order after `after`.
 pub fn recent_requests(
     conn: &mut DbConnection,
     since: NaiveDateTime,
+    after: Option<&(NaiveDateTime, String)>,
+    limit: i64,
 ) -> QueryResult<Vec<RequestRow>> {
-    help_requests::table
+    let mut query = help_requests::table
         .filter(help_requests::created_at.ge(since))
+        .order((help_requests::created_at.asc(), help_requests::id.asc()))
+        .limit(limit)
         .select(RequestRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            help_requests::created_at
+                .gt(*at)
+                .or(help_requests::created_at
+                    .eq(*at)
+                    .and(help_requests::id.gt(id.clone()))),
+        );
+    }
+    query.load(conn)
 }
 
 /// An offer by id with its VOG date.
@@ -203,19 +218,17 @@ pub mod live {
     /// An offer with its VOG date and its category codes.
     pub type LiveRow = (OfferWithVog, Vec<String>);
 
-    /// Every active offer.
-    pub fn active(conn: &mut DbConnection) -> QueryResult<Vec<LiveRow>> {
-        let rows = offers::table
+    /// One page of all offers, whatever their status, by revision: the `limit` offers with
+    /// the lowest revisions above `after` (so a full load never holds every row at once).
+    pub fn page(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<LiveRow>> {
+        let rows: Vec<OfferWithVog> = offers::table
             .left_join(users::table)
-            .filter(offers::status.eq("active"))
+            .filter(offers::revision.gt(after))
+            .order(offers::revision.asc())
+            .limit(limit)
             .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
             .load(conn)?;
-        let categories = offer_categories::table
-            .inner_join(offers::table)
-            .filter(offers::status.eq("active"))
-            .select((offer_categories::offer_id, offer_categories::category))
-            .load(conn)?;
-        Ok(with_categories(rows, categories))
+        complete(conn, rows)
     }
 
     /// Offers with a revision above `since`, whatever their status.

@@ -59,8 +59,18 @@ impl Demand {
         ctx: &MatchContext,
     ) -> Self {
         // The index skips full offers, so it is built over the offers without their load.
-        let index = OfferIndex::new(offers.iter().map(unloaded).collect());
+        Self::from_recent_unloaded(recent, offers.iter().map(unloaded).collect(), ctx)
+    }
+
+    /// [`Demand::from_recent`] over offers the caller already copied without their load
+    /// (the service copies them out of its own index, so they are copied only once).
+    pub fn from_recent_unloaded(
+        recent: &[RequestProfile],
+        offers: Vec<OfferProfile>,
+        ctx: &MatchContext,
+    ) -> Self {
         let mut recent_by_offer: HashMap<u64, u32> = offers.iter().map(|o| (o.id, 0)).collect();
+        let index = OfferIndex::new(offers);
         for request in recent {
             for c in index.candidates(request, ctx) {
                 *recent_by_offer

@@ -32,6 +32,7 @@ use std::{
 };
 
 use chrono::{Duration, NaiveDateTime};
+use uuid::Uuid;
 
 use crate::{
     db::{
@@ -51,13 +52,18 @@ pub const REVISION_MARGIN: i64 = 256;
 pub const REFRESH_EVERY: StdDuration = StdDuration::from_secs(2);
 /// How often the whole index is rebuilt from the database.
 pub const RELOAD_EVERY: StdDuration = StdDuration::from_secs(30 * 60);
-/// How often the demand of the last [`engine::DEMAND_WINDOW_DAYS`] days is counted again
-/// (issue 5's demand policy; the simulation uses the same cadence).
-pub const DEMAND_RECOUNT_HOURS: u32 = 1;
+/// Offers read per query when the index is built.
+const LOAD_PAGE: i64 = 5_000;
 /// The number of a requester who has no offer (never equal to a volunteer's).
 const NOT_A_VOLUNTEER: u64 = u64::MAX - 1;
 /// How long a volunteer found at the daily proposal cap is left out of searches.
 pub const CAP_RECHECK: Duration = Duration::hours(1);
+
+/// The key of an id: its UUID (16 bytes rather than a 36-byte string, twice per offer). Ids
+/// are UUIDs made here; anything else gets the nil key and is never found.
+fn key(id: &str) -> Uuid {
+    Uuid::parse_str(id).unwrap_or_default()
+}
 
 /// The offers as of the last load, refresh or catch-up (see the module documentation).
 #[derive(Default)]
@@ -68,10 +74,10 @@ pub struct LiveOffers {
 struct Book {
     index: OfferIndex,
     /// Offer number (the index's key) - 1 → offer id, and back.
-    offer_ids: Vec<String>,
-    offer_numbers: HashMap<String, u64>,
+    offer_ids: Vec<Uuid>,
+    offer_numbers: HashMap<Uuid, u64>,
     /// Volunteer id → number, and the offers of each.
-    volunteers: HashMap<String, u64>,
+    volunteers: HashMap<Uuid, u64>,
     offers_of: HashMap<u64, Vec<u64>>,
     /// Recent demand per offer number (issue 5), and when it was counted; empty when the
     /// policy is off or nothing was counted yet.
@@ -85,11 +91,12 @@ struct Book {
 }
 
 impl Book {
-    fn new(rows: Vec<(OfferWithVog, Vec<String>)>) -> Self {
+    /// Builds the book from every active offer, read a page at a time.
+    fn load(conn: &mut DbConnection) -> Result<Self, AppError> {
         let mut book = Book {
             index: OfferIndex::new(Vec::new()),
-            offer_ids: Vec::with_capacity(rows.len()),
-            offer_numbers: HashMap::with_capacity(rows.len()),
+            offer_ids: Vec::new(),
+            offer_numbers: HashMap::new(),
             volunteers: HashMap::new(),
             offers_of: HashMap::new(),
             demand: engine::Demand::default(),
@@ -98,24 +105,37 @@ impl Book {
             watermark: 0,
             built: Instant::now(),
         };
-        let profiles = rows.into_iter().map(|row| book.profile(row)).collect();
+        let mut profiles = Vec::new();
+        loop {
+            let page = live::page(conn, book.watermark, LOAD_PAGE)?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            // Inactive offers are only read past; the watermark covers them as well.
+            let highest = last.0 .0.revision;
+            for row in page.into_iter().filter(|r| r.0 .0.status == "active") {
+                profiles.push(book.profile(row));
+            }
+            book.watermark = book.watermark.max(highest);
+        }
         book.index = OfferIndex::new(profiles);
-        book
+        Ok(book)
     }
 
     fn offer_number(&mut self, id: &str) -> u64 {
-        if let Some(n) = self.offer_numbers.get(id) {
+        let id = key(id);
+        if let Some(n) = self.offer_numbers.get(&id) {
             return *n;
         }
-        self.offer_ids.push(id.to_owned());
+        self.offer_ids.push(id);
         let n = self.offer_ids.len() as u64;
-        self.offer_numbers.insert(id.to_owned(), n);
+        self.offer_numbers.insert(id, n);
         n
     }
 
     fn volunteer_number(&mut self, id: &str) -> u64 {
         let next = self.volunteers.len() as u64 + 1;
-        *self.volunteers.entry(id.to_owned()).or_insert(next)
+        *self.volunteers.entry(key(id)).or_insert(next)
     }
 
     /// The engine's profile of a row, numbered in this book; remembers a higher revision.
@@ -176,11 +196,10 @@ impl LiveOffers {
         self.book.read().map(|b| b.is_some()).unwrap_or(false)
     }
 
-    /// Builds the index from every active offer.
+    /// Builds the index from every active offer; returns how many.
     pub fn load(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
-        let rows = live::active(conn)?;
-        let count = rows.len();
-        let book = Book::new(rows);
+        let book = Book::load(conn)?;
+        let count = book.index.offers().len();
         *self.book.write().unwrap_or_else(|p| p.into_inner()) = Some(book);
         Ok(count)
     }
@@ -197,7 +216,7 @@ impl LiveOffers {
         let stale = self
             .book
             .read()
-            .map(|b| b.as_ref().is_none_or(|b| b.built.elapsed() >= RELOAD_EVERY))
+            .map(|b| !b.as_ref().is_some_and(|b| b.built.elapsed() < RELOAD_EVERY))
             .unwrap_or(true);
         if stale {
             return self.load(conn).map(|_| ());
@@ -242,7 +261,7 @@ impl LiveOffers {
                 // Deleted: keep the number, never find it again.
                 if let Some(slot) = book
                     .offer_numbers
-                    .get(&id)
+                    .get(&key(&id))
                     .and_then(|n| book.index.slot_of(*n))
                 {
                     let mut profile = book.index.offers()[slot].clone();
@@ -267,27 +286,46 @@ impl LiveOffers {
             self.load(conn)?;
         }
         let since = now - Duration::days(i64::from(engine::DEMAND_WINDOW_DAYS));
-        let rows = crate::db::candidates::recent_requests(conn, since)?;
-        let (recent, offers) = {
+        // Requests a page at a time, kept only as profiles (a fraction of their rows' size).
+        let mut recent: Vec<RequestProfile> = Vec::new();
+        let mut after: Option<(NaiveDateTime, String)> = None;
+        loop {
+            let rows =
+                crate::db::candidates::recent_requests(conn, since, after.as_ref(), LOAD_PAGE)?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = Some((last.created_at, last.id.clone()));
             let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
             let Some(book) = guard.as_ref() else {
                 return Ok(());
             };
-            let recent: Vec<RequestProfile> = rows
+            recent.extend(rows.iter().filter_map(|row| {
+                let mut profile = request_profile(row, &mut Ids::default(), &[], &[])?;
+                profile.requester = row
+                    .requester_id
+                    .as_ref()
+                    .and_then(|r| book.volunteers.get(&key(r)).copied())
+                    .unwrap_or(NOT_A_VOLUNTEER);
+                Some(profile)
+            }));
+        }
+        let offers: Vec<engine::OfferProfile> = {
+            let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
+            let Some(book) = guard.as_ref() else {
+                return Ok(());
+            };
+            // Demand is about who could serve, not who is free: copied without their load.
+            book.index
+                .offers()
                 .iter()
-                .filter_map(|row| {
-                    let mut profile = request_profile(row, &mut Ids::default(), &[], &[])?;
-                    profile.requester = row
-                        .requester_id
-                        .as_ref()
-                        .and_then(|r| book.volunteers.get(r).copied())
-                        .unwrap_or(NOT_A_VOLUNTEER);
-                    Some(profile)
+                .map(|o| engine::OfferProfile {
+                    load: 0,
+                    ..o.clone()
                 })
-                .collect();
-            (recent, book.index.offers().to_vec())
+                .collect()
         };
-        let demand = engine::Demand::from_recent(&recent, &offers, ctx);
+        let demand = engine::Demand::from_recent_unloaded(&recent, offers, ctx);
         self.with_book(|book| {
             book.demand = demand;
             book.demand_counted = Some(Instant::now());
@@ -320,7 +358,7 @@ impl LiveOffers {
         let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
         guard.as_ref().map_or(0, |book| {
             book.offer_numbers
-                .get(offer_id)
+                .get(&key(offer_id))
                 .map_or(0, |n| book.demand.recent_requests(*n))
         })
     }
@@ -350,10 +388,10 @@ impl LiveOffers {
             return Vec::new();
         };
         let mut request = wanted.request.clone();
-        let number = |v: &String| book.volunteers.get(v).copied();
+        let number = |v: &String| book.volunteers.get(&key(v)).copied();
         request.requester = wanted
             .requester
-            .and_then(|r| book.volunteers.get(r).copied())
+            .and_then(|r| book.volunteers.get(&key(r)).copied())
             .unwrap_or(u64::MAX - 1);
         request.declined_by = wanted.passed.iter().filter_map(number).collect();
         request.helped_by_before = wanted.helped.iter().filter_map(number).collect();
@@ -392,7 +430,7 @@ impl LiveOffers {
             .filter_map(|n| {
                 book.offer_ids
                     .get(usize::try_from(n).ok()?.checked_sub(1)?)
-                    .cloned()
+                    .map(Uuid::to_string)
             })
             .filter(|id| !skip.contains(id))
             .collect()
@@ -401,7 +439,7 @@ impl LiveOffers {
     /// A slot of this offer was taken (its load is now `load`).
     pub fn note_load(&self, offer_id: &str, load: u32) {
         self.with_book(|book| {
-            if let Some(&n) = book.offer_numbers.get(offer_id) {
+            if let Some(&n) = book.offer_numbers.get(&key(offer_id)) {
                 book.index.set_load(n, load);
             }
         });
@@ -410,7 +448,7 @@ impl LiveOffers {
     /// The offer had no free slot after all (taken by another instance).
     pub fn note_full(&self, offer_id: &str) {
         self.with_book(|book| {
-            if let Some(&n) = book.offer_numbers.get(offer_id) {
+            if let Some(&n) = book.offer_numbers.get(&key(offer_id)) {
                 if let Some(capacity) = book.index.get(n).map(|o| o.capacity) {
                     book.index.set_load(n, capacity);
                 }
@@ -426,7 +464,7 @@ impl LiveOffers {
         }
         self.with_book(|book| {
             for v in volunteers {
-                let Some(&n) = book.volunteers.get(v) else {
+                let Some(&n) = book.volunteers.get(&key(v)) else {
                     continue;
                 };
                 book.capped.insert(n, now + CAP_RECHECK);
@@ -454,7 +492,7 @@ impl LiveOffers {
                 book.capped.remove(&v);
                 for offer in book.offers_of.get(&v).into_iter().flatten() {
                     if let Some(id) = book.offer_ids.get(*offer as usize - 1) {
-                        due.push(id.clone());
+                        due.push(id.to_string());
                     }
                 }
             }

@@ -1,3 +1,4 @@
+DROP INDEX help_requests_created;
 DROP TRIGGER offers_revision_on_change ON offers;
 DROP FUNCTION offers_next_revision();
 DROP INDEX offers_revision;

@@ -21,3 +21,5 @@ END
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER offers_revision_on_change BEFORE UPDATE OF updated_at ON offers
     FOR EACH ROW EXECUTE FUNCTION offers_next_revision();
+-- The index's demand count reads the requests of the last two weeks, a page at a time.
+CREATE INDEX help_requests_created ON help_requests (created_at, id);

@@ -1,3 +1,4 @@
+DROP INDEX help_requests_created;
 DROP TRIGGER offers_revision_on_change;
 DROP TRIGGER offers_revision_on_insert;
 DROP INDEX offers_revision;

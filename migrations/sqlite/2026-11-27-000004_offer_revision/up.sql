@@ -20,3 +20,5 @@ CREATE TRIGGER offers_revision_on_change AFTER UPDATE OF updated_at ON offers BE
     UPDATE offers SET revision = (SELECT COALESCE(MAX(revision), 0) + 1 FROM offers)
     WHERE id = NEW.id;
 END;
+-- The index's demand count reads the requests of the last two weeks, a page at a time.
+CREATE INDEX help_requests_created ON help_requests (created_at, id);
