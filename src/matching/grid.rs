@@ -147,19 +147,61 @@ fn cell_box(p: GeoPoint, radius_km: f64) -> Option<(i32, i32, i32, i32)> {
     (count <= MAX_CELLS_PER_OFFER).then_some((a, b, c, d))
 }
 
+/// A cell's entry: the slot with a single-precision copy of its reach beside it, so that a
+/// query rejects most of a cell's entries reading memory in order rather than one per-slot
+/// array element each (see [`Entry::may_reach`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// The offer's slot.
+    pub slot: u32,
+    unit: [f32; 3],
+    /// Rounded up so that [`Entry::may_reach`] never rejects what the exact test accepts.
+    reach2: f32,
+}
+
+impl Entry {
+    fn of(slot: u32, reach: &Reach) -> Self {
+        // Single precision moves the chord by at most about 8e-7 (rounded unit vectors, f32
+        // arithmetic; chords are at most 2): widen the reach by 1e-6 and the square by 1e-5
+        // (for the cast), so the cheap test stays conservative. 1e-6 of a chord is 6 m.
+        let threshold = if reach.reach2.is_finite() {
+            ((reach.reach2.sqrt() + 1e-6).powi(2) * (1.0 + 1e-5)) as f32
+        } else {
+            f32::INFINITY
+        };
+        Entry {
+            slot,
+            unit: reach.unit.map(|v| v as f32),
+            reach2: threshold,
+        }
+    }
+
+    /// False only when the offer's reach certainly misses `point` (a unit vector in single
+    /// precision); the exact double-precision test decides the rest.
+    #[inline]
+    pub fn may_reach(&self, point: &[f32; 3]) -> bool {
+        let d = [
+            self.unit[0] - point[0],
+            self.unit[1] - point[1],
+            self.unit[2] - point[2],
+        ];
+        d[0] * d[0] + d[1] * d[1] + d[2] * d[2] <= self.reach2
+    }
+}
+
 /// Per category, the cells and the wide list; slots refer to the index's offers.
 #[derive(Debug, Clone, Default)]
 pub struct ReachGrid {
     /// Per category: cell → range in `entries`.
     cells: Vec<HashMap<(i32, i32), (u32, u32)>>,
-    entries: Vec<u32>,
+    entries: Vec<Entry>,
     /// Per category: the wide offers.
     wide: Vec<Vec<u32>>,
 }
 
 impl ReachGrid {
-    /// Builds the grid over `offers` (slot = position).
-    pub fn build(offers: &[OfferProfile]) -> Self {
+    /// Builds the grid over `offers` (slot = position) with their reach (same positions).
+    pub fn build(offers: &[OfferProfile], reach: &[Reach]) -> Self {
         let cats = usize::from(CategorySet::CAPACITY);
         let mut wide = vec![Vec::new(); cats];
         let mut keyed: Vec<(u8, (i32, i32), u32)> = Vec::new();
@@ -190,7 +232,8 @@ impl ReachGrid {
             let (cat, cell, _) = keyed[start];
             let mut end = start;
             while end < keyed.len() && keyed[end].0 == cat && keyed[end].1 == cell {
-                entries.push(keyed[end].2);
+                let slot = keyed[end].2;
+                entries.push(Entry::of(slot, &reach[slot as usize]));
                 end += 1;
             }
             cells[usize::from(cat)].insert(cell, (start as u32, end as u32));
@@ -204,7 +247,8 @@ impl ReachGrid {
     }
 
     /// The slots of category `cat` whose reach box may contain `point`: the cell's entries
-    /// and the wide list (every slot of the category when the point is not valid).
+    /// whose reach may contain it (see [`Entry::may_reach`]) and the wide list (every slot of
+    /// the category when the point is not valid).
     pub fn visit(&self, cat: u8, point: GeoPoint, mut f: impl FnMut(u32)) {
         let cat = usize::from(cat);
         let (Some(cells), Some(wide)) = (self.cells.get(cat), self.wide.get(cat)) else {
@@ -213,16 +257,18 @@ impl ReachGrid {
         match cell_of(point) {
             Some(cell) => {
                 if let Some(&(s, e)) = cells.get(&cell) {
+                    let unit = unit_vector(point).map(|v| v as f32);
                     self.entries[s as usize..e as usize]
                         .iter()
-                        .for_each(|&x| f(x));
+                        .filter(|entry| entry.may_reach(&unit))
+                        .for_each(|entry| f(entry.slot));
                 }
             }
             None => {
                 // Not a valid coordinate: fall back to every slot of the category, each once.
                 let mut all: Vec<u32> = cells
                     .values()
-                    .flat_map(|&(s, e)| self.entries[s as usize..e as usize].iter().copied())
+                    .flat_map(|&(s, e)| self.entries[s as usize..e as usize].iter().map(|x| x.slot))
                     .collect();
                 all.sort_unstable();
                 all.dedup();

@@ -117,8 +117,8 @@ impl OfferIndex {
         self.remote = vec![Vec::new(); cats];
         self.remote_local.clear();
         self.by_volunteer.clear();
-        self.grid = ReachGrid::build(&self.offers);
         self.reach = self.offers.iter().map(reach_of).collect();
+        self.grid = ReachGrid::build(&self.offers, &self.reach);
         self.hot = self.offers.iter().map(Hot::of).collect();
         for (slot, offer) in self.offers.iter().enumerate() {
             let s = slot as u32;
