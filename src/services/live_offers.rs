@@ -165,10 +165,24 @@ impl Book {
         profile
     }
 
+    /// Applies rows read again. An offer whose profile is unchanged but for its load only gets
+    /// its load set: re-indexing it would put it on the index's pending list, which every
+    /// search scans (the background refresh re-reads the same offers every few seconds).
     fn upsert(&mut self, rows: Vec<(OfferWithVog, Vec<String>)>) {
         for row in rows {
             let profile = self.profile(row);
-            self.index.upsert(profile);
+            let same_but_load = self.index.get(profile.id).is_some_and(|known| {
+                known
+                    == &engine::OfferProfile {
+                        load: known.load,
+                        ..profile.clone()
+                    }
+            });
+            if same_but_load {
+                self.index.set_load(profile.id, profile.load);
+            } else {
+                self.index.upsert(profile);
+            }
         }
     }
 }

@@ -311,9 +311,10 @@ fn search_round(
         return Ok((Vec::new(), true));
     }
     let current = db::candidates::current_candidates(conn, &ranked, category.code())?;
+    let confirmed: HashSet<&str> = current.iter().map(|o| o.0.id.as_str()).collect();
     let changed: Vec<String> = ranked
         .iter()
-        .filter(|id| !current.iter().any(|o| &o.0.id == *id))
+        .filter(|id| !confirmed.contains(id.as_str()))
         .cloned()
         .collect();
     if !changed.is_empty() {
@@ -390,18 +391,19 @@ fn by_priority(
             .zip(offers)
             .map(|(p, o)| (p.id, live.recent_requests(&o.0.id))),
     );
-    let profile_of = |id: u64| profiles.iter().find(|p| p.id == id);
-    let priority = |c: &engine::RankedCandidate| {
-        profile_of(c.offer_id).map_or(0.0, |p| demand.priority(c.score.total, p))
-    };
-    // Stable: equal priorities keep the ranking's order (score, distance, id).
-    ranked.sort_by(|a, b| priority(b).total_cmp(&priority(a)));
-    for candidate in &mut ranked {
-        if let Some(p) = profile_of(candidate.offer_id) {
+    let mut prioritised: Vec<(f64, engine::RankedCandidate)> = ranked
+        .drain(..)
+        .map(|mut candidate| {
+            let Some(p) = profiles.iter().find(|p| p.id == candidate.offer_id) else {
+                return (0.0, candidate);
+            };
             candidate.explanation = format!("{}; {}", candidate.explanation, demand.explain(p));
-        }
-    }
-    ranked
+            (demand.priority(candidate.score.total, p), candidate)
+        })
+        .collect();
+    // Stable: equal priorities keep the ranking's order (score, distance, id).
+    prioritised.sort_by(|a, b| b.0.total_cmp(&a.0));
+    prioritised.into_iter().map(|(_, c)| c).collect()
 }
 
 /// The best proposal for `row` that the database confirms: the in-memory index ranks, the
@@ -412,13 +414,17 @@ fn propose_best(
     conn: &mut DbConnection,
     row: &RequestRow,
     passed: &[String],
-    helped: &[String],
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Option<Match>, AppError> {
     let Some((category, _)) = category_rule(&row.category) else {
         return Ok(None);
     };
+    let helped = match &row.requester_id {
+        Some(requester) => db::matches::helpers_of(conn, requester)?,
+        None => Vec::new(),
+    };
+    let helped = helped.as_slice();
     let live = &policy.offers;
     live.catch_up(conn)?;
     let ctx = context(now, policy);
@@ -477,11 +483,7 @@ pub fn propose_new_request(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Option<Match>, AppError> {
-    let helped = match &row.requester_id {
-        Some(requester) => db::matches::helpers_of(conn, requester)?,
-        None => Vec::new(),
-    };
-    propose_best(conn, row, &[], &helped, now, policy)
+    propose_best(conn, row, &[], now, policy)
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
@@ -499,11 +501,7 @@ pub fn propose_for_request(
         return Ok(None);
     }
     let passed = db::matches::passed_volunteers(conn, request_id)?;
-    let helped = match &row.requester_id {
-        Some(requester) => db::matches::helpers_of(conn, requester)?,
-        None => Vec::new(),
-    };
-    propose_best(conn, &row, &passed, &helped, now, policy)
+    propose_best(conn, &row, &passed, now, policy)
 }
 
 /// Looks for open requests a new, resumed or widened offer can serve, most urgent and
