@@ -92,6 +92,13 @@ enum AdminCommand {
     },
 }
 
+/// mimalloc instead of the system allocator: glibc keeps a heap per thread (the blocking
+/// pool's, the writer's, the password hashers') and returns little of it, so the process
+/// held about twice the memory it used; mimalloc gives freed pages back and allocates the
+/// many small objects of the database layer faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     // A missing .env is normal outside development.
     let _ = dotenvy::dotenv();

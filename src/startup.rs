@@ -37,6 +37,8 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
     /// Incremental matching's in-memory offer index.
     pub live_offers: Arc<LiveOffers>,
+    /// The accounts erased lately, which the authentication extractors refuse.
+    pub erased_accounts: Arc<crate::auth::erased::ErasedAccounts>,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl Application {
             passwords,
             login_limiter,
             live_offers: Arc::new(LiveOffers::new()),
+            erased_accounts: Arc::new(crate::auth::erased::ErasedAccounts::new()),
         });
         let keys = web::Data::new(keys);
         let metrics = web::Data::new(Metrics::new()?);
@@ -148,16 +151,18 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until the process is stopped, with the periodic sweeper and the offer index's
-    /// refresh beside it.
+    /// Serves until the process is stopped, with the periodic sweeper, the offer index's
+    /// refresh and the erased accounts' reload beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = crate::services::sweeper::spawn_periodic(self.state.clone());
         let refresh = live_offers::spawn_refresh(self.state.clone());
+        let erasures = crate::auth::erased::spawn_refresh(self.state.clone());
         let served = self.server.await;
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }
         refresh.abort();
+        erasures.abort();
         served
     }
 }

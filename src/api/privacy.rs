@@ -318,9 +318,12 @@ pub async fn erase_me(
         return Err(AppError::Forbidden("the password is incorrect"));
     }
     let (now, policy) = (state.clock.now_naive(), state.policy());
+    let user_id = caller.user_id.clone();
     let report = db::transaction(&state.pool, move |conn| {
-        privacy::erase(conn, &caller.user_id, now, &policy)
+        privacy::erase(conn, &user_id, now, &policy)
     })
     .await?;
+    // Committed: this instance refuses the account's access tokens from the next request on.
+    state.erased_accounts.note(&caller.user_id, now);
     Ok(HttpResponse::Ok().json(report))
 }

@@ -1,9 +1,9 @@
 //! Authentication as extractors: a handler's signature says who may call it. `Caller` is any
 //! signed-in user; `Resident`, `Volunteer`, `CaseWorker` and `Admin` also require the role
 //! (403 otherwise). A missing or bad token is 401, and so is the token of an erased account:
-//! after the JWT checks out, one primary-key look-up confirms the account still exists, so an
-//! access token issued before an erasure (AVG art. 17) can do nothing for its remaining
-//! minutes.
+//! after the JWT checks out, the account is checked against the erasures (held in memory by
+//! [`super::erased`], the database asked when that cannot tell), so an access token issued
+//! before an erasure (AVG art. 17) can do nothing for its remaining minutes.
 
 use std::{future::Future, pin::Pin};
 
@@ -32,11 +32,18 @@ fn checked(req: &HttpRequest, role: Option<Role>) -> Checked<Caller> {
         let caller = verified?;
         let state = state
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state is missing")))?;
-        let id = caller.user_id.clone();
-        let active = db::run(&state.pool, move |conn| {
-            Ok(db::privacy::account_active(conn, &id)?)
-        })
-        .await?;
+        // Known erasures are held in memory (see `auth::erased`); the database is asked only
+        // while that set cannot tell.
+        let active = match state.erased_accounts.is_erased(&caller.user_id) {
+            Some(erased) => !erased,
+            None => {
+                let id = caller.user_id.clone();
+                db::run(&state.pool, move |conn| {
+                    Ok(db::privacy::account_active(conn, &id)?)
+                })
+                .await?
+            }
+        };
         if !active {
             return Err(AppError::Unauthorized(
                 "this account no longer exists; the access token is void",

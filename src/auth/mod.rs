@@ -1,6 +1,7 @@
 //! Accounts and authentication: argon2id passwords, JWT access tokens, rotating refresh
 //! tokens, the authenticated-caller extractors and login rate limits.
 
+pub mod erased;
 pub mod extract;
 pub mod passwords;
 pub mod rate_limit;

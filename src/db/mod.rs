@@ -12,13 +12,11 @@ pub mod offers;
 pub mod privacy;
 pub mod refresh_tokens;
 pub mod schema;
+mod sqlite_writer;
 pub mod statistics;
 pub mod users;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use diesel::{
     connection::SimpleConnection,
@@ -27,6 +25,7 @@ use diesel::{
 };
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use self::sqlite_writer::SqliteWriter;
 use crate::{
     config::{DatabaseUrl, Settings, SqliteSynchronous},
     error::AppError,
@@ -62,47 +61,11 @@ impl std::ops::Deref for Pool {
     }
 }
 
-/// SQLite's single writer: one connection behind a lock that writers take turns on.
-struct SqliteWriter {
-    manager: Manager,
-    connection: Mutex<Option<DbConnection>>,
-}
-
-/// Page cache of the writer connection (KiB): it keeps the pages every new request touches
-/// (the tables' key indexes, the re-read candidates), and since it is the connection that
-/// writes, its cache is never invalidated by another connection's commit. Candidates are
-/// found in memory (`services::live_offers`), so it no longer holds the offers' locality
-/// index: 8 MiB where 32 were needed before.
-const SQLITE_WRITER_CACHE_KIB: u32 = 8 * 1024;
-
-impl SqliteWriter {
-    fn run<T>(
-        &self,
-        work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        let mut slot = self.connection.lock().unwrap_or_else(|poisoned| {
-            // A write panicked while holding the connection: it may still be inside its
-            // transaction, so open a fresh one rather than reuse it.
-            let mut slot = poisoned.into_inner();
-            *slot = None;
-            slot
-        });
-        let conn = match &mut *slot {
-            Some(conn) => conn,
-            None => {
-                let mut conn = self
-                    .manager
-                    .connect()
-                    .map_err(|e| AppError::Unavailable(format!("opening the database: {e}")))?;
-                conn.batch_execute(&format!("PRAGMA cache_size = -{SQLITE_WRITER_CACHE_KIB};"))?;
-                slot.insert(conn)
-            }
-        };
-        write_transaction(conn, work)
-    }
-}
 /// A connection checked out of the pool.
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Page cache of each pooled (reading) SQLite connection, KiB.
+const READER_CACHE_KIB: u32 = 1024;
 
 /// Opens connections for one checked [`DatabaseUrl`], choosing the backend explicitly (the
 /// derived `establish` would try each backend in turn) and setting SQLite's per-connection
@@ -131,10 +94,14 @@ impl Manager {
                 };
                 // WAL lets readers proceed while one writer commits; busy_timeout makes a second
                 // writer wait for the lock instead of failing at once; foreign keys are off by
-                // default in SQLite and must be enabled on every connection.
+                // default in SQLite and must be enabled on every connection. A reading
+                // connection's page cache is emptied by every commit of the writer (WAL), so
+                // under writes a large one only holds memory: 1 MiB each (the writer sets
+                // its own, see `sqlite_writer`).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};"
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; \
+                     PRAGMA cache_size = -{READER_CACHE_KIB};"
                 ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -156,8 +123,10 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection left inside a transaction that could not be rolled back is not
+        // returned to the pool.
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -166,14 +135,25 @@ impl ManageConnection for Manager {
 pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
     let max = settings.db_pool_size.max(1);
     let manager = Manager::new(url, settings.sqlite_synchronous);
-    let sqlite_writer = matches!(manager.url, DatabaseUrl::Sqlite(_)).then(|| {
-        Arc::new(SqliteWriter {
-            manager: manager.clone(),
-            connection: Mutex::new(None),
-        })
-    });
+    let sqlite_writer = match manager.url {
+        DatabaseUrl::Sqlite(_) => match SqliteWriter::start(manager.clone()) {
+            Ok(writer) => Some(Arc::new(writer)),
+            Err(error) => {
+                // Still correct without it: pooled connections then take turns on SQLite's
+                // lock (busy_timeout), only slower.
+                tracing::error!(%error, "could not start the SQLite writer thread");
+                None
+            }
+        },
+        DatabaseUrl::Postgres(_) => None,
+    };
+    // A PostgreSQL connection can die with its server (a restart, a failover): each check-out
+    // tests it with one round trip, so a request never gets a dead one. An SQLite connection
+    // is a handle on a local file and cannot; testing it cost every request a statement.
+    let test_on_check_out = matches!(manager.url, DatabaseUrl::Postgres(_));
     let connections = r2d2::Pool::builder()
         .max_size(max)
+        .test_on_check_out(test_on_check_out)
         .min_idle(Some(1))
         .connection_timeout(settings.db_timeout())
         .idle_timeout(Some(Duration::from_secs(600)))
@@ -212,27 +192,26 @@ where
     .await?
 }
 
-/// Runs `work` inside one write transaction (see [`run`]).
+/// Runs `work` inside one write transaction and answers once it is committed.
 ///
-/// On SQLite every write goes through one dedicated connection, one at a time. SQLite admits
-/// one writer anyway, and letting pooled connections compete for it cost twice: a writer that
-/// finds the lock taken sleeps in SQLite's busy handler (naps of up to 100 ms, long after the
-/// lock is free again), and in WAL mode each commit empties the page cache of every *other*
-/// connection, so each new help request re-read its candidate search from the file. Queued
-/// here, the next writer starts the moment the previous one commits, on a warm cache, without
-/// holding a pooled connection that readers need. (Another process writing the same file
-/// still meets busy_timeout.)
+/// On SQLite every write goes to one writer thread with one connection, which commits the
+/// writes waiting at the same moment together, each in its own savepoint (group commit; see
+/// `db::sqlite_writer`). SQLite admits one writer anyway, and letting pooled connections
+/// compete for it cost twice: a writer that finds the lock taken sleeps in SQLite's busy
+/// handler (naps of up to 100 ms, long after the lock is free again), and in WAL mode each
+/// commit empties the page cache of every *other* connection. (Another process writing the
+/// same file still meets busy_timeout.) On PostgreSQL it is an ordinary transaction on a
+/// pooled connection, on the blocking pool (see [`run`]).
 pub async fn transaction<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
+    if let Some(writer) = &pool.sqlite_writer {
+        return writer.run(work).await;
+    }
     let pool = pool.clone();
-    actix_web::web::block(move || match &pool.sqlite_writer {
-        Some(writer) => writer.run(work),
-        None => write_transaction(&mut *pool.get()?, work),
-    })
-    .await?
+    actix_web::web::block(move || write_transaction(&mut *pool.get()?, work)).await?
 }
 
 /// Runs `work` in a transaction that intends to write. On SQLite it starts with

@@ -398,6 +398,17 @@ pub fn cases_resolved_before(
         .load(conn)
 }
 
+/// The accounts erased at or after `since`, with when.
+pub fn erased_since(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    users::table
+        .filter(users::erased_at.ge(since))
+        .select((users::id, users::erased_at.assume_not_null()))
+        .load(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_code;

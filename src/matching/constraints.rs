@@ -176,6 +176,34 @@ pub fn check(
     offer: &OfferProfile,
     ctx: &MatchContext,
 ) -> Result<Fit, Violation> {
+    check_with(request, offer, ctx, Capacity::Counts)
+}
+
+/// [`check`] without constraint 5: whether the offer could serve the request if it had room.
+/// Demand (issue 5) counts what volunteers could do, not what they are free to do now.
+pub fn check_regardless_of_load(
+    request: &RequestProfile,
+    offer: &OfferProfile,
+    ctx: &MatchContext,
+) -> Result<Fit, Violation> {
+    check_with(request, offer, ctx, Capacity::Ignored)
+}
+
+/// Whether constraint 5 (capacity) is part of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Capacity {
+    /// Constraint 5 holds: a full offer fails.
+    Counts,
+    /// Constraint 5 is left out.
+    Ignored,
+}
+
+fn check_with(
+    request: &RequestProfile,
+    offer: &OfferProfile,
+    ctx: &MatchContext,
+    capacity: Capacity,
+) -> Result<Fit, Violation> {
     // 1. category, domain, active, date window
     if !offer.categories.contains(request.category.index) {
         return Err(Violation::CategoryNotCovered);
@@ -228,7 +256,7 @@ pub fn check(
         }
     }
     // 5. capacity
-    if offer.load >= offer.capacity {
+    if capacity == Capacity::Counts && offer.load >= offer.capacity {
         return Err(Violation::NoCapacityLeft);
     }
     // 6. not oneself, not declined before

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use super::constraints::check;
+use super::constraints::check_regardless_of_load;
 use super::index::OfferIndex;
 use super::model::{MatchContext, OfferProfile, RequestProfile};
 
@@ -42,43 +42,26 @@ pub struct Demand {
     recent_by_offer: HashMap<u64, u32>,
 }
 
-/// `offer` with its load cleared: demand is about who could be served, not about who is.
-fn unloaded(offer: &OfferProfile) -> OfferProfile {
-    OfferProfile {
-        load: 0,
-        ..offer.clone()
-    }
-}
-
 impl Demand {
-    /// Counts, for every offer in `offers`, the requests in `recent` (the requests posted in
-    /// the last [`DEMAND_WINDOW_DAYS`] days, in any state) that it could have served.
+    /// Counts, for every offer in `offers`, the requests in `recent` it could have served
+    /// (every hard constraint but capacity: demand is about who could help, not who is free).
     pub fn from_recent(
         recent: &[RequestProfile],
         offers: &[OfferProfile],
         ctx: &MatchContext,
     ) -> Self {
-        // The index skips full offers, so it is built over the offers without their load.
-        Self::from_recent_unloaded(recent, offers.iter().map(unloaded).collect(), ctx)
+        let index = OfferIndex::new(offers.to_vec());
+        let mut counts = Self::from_counts(offers.iter().map(|o| (o.id, 0)));
+        for request in recent {
+            index.demand_candidates(request, ctx, |offer| counts.add(offer, 1));
+        }
+        counts
     }
 
-    /// [`Demand::from_recent`] over offers the caller already copied without their load
-    /// (the service copies them out of its own index, so they are copied only once).
-    pub fn from_recent_unloaded(
-        recent: &[RequestProfile],
-        offers: Vec<OfferProfile>,
-        ctx: &MatchContext,
-    ) -> Self {
-        let mut recent_by_offer: HashMap<u64, u32> = offers.iter().map(|o| (o.id, 0)).collect();
-        let index = OfferIndex::new(offers);
-        for request in recent {
-            for c in index.candidates(request, ctx) {
-                *recent_by_offer
-                    .entry(index.offers()[c.slot].id)
-                    .or_default() += 1;
-            }
-        }
-        Demand { recent_by_offer }
+    /// Adds `n` recent requests to `offer_id`'s count.
+    pub fn add(&mut self, offer_id: u64, n: u32) {
+        let count = self.recent_by_offer.entry(offer_id).or_default();
+        *count = count.saturating_add(n);
     }
 
     /// Counts a new or changed offer against `recent` (as in [`Demand::from_recent`]), so
@@ -89,10 +72,9 @@ impl Demand {
         recent: &[RequestProfile],
         ctx: &MatchContext,
     ) {
-        let free = unloaded(offer);
         let n = recent
             .iter()
-            .filter(|r| check(r, &free, ctx).is_ok())
+            .filter(|r| check_regardless_of_load(r, offer, ctx).is_ok())
             .count();
         self.recent_by_offer
             .insert(offer.id, u32::try_from(n).unwrap_or(u32::MAX));

@@ -147,20 +147,20 @@ fn cell_box(p: GeoPoint, radius_km: f64) -> Option<(i32, i32, i32, i32)> {
     (count <= MAX_CELLS_PER_OFFER).then_some((a, b, c, d))
 }
 
-/// A cell's entry: the slot with a single-precision copy of its reach beside it, so that a
-/// query rejects most of a cell's entries reading memory in order rather than one per-slot
-/// array element each (see [`Entry::may_reach`]).
-#[derive(Debug, Clone, Copy)]
-pub struct Entry {
-    /// The offer's slot.
-    pub slot: u32,
+/// A single-precision copy of one slot's reach, so that a query rejects most of a cell's
+/// slots with a small, cache-friendly read (see [`Coarse::may_reach`]) before the exact
+/// double-precision test. Kept once per slot, not per cell entry: a cell entry is just the
+/// slot (4 bytes), which keeps the grid of 100,000 offers at about 20 MB where 20-byte entries
+/// took 90.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Coarse {
     unit: [f32; 3],
-    /// Rounded up so that [`Entry::may_reach`] never rejects what the exact test accepts.
+    /// Rounded up so that [`Coarse::may_reach`] never rejects what the exact test accepts.
     reach2: f32,
 }
 
-impl Entry {
-    fn of(slot: u32, reach: &Reach) -> Self {
+impl Coarse {
+    fn of(reach: &Reach) -> Self {
         // Single precision moves the chord by at most about 8e-7 (rounded unit vectors, f32
         // arithmetic; chords are at most 2): widen the reach by 1e-6 and the square by 1e-5
         // (for the cast), so the cheap test stays conservative. 1e-6 of a chord is 6 m.
@@ -169,8 +169,7 @@ impl Entry {
         } else {
             f32::INFINITY
         };
-        Entry {
-            slot,
+        Coarse {
             unit: reach.unit.map(|v| v as f32),
             reach2: threshold,
         }
@@ -192,56 +191,90 @@ impl Entry {
 /// Per category, the cells and the wide list; slots refer to the index's offers.
 #[derive(Debug, Clone, Default)]
 pub struct ReachGrid {
-    /// Per category: cell → range in `entries`.
+    /// Per category: cell → range in `slots`.
     cells: Vec<HashMap<(i32, i32), (u32, u32)>>,
-    entries: Vec<Entry>,
+    /// The cells' slots, cell after cell, each cell's in slot order.
+    slots: Vec<u32>,
+    /// Per slot: the single-precision reach.
+    coarse: Vec<Coarse>,
     /// Per category: the wide offers.
     wide: Vec<Vec<u32>>,
 }
 
 impl ReachGrid {
     /// Builds the grid over `offers` (slot = position) with their reach (same positions).
+    ///
+    /// Two passes over the offers, counting and then filling, so the build holds nothing but
+    /// the finished grid (a sorted list of (cell, slot) pairs took four times its size).
     pub fn build(offers: &[OfferProfile], reach: &[Reach]) -> Self {
         let cats = usize::from(CategorySet::CAPACITY);
         let mut wide = vec![Vec::new(); cats];
-        let mut keyed: Vec<(u8, (i32, i32), u32)> = Vec::new();
-        for (slot, offer) in offers.iter().enumerate() {
-            let s = slot as u32;
-            match cell_box(offer.location, offer.radius_km) {
+        let mut cells: Vec<HashMap<(i32, i32), (u32, u32)>> = vec![HashMap::new(); cats];
+        let boxes: Vec<Option<(i32, i32, i32, i32)>> = offers
+            .iter()
+            .map(|o| cell_box(o.location, o.radius_km))
+            .collect();
+        // Pass 1: entries per cell.
+        let mut total: usize = 0;
+        for (slot, (offer, cell_range)) in offers.iter().zip(&boxes).enumerate() {
+            match *cell_range {
                 Some((a, b, c, d)) => {
                     for cat in offer.categories.indexes() {
+                        let map = &mut cells[usize::from(cat)];
                         for i in a..=b {
                             for j in c..=d {
-                                keyed.push((cat, (i, j), s));
+                                map.entry((i, j)).or_insert((0, 0)).1 += 1;
+                                total += 1;
                             }
                         }
                     }
                 }
                 None => {
                     for cat in offer.categories.indexes() {
-                        wide[usize::from(cat)].push(s);
+                        wide[usize::from(cat)].push(slot as u32);
                     }
                 }
             }
         }
-        keyed.sort_unstable();
-        let mut cells: Vec<HashMap<(i32, i32), (u32, u32)>> = vec![HashMap::new(); cats];
-        let mut entries = Vec::with_capacity(keyed.len());
-        let mut start = 0;
-        while start < keyed.len() {
-            let (cat, cell, _) = keyed[start];
-            let mut end = start;
-            while end < keyed.len() && keyed[end].0 == cat && keyed[end].1 == cell {
-                let slot = keyed[end].2;
-                entries.push(Entry::of(slot, &reach[slot as usize]));
-                end += 1;
+        // Ranges: (start, count) becomes (start, start), the second moving up to the end as
+        // pass 2 fills the cell.
+        let mut next: u32 = 0;
+        for map in &mut cells {
+            let mut keys: Vec<(i32, i32)> = map.keys().copied().collect();
+            keys.sort_unstable();
+            for key in keys {
+                if let Some(range) = map.get_mut(&key) {
+                    let count = range.1;
+                    *range = (next, next);
+                    next += count;
+                }
             }
-            cells[usize::from(cat)].insert(cell, (start as u32, end as u32));
-            start = end;
+        }
+        // Pass 2: fill, in slot order.
+        let mut slots = vec![0u32; total];
+        for (slot, (offer, cell_range)) in offers.iter().zip(&boxes).enumerate() {
+            let Some((a, b, c, d)) = *cell_range else {
+                continue;
+            };
+            for cat in offer.categories.indexes() {
+                let map = &mut cells[usize::from(cat)];
+                for i in a..=b {
+                    for j in c..=d {
+                        if let Some(range) = map.get_mut(&(i, j)) {
+                            slots[range.1 as usize] = slot as u32;
+                            range.1 += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for map in &mut cells {
+            map.shrink_to_fit();
         }
         ReachGrid {
             cells,
-            entries,
+            slots,
+            coarse: reach.iter().map(Coarse::of).collect(),
             wide,
         }
     }
@@ -258,17 +291,21 @@ impl ReachGrid {
             Some(cell) => {
                 if let Some(&(s, e)) = cells.get(&cell) {
                     let unit = unit_vector(point).map(|v| v as f32);
-                    self.entries[s as usize..e as usize]
+                    self.slots[s as usize..e as usize]
                         .iter()
-                        .filter(|entry| entry.may_reach(&unit))
-                        .for_each(|entry| f(entry.slot));
+                        .filter(|&&slot| {
+                            self.coarse
+                                .get(slot as usize)
+                                .map_or(true, |c| c.may_reach(&unit))
+                        })
+                        .for_each(|&slot| f(slot));
                 }
             }
             None => {
                 // Not a valid coordinate: fall back to every slot of the category, each once.
                 let mut all: Vec<u32> = cells
                     .values()
-                    .flat_map(|&(s, e)| self.entries[s as usize..e as usize].iter().map(|x| x.slot))
+                    .flat_map(|&(s, e)| self.slots[s as usize..e as usize].iter().copied())
                     .collect();
                 all.sort_unstable();
                 all.dedup();

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use super::constraints::{check, Fit};
+use super::constraints::{check, check_regardless_of_load, Capacity, Fit};
 use super::grid::{chord2, chord_of, unit_vector, Hot, Reach, ReachGrid};
 use super::model::{CategorySet, GeoPoint, MatchContext, OfferProfile, RequestProfile};
 
@@ -242,7 +242,40 @@ impl OfferIndex {
     /// active and has capacity left; in remote mode without the remote-capable ones.
     /// Every offer of the grid that [`check`] accepts is visited (changed offers are not:
     /// see [`Self::pending_candidates`]).
-    pub fn visit_local(&self, request: &RequestProfile, mut f: impl FnMut(usize, f64)) {
+    pub fn visit_local(&self, request: &RequestProfile, f: impl FnMut(usize, f64)) {
+        self.visit_local_with(request, Capacity::Counts, f);
+    }
+
+    /// The offers that could serve `request` if they had room (every hard constraint but
+    /// capacity, as [`check_regardless_of_load`]): `f` gets each one's key, once. What
+    /// demand (issue 5) counts, read off this index rather than a copy of it without loads.
+    pub fn demand_candidates(
+        &self,
+        request: &RequestProfile,
+        ctx: &MatchContext,
+        mut f: impl FnMut(u64),
+    ) {
+        self.visit_local_with(request, Capacity::Ignored, |slot, _| {
+            if check_regardless_of_load(request, &self.offers[slot], ctx).is_ok() {
+                f(self.offers[slot].id);
+            }
+        });
+        let remote = self
+            .remote_slots(request, RemotePart::Preferred)
+            .chain(self.remote_slots(request, RemotePart::Rest));
+        for slot in remote.chain(self.pending.iter().map(|&s| s as usize)) {
+            if check_regardless_of_load(request, &self.offers[slot], ctx).is_ok() {
+                f(self.offers[slot].id);
+            }
+        }
+    }
+
+    fn visit_local_with(
+        &self,
+        request: &RequestProfile,
+        capacity: Capacity,
+        mut f: impl FnMut(usize, f64),
+    ) {
         let cat = request.category.index;
         if cat >= CategorySet::CAPACITY || !request.category.domains.contains(request.domain) {
             return; // constraint 1 fails for every offer
@@ -260,7 +293,11 @@ impl OfferIndex {
                 return;
             }
             let hot = &self.hot[slot];
-            if hot.closed() || (remote_mode && hot.remote_ok) || self.dirty[slot] {
+            let shut = match capacity {
+                Capacity::Counts => hot.closed(),
+                Capacity::Ignored => !hot.active,
+            };
+            if shut || (remote_mode && hot.remote_ok) || self.dirty[slot] {
                 return;
             }
             f(slot, c2);

@@ -79,7 +79,7 @@ pub use assign::{
     assign_requests, assign_requests_by_demand, best_candidate, best_candidate_by_demand,
     requests_for_offer, GlobalAssignment, Placement,
 };
-pub use constraints::{check, haversine_km, Fit, Violation};
+pub use constraints::{check, check_regardless_of_load, haversine_km, Fit, Violation};
 pub use demand::{Demand, DEMAND_WINDOW_DAYS, WEIGHT_SPARE};
 pub use flow::{solve, Assignment, AssignmentProblem, Edge};
 pub use index::{Candidate, OfferIndex};

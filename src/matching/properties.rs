@@ -9,7 +9,7 @@ use rand::Rng;
 use super::assign::{
     assign_requests, assign_requests_by_demand, propose, propose_by_demand, requests_for_offer,
 };
-use super::constraints::{check, vog_valid};
+use super::constraints::{check, check_regardless_of_load, vog_valid};
 use super::demand::Demand;
 use super::fixtures::{ctx, today};
 use super::index::OfferIndex;
@@ -85,6 +85,47 @@ proptest! {
         }
         for r in &requests {
             prop_assert_eq!(index.candidates(r, &ctx()), index.candidates_brute_force(r, &ctx()));
+        }
+    }
+
+    #[test]
+    fn demand_candidates_are_every_offer_that_could_serve_regardless_of_load(
+        seed in any::<u64>(),
+        n in 0usize..300,
+    ) {
+        let (mut offers, requests) = world(seed, n, 40);
+        // Every third offer full: demand counts it all the same.
+        for o in offers.iter_mut().step_by(3) {
+            o.load = o.capacity;
+        }
+        let mut index = OfferIndex::new(offers);
+        let brute = |index: &OfferIndex, r: &RequestProfile| -> Vec<u64> {
+            let mut ids: Vec<u64> = index
+                .offers()
+                .iter()
+                .filter(|o| check_regardless_of_load(r, o, &ctx()).is_ok())
+                .map(|o| o.id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        let found = |index: &OfferIndex, r: &RequestProfile| -> Vec<u64> {
+            let mut ids = Vec::new();
+            index.demand_candidates(r, &ctx(), |id| ids.push(id));
+            ids.sort_unstable();
+            ids
+        };
+        for r in &requests {
+            prop_assert_eq!(found(&index, r), brute(&index, r));
+        }
+        // changed offers (pending, not yet in the grid) count too
+        let (more, _) = world(seed ^ 0x5eed, n / 3, 0);
+        for mut o in more {
+            o.id %= (n as u64).max(1);
+            index.upsert(o);
+        }
+        for r in &requests {
+            prop_assert_eq!(found(&index, r), brute(&index, r));
         }
     }
 

@@ -52,7 +52,9 @@ pub const REVISION_MARGIN: i64 = 256;
 pub const REFRESH_EVERY: StdDuration = StdDuration::from_secs(2);
 /// How often the whole index is rebuilt from the database.
 pub const RELOAD_EVERY: StdDuration = StdDuration::from_secs(30 * 60);
-/// Offers read per query when the index is built.
+/// Recent requests counted per read lock of the index (a few milliseconds of work).
+const DEMAND_CHUNK: usize = 256;
+/// Offers (and, for the demand count, recent requests) read per query.
 const LOAD_PAGE: i64 = 5_000;
 /// The number of a requester who has no offer (never equal to a volunteer's).
 const NOT_A_VOLUNTEER: u64 = u64::MAX - 1;
@@ -300,8 +302,17 @@ impl LiveOffers {
             self.load(conn)?;
         }
         let since = now - Duration::days(i64::from(engine::DEMAND_WINDOW_DAYS));
-        // Requests a page at a time, kept only as profiles (a fraction of their rows' size).
-        let mut recent: Vec<RequestProfile> = Vec::new();
+        // Every indexed offer starts at zero, so one that nobody could use counts as known.
+        let mut demand = {
+            let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
+            let Some(book) = guard.as_ref() else {
+                return Ok(());
+            };
+            engine::Demand::from_counts(book.index.offers().iter().map(|o| (o.id, 0)))
+        };
+        // Requests a page at a time, counted against the live index itself (capacity aside:
+        // demand is about who could help), a few hundred per read lock so that writers
+        // noting a new load never wait long. Nothing is copied but one page of rows.
         let mut after: Option<(NaiveDateTime, String)> = None;
         loop {
             let rows =
@@ -310,36 +321,26 @@ impl LiveOffers {
                 break;
             };
             after = Some((last.created_at, last.id.clone()));
-            let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
-            let Some(book) = guard.as_ref() else {
-                return Ok(());
-            };
-            recent.extend(rows.iter().filter_map(|row| {
-                let mut profile = request_profile(row, &mut Ids::default(), &[], &[])?;
-                profile.requester = row
-                    .requester_id
-                    .as_ref()
-                    .and_then(|r| book.volunteers.get(&key(r)).copied())
-                    .unwrap_or(NOT_A_VOLUNTEER);
-                Some(profile)
-            }));
+            for chunk in rows.chunks(DEMAND_CHUNK) {
+                let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
+                let Some(book) = guard.as_ref() else {
+                    return Ok(());
+                };
+                for row in chunk {
+                    let Some(mut profile) = request_profile(row, &mut Ids::default(), &[], &[])
+                    else {
+                        continue;
+                    };
+                    profile.requester = row
+                        .requester_id
+                        .as_ref()
+                        .and_then(|r| book.volunteers.get(&key(r)).copied())
+                        .unwrap_or(NOT_A_VOLUNTEER);
+                    book.index
+                        .demand_candidates(&profile, ctx, |offer| demand.add(offer, 1));
+                }
+            }
         }
-        let offers: Vec<engine::OfferProfile> = {
-            let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
-            let Some(book) = guard.as_ref() else {
-                return Ok(());
-            };
-            // Demand is about who could serve, not who is free: copied without their load.
-            book.index
-                .offers()
-                .iter()
-                .map(|o| engine::OfferProfile {
-                    load: 0,
-                    ..o.clone()
-                })
-                .collect()
-        };
-        let demand = engine::Demand::from_recent_unloaded(&recent, offers, ctx);
         self.with_book(|book| {
             book.demand = demand;
             book.demand_counted = Some(Instant::now());

@@ -845,3 +845,35 @@ async fn retention_anonymises_only_what_finished_before_the_period() {
     .await;
     assert_eq!(list["total"], 2);
 }
+
+/// What the background reload of the erased accounts does every 2 s, done now.
+async fn reload_erasures(app: &TestApp) {
+    let erased = app.state.erased_accounts.clone();
+    app.run_workflow(move |conn, now, _| erased.refresh(conn, now))
+        .await;
+}
+
+/// Another instance on the same database erases an account: this instance refuses the
+/// account's access token once it has reloaded the erasures (every 2 s in service), and an
+/// account erased here is refused at once, with the set loaded and nothing asked of the
+/// database.
+#[actix_web::test]
+async fn an_erasure_through_another_instance_voids_the_token_after_the_reload() {
+    let app = TestApp::spawn().await;
+    let (anna, bram) = (app.resident().await, app.resident().await);
+    reload_erasures(&app).await;
+    let anna_id = hulpmarkt::domain::UserId::parse(&anna.id).expect("a user id");
+    assert_eq!(app.state.erased_accounts.is_erased(&anna_id), Some(false));
+    json_with_status(app.get_as("/api/v1/me", &anna.token).await, 200).await;
+
+    let id = anna_id.clone();
+    let erased = app
+        .run_workflow(move |conn, now, _| Ok(hulpmarkt::db::privacy::erase_user(conn, &id, now)?))
+        .await;
+    assert!(erased, "the other instance erased the account");
+    reload_erasures(&app).await;
+    assert_eq!(app.state.erased_accounts.is_erased(&anna_id), Some(true));
+    problem(app.get_as("/api/v1/me", &anna.token).await, 401).await;
+    // The other resident is untouched.
+    json_with_status(app.get_as("/api/v1/me", &bram.token).await, 200).await;
+}
