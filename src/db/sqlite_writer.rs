@@ -171,3 +171,76 @@ fn run_group(conn: &mut DbConnection, group: Vec<Job>) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::{sql_query, sql_types::BigInt, QueryableByName, RunQueryDsl};
+
+    use super::*;
+    use crate::config::{DatabaseUrl, SqliteSynchronous};
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    fn count(conn: &mut DbConnection, sql: &str) -> i64 {
+        sql_query(sql).get_result::<Count>(conn).expect("count").n
+    }
+
+    /// Many writes at once, every third failing after it wrote: each failure is rolled back
+    /// alone, every success is stored and answered, and later writes see earlier ones.
+    #[actix_rt::test]
+    async fn a_failing_write_is_rolled_back_alone_within_its_group() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let manager = Manager::new(
+            DatabaseUrl::Sqlite(dir.path().join("group.db")),
+            SqliteSynchronous::Full,
+        );
+        let mut setup = manager.connect().expect("connect");
+        setup
+            .batch_execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)")
+            .expect("table");
+        let writer = std::sync::Arc::new(SqliteWriter::start(manager).expect("writer"));
+        let writes = (0..60i64).map(|n| {
+            let writer = writer.clone();
+            async move {
+                writer
+                    .run(move |conn| {
+                        sql_query(format!("INSERT INTO notes (n) VALUES ({n})")).execute(conn)?;
+                        if n % 3 == 0 {
+                            return Err(AppError::Conflict {
+                                detail: format!("note {n} is refused after it was written"),
+                                existing_id: None,
+                            });
+                        }
+                        Ok(count(conn, "SELECT COUNT(*) AS n FROM notes"))
+                    })
+                    .await
+            }
+        });
+        let answers = futures_util::future::join_all(writes).await;
+        let mut seen_before = Vec::new();
+        for (n, answer) in answers.into_iter().enumerate() {
+            match answer {
+                Ok(rows) => seen_before.push(rows),
+                Err(AppError::Conflict { .. }) => assert_eq!(n % 3, 0, "write {n} failed"),
+                Err(other) => panic!("write {n}: {other}"),
+            }
+        }
+        assert_eq!(seen_before.len(), 40);
+        // Each write saw the ones before it (in the order of arrival), none of the refused.
+        assert!(seen_before.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(seen_before.last(), Some(&40));
+        assert_eq!(count(&mut setup, "SELECT COUNT(*) AS n FROM notes"), 40);
+        assert_eq!(
+            count(
+                &mut setup,
+                "SELECT COUNT(*) AS n FROM notes WHERE n % 3 = 0"
+            ),
+            0,
+            "the refused writes left nothing"
+        );
+    }
+}

@@ -929,3 +929,69 @@ async fn the_openapi_document_describes_the_marketplace() {
         );
     }
 }
+
+/// Posts arriving at the same moment (on SQLite they share one commit, each in its own
+/// savepoint): every 201 is stored and readable by its owner, and every refused post (a
+/// near-duplicate, 409) left nothing behind, whatever else shared its commit.
+#[actix_web::test]
+async fn simultaneous_posts_are_each_stored_or_refused_alone() {
+    let app = TestApp::spawn().await;
+    let anna = app.resident().await;
+    post_request(&app, &anna, &request_body()).await;
+    let before = count(&app, "help_requests").await;
+    let categories = [
+        "huishouden",
+        "klussen",
+        "tuin",
+        "vervoer",
+        "gezelschap",
+        "telefoonmaatje",
+        "maaltijden",
+        "administratie",
+        "huisdieren",
+        "mantelzorgondersteuning",
+    ];
+    let bodies: Vec<Value> = categories
+        .iter()
+        .enumerate()
+        .flat_map(|(i, category)| {
+            let distinct = with(
+                with(request_body(), "category", json!(category)),
+                "title",
+                json!(format!("Verzoek {i}: {category}")),
+            );
+            // Each distinct post beside a copy of the first one, which is refused.
+            [distinct, request_body()]
+        })
+        .collect();
+    let answers = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|body| app.post_json("/api/v1/help-requests", body, Some(&anna.token))),
+    )
+    .await;
+    let mut stored = Vec::new();
+    for (body, answer) in bodies.iter().zip(answers) {
+        if body["category"] == "boodschappen" {
+            problem(answer, 409).await;
+        } else {
+            stored.push(json_with_status(answer, 201).await);
+        }
+    }
+    assert_eq!(stored.len(), categories.len());
+    assert_eq!(
+        count(&app, "help_requests").await,
+        before + categories.len() as i64,
+        "exactly the accepted posts are stored"
+    );
+    for view in &stored {
+        let id = view["id"].as_str().expect("an id");
+        let read = json_with_status(
+            app.get_as(&format!("/api/v1/help-requests/{id}"), &anna.token)
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(read["title"], view["title"]);
+    }
+}
