@@ -155,7 +155,9 @@ pub fn recent_requests(
         .select(RequestRow::as_select())
         .into_boxed();
     if let Some((at, id)) = after {
-        query = query.filter(
+        // `created_at >= at` first, so that the index range starts at the page boundary (with
+        // only the OR below, PostgreSQL scanned the window from its start for every page).
+        query = query.filter(help_requests::created_at.ge(*at)).filter(
             help_requests::created_at
                 .gt(*at)
                 .or(help_requests::created_at
@@ -164,6 +166,14 @@ pub fn recent_requests(
         );
     }
     query.load(conn)
+}
+
+/// How many requests were posted since `since`, in any state.
+pub fn count_recent_requests(conn: &mut DbConnection, since: NaiveDateTime) -> QueryResult<i64> {
+    help_requests::table
+        .filter(help_requests::created_at.ge(since))
+        .count()
+        .get_result(conn)
 }
 
 /// An offer by id with its VOG date.

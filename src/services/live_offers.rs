@@ -54,6 +54,17 @@ pub const REFRESH_EVERY: StdDuration = StdDuration::from_secs(2);
 pub const RELOAD_EVERY: StdDuration = StdDuration::from_secs(30 * 60);
 /// Recent requests counted per read lock of the index (a few milliseconds of work).
 const DEMAND_CHUNK: usize = 256;
+/// At most about this many recent requests are counted for demand: beyond it, a systematic
+/// sample (every k-th in time order, each counting k). Counting one request costs a candidate
+/// search; a national database with a million requests in the window took minutes of a core
+/// every hour, and the priority needs the size of the counts, not every one exactly.
+pub const DEMAND_SAMPLE: u64 = 50_000;
+
+/// The sampling stride for `total` recent requests (1: every one counted).
+pub fn sample_stride(total: u64) -> u32 {
+    u32::try_from(total.div_ceil(DEMAND_SAMPLE).max(1)).unwrap_or(u32::MAX)
+}
+
 /// Offers (and, for the demand count, recent requests) read per query.
 const LOAD_PAGE: i64 = 5_000;
 /// The number of a requester who has no offer (never equal to a volunteer's).
@@ -312,7 +323,11 @@ impl LiveOffers {
         };
         // Requests a page at a time, counted against the live index itself (capacity aside:
         // demand is about who could help), a few hundred per read lock so that writers
-        // noting a new load never wait long. Nothing is copied but one page of rows.
+        // noting a new load never wait long. Nothing is copied but one page of rows. Past
+        // DEMAND_SAMPLE requests, every stride-th one is counted for stride.
+        let total = crate::db::candidates::count_recent_requests(conn, since)?;
+        let stride = sample_stride(u64::try_from(total).unwrap_or(0));
+        let mut position: u64 = 0;
         let mut after: Option<(NaiveDateTime, String)> = None;
         loop {
             let rows =
@@ -327,6 +342,10 @@ impl LiveOffers {
                     return Ok(());
                 };
                 for row in chunk {
+                    position += 1;
+                    if (position - 1) % u64::from(stride) != 0 {
+                        continue;
+                    }
                     let Some(mut profile) = request_profile(row, &mut Ids::default(), &[], &[])
                     else {
                         continue;
@@ -337,7 +356,7 @@ impl LiveOffers {
                         .and_then(|r| book.volunteers.get(&key(r)).copied())
                         .unwrap_or(NOT_A_VOLUNTEER);
                     book.index
-                        .demand_candidates(&profile, ctx, |offer| demand.add(offer, 1));
+                        .demand_candidates(&profile, ctx, |offer| demand.add(offer, stride));
                 }
             }
         }
@@ -551,4 +570,24 @@ pub fn spawn_refresh(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demand_counts_every_request_up_to_the_sample_size_then_a_stride() {
+        assert_eq!(sample_stride(0), 1);
+        assert_eq!(sample_stride(DEMAND_SAMPLE), 1);
+        assert_eq!(sample_stride(DEMAND_SAMPLE + 1), 2);
+        assert_eq!(sample_stride(1_000_000), 20);
+        // Each sampled request counts for the stride: the total weight covers every request.
+        for total in [1, 49_999, 50_001, 123_457, 1_000_000] {
+            let stride = u64::from(sample_stride(total));
+            let sampled = total.div_ceil(stride);
+            assert!(sampled <= DEMAND_SAMPLE, "{total}: {sampled} counted");
+            assert!(sampled * stride >= total && (sampled - 1) * stride < total);
+        }
+    }
 }
