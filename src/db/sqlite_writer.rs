@@ -117,8 +117,9 @@ fn serve(manager: &Manager, queue: &mpsc::Receiver<Job>) {
             },
         };
         if !run_group(connection, group) {
-            // A write panicked: the connection may be inside its transaction in a state
-            // diesel no longer tracks. Closing it rolls the transaction back.
+            // A write panicked, or a failed commit could not be rolled back: the connection
+            // may be inside a transaction in a state diesel no longer tracks. Closing it rolls
+            // that transaction back; the next group opens a fresh one.
             conn = None;
         }
     }
@@ -132,9 +133,9 @@ fn open(manager: &Manager) -> Result<DbConnection, AppError> {
     Ok(conn)
 }
 
-/// Runs one group in one transaction. False when a write panicked (the group is then
-/// abandoned unanswered, which its callers hear as "unavailable", and the connection must
-/// not be used again).
+/// Runs one group in one transaction. False when the connection must not be used again: a
+/// write panicked (the group is then abandoned unanswered, which its callers hear as
+/// "unavailable"), or a failed commit could not be rolled back.
 fn run_group(conn: &mut DbConnection, group: Vec<Job>) -> bool {
     let DbConnection::Sqlite(sqlite) = conn else {
         return true; // the writer is only started for SQLite
@@ -153,6 +154,7 @@ fn run_group(conn: &mut DbConnection, group: Vec<Job>) -> bool {
             }
         }
     }
+    let mut usable = true;
     let committed = match <DbConnection as Connection>::TransactionManager::commit_transaction(conn)
     {
         Ok(()) => Ok(()),
@@ -162,6 +164,7 @@ fn run_group(conn: &mut DbConnection, group: Vec<Job>) -> bool {
                 <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
             {
                 tracing::error!(%error, "rollback failed");
+                usable = false;
             }
             Err(())
         }
@@ -169,7 +172,7 @@ fn run_group(conn: &mut DbConnection, group: Vec<Job>) -> bool {
     for finish in finishes {
         finish(committed);
     }
-    true
+    usable
 }
 
 #[cfg(test)]
