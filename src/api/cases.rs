@@ -107,7 +107,7 @@ fn read_view(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
-#[get("/cases")]
+#[get("")]
 pub async fn list_cases(
     state: web::Data<AppState>,
     caseworker: CaseWorker,
@@ -169,7 +169,7 @@ pub async fn list_cases(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json")))]
-#[get("/cases/{id}")]
+#[get("/{id}")]
 pub async fn get_case(
     state: web::Data<AppState>,
     caseworker: CaseWorker,
@@ -194,7 +194,7 @@ pub async fn get_case(
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The case is not open", body = Problem, content_type = "application/problem+json")))]
-#[post("/cases/{id}/claim")]
+#[post("/{id}/claim")]
 pub async fn claim_case(
     state: web::Data<AppState>,
     caseworker: CaseWorker,
@@ -218,7 +218,7 @@ pub async fn claim_case(
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or longer than 1 000 characters", body = Problem, content_type = "application/problem+json")))]
-#[post("/cases/{id}/notes")]
+#[post("/{id}/notes")]
 pub async fn add_case_note(
     state: web::Data<AppState>,
     caseworker: CaseWorker,
@@ -246,7 +246,7 @@ pub async fn add_case_note(
         (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not claimed by you, already resolved, or the volunteer has no capacity left", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field the outcome needs is missing or invalid (the offer fails the category, VOG or activity rules)", body = Problem, content_type = "application/problem+json")))]
-#[post("/cases/{id}/resolve")]
+#[post("/{id}/resolve")]
 pub async fn resolve_case(
     state: web::Data<AppState>,
     caseworker: CaseWorker,
@@ -285,7 +285,7 @@ pub async fn resolve_case(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an admin nor a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json")))]
-#[get("/cases/{id}/audit")]
+#[get("/{id}/audit")]
 pub async fn list_case_audit(
     state: web::Data<AppState>,
     caller: Caller,

@@ -133,7 +133,7 @@ pub async fn get_postcode(
     responses(
         (status = 200, description = "Matches, best first", body = Paginated<MunicipalityHit>),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
-#[get("/municipalities")]
+#[get("")]
 pub async fn list_municipalities(
     state: web::Data<AppState>,
     query: Query<MunicipalityQuery>,
@@ -181,7 +181,7 @@ pub async fn list_municipalities(
         (status = 200, description = "The municipality", body = MunicipalityView),
         (status = 400, description = "Not a CBS code", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown code", body = Problem, content_type = "application/problem+json")))]
-#[get("/municipalities/{code}")]
+#[get("/{code}")]
 pub async fn get_municipality(
     state: web::Data<AppState>,
     code: web::Path<String>,

@@ -204,7 +204,7 @@ fn refuse_near_duplicate(
         (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A nearly identical open request exists (its id is in `existing_id`); send `confirm_duplicate: true` to post anyway", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
-#[post("/help-requests")]
+#[post("")]
 pub async fn create_help_request(
     state: web::Data<AppState>,
     resident: Resident,
@@ -240,7 +240,7 @@ pub async fn create_help_request(
     responses((status = 200, description = "One page of your requests", body = Paginated<HelpRequestView>),
         (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
-#[get("/help-requests")]
+#[get("")]
 pub async fn list_help_requests(
     state: web::Data<AppState>,
     resident: Resident,
@@ -280,7 +280,7 @@ pub async fn list_help_requests(
     params(("id" = String, Path, format = Uuid)),
     responses((status = 200, description = "Your request", body = HelpRequestView),
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json")))]
-#[get("/help-requests/{id}")]
+#[get("/{id}")]
 pub async fn get_help_request(
     state: web::Data<AppState>,
     caller: Caller,
@@ -302,7 +302,7 @@ pub async fn get_help_request(
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The request is no longer open", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
-#[patch("/help-requests/{id}")]
+#[patch("/{id}")]
 pub async fn patch_help_request(
     state: web::Data<AppState>,
     caller: Caller,
@@ -380,7 +380,7 @@ async fn change_status(
     responses((status = 200, description = "Cancelled", body = HelpRequestView),
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not open, proposed or matched", body = Problem, content_type = "application/problem+json")))]
-#[post("/help-requests/{id}/cancel")]
+#[post("/{id}/cancel")]
 pub async fn cancel_help_request(
     state: web::Data<AppState>,
     caller: Caller,
@@ -400,7 +400,7 @@ pub async fn cancel_help_request(
     responses((status = 200, description = "Escalated", body = HelpRequestView),
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not open or proposed", body = Problem, content_type = "application/problem+json")))]
-#[post("/help-requests/{id}/escalate")]
+#[post("/{id}/escalate")]
 pub async fn escalate_help_request(
     state: web::Data<AppState>,
     caller: Caller,

@@ -29,7 +29,7 @@ fn parse_id(id: &str) -> Result<String, AppError> {
         (status = 403, description = "Not the volunteer of this match", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such match of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an open proposal (answered, expired or withdrawn)", body = Problem, content_type = "application/problem+json")))]
-#[post("/matches/{id}/accept")]
+#[post("/{id}/accept")]
 pub async fn accept_match(
     state: web::Data<AppState>,
     volunteer: Volunteer,
@@ -55,7 +55,7 @@ pub async fn accept_match(
         (status = 404, description = "No such match of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an open proposal", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid reason", body = Problem, content_type = "application/problem+json")))]
-#[post("/matches/{id}/decline")]
+#[post("/{id}/decline")]
 pub async fn decline_match(
     state: web::Data<AppState>,
     volunteer: Volunteer,
@@ -84,7 +84,7 @@ pub async fn decline_match(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such match of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an accepted match", body = Problem, content_type = "application/problem+json")))]
-#[post("/matches/{id}/complete")]
+#[post("/{id}/complete")]
 pub async fn complete_match(
     state: web::Data<AppState>,
     caller: Caller,
@@ -109,7 +109,7 @@ pub async fn complete_match(
         (status = 404, description = "No such match of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an accepted match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid reason", body = Problem, content_type = "application/problem+json")))]
-#[post("/matches/{id}/cancel")]
+#[post("/{id}/cancel")]
 pub async fn cancel_match(
     state: web::Data<AppState>,
     caller: Caller,

@@ -214,7 +214,7 @@ pub struct ReasonBody {
     responses((status = 200, description = "One page of your matches", body = Paginated<MatchView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
-#[get("/matches")]
+#[get("")]
 pub async fn list_matches(
     state: web::Data<AppState>,
     caller: Caller,
@@ -250,7 +250,7 @@ pub async fn list_matches(
     responses((status = 200, description = "The match", body = MatchView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such match of yours", body = Problem, content_type = "application/problem+json")))]
-#[get("/matches/{id}")]
+#[get("/{id}")]
 pub async fn get_match(
     state: web::Data<AppState>,
     caller: Caller,
@@ -269,7 +269,7 @@ pub async fn get_match(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json")))]
-#[get("/help-requests/{id}/matches")]
+#[get("/{id}/matches")]
 pub async fn list_request_matches(
     state: web::Data<AppState>,
     resident: Resident,

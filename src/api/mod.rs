@@ -33,6 +33,11 @@ use actix_web::{
 use crate::error::{AppError, Problem, PROBLEM_JSON};
 
 /// Registers every route under `/api/v1` and the operational endpoints.
+///
+/// One scope per resource: actix's router tries the routes in order and runs a regular
+/// expression for every route with a parameter, so a flat list made each request pay for the
+/// parameterised routes listed before its own. The handlers' paths are relative to their
+/// scope; the OpenAPI paths (in each `utoipa::path`) are the full ones.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
@@ -41,10 +46,54 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::redirect("/api/v1/docs", "/api/v1/docs/"))
         .service(
             web::scope("/api/v1")
+                .service(
+                    web::scope("/help-requests")
+                        .service(help_requests::create_help_request)
+                        .service(help_requests::list_help_requests)
+                        .service(help_requests::get_help_request)
+                        .service(help_requests::patch_help_request)
+                        .service(help_requests::cancel_help_request)
+                        .service(help_requests::escalate_help_request)
+                        .service(matches::list_request_matches),
+                )
+                .service(
+                    web::scope("/offers")
+                        .service(offers::create_offer)
+                        .service(offers::list_offers)
+                        .service(offers::get_offer)
+                        .service(offers::patch_offer)
+                        .service(offers::pause_offer)
+                        .service(offers::resume_offer)
+                        .service(offers::withdraw_offer),
+                )
+                .service(
+                    web::scope("/matches")
+                        .service(matches::list_matches)
+                        .service(matches::get_match)
+                        .service(match_actions::accept_match)
+                        .service(match_actions::decline_match)
+                        .service(match_actions::complete_match)
+                        .service(match_actions::cancel_match),
+                )
+                .service(
+                    web::scope("/cases")
+                        .service(cases::list_cases)
+                        .service(cases::get_case)
+                        .service(cases::claim_case)
+                        .service(cases::add_case_note)
+                        .service(cases::resolve_case)
+                        .service(cases::list_case_audit),
+                )
+                .service(
+                    web::scope("/municipalities")
+                        .service(gazetteer::list_municipalities)
+                        .service(gazetteer::get_municipality)
+                        .service(municipality_settings::get_municipality_settings)
+                        .service(municipality_settings::put_municipality_settings)
+                        .service(statistics::get_municipality_stats),
+                )
                 .service(openapi::openapi_json)
                 .service(gazetteer::get_postcode)
-                .service(gazetteer::list_municipalities)
-                .service(gazetteer::get_municipality)
                 .service(auth::register)
                 .service(auth::login)
                 .service(auth::refresh)
@@ -55,36 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(privacy::erase_me)
                 .service(users::create_case_worker)
                 .service(users::record_vog)
-                .service(matches::list_matches)
-                .service(matches::get_match)
-                .service(matches::list_request_matches)
-                .service(match_actions::accept_match)
-                .service(match_actions::decline_match)
-                .service(match_actions::complete_match)
-                .service(match_actions::cancel_match)
-                .service(categories::list_categories)
-                .service(help_requests::create_help_request)
-                .service(help_requests::list_help_requests)
-                .service(help_requests::get_help_request)
-                .service(help_requests::patch_help_request)
-                .service(help_requests::cancel_help_request)
-                .service(help_requests::escalate_help_request)
-                .service(offers::create_offer)
-                .service(offers::list_offers)
-                .service(offers::get_offer)
-                .service(offers::patch_offer)
-                .service(offers::pause_offer)
-                .service(offers::resume_offer)
-                .service(offers::withdraw_offer)
-                .service(cases::list_cases)
-                .service(cases::get_case)
-                .service(cases::claim_case)
-                .service(cases::add_case_note)
-                .service(cases::resolve_case)
-                .service(cases::list_case_audit)
-                .service(municipality_settings::get_municipality_settings)
-                .service(municipality_settings::put_municipality_settings)
-                .service(statistics::get_municipality_stats),
+                .service(categories::list_categories),
         );
 }
 

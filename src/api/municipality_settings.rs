@@ -131,7 +131,7 @@ impl MunicipalitySettingsBody {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an admin nor a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown municipality, or not yours", body = Problem, content_type = "application/problem+json")))]
-#[get("/municipalities/{code}/settings")]
+#[get("/{code}/settings")]
 pub async fn get_municipality_settings(
     state: web::Data<AppState>,
     caller: Caller,
@@ -157,7 +157,7 @@ pub async fn get_municipality_settings(
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown municipality", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A value out of range", body = Problem, content_type = "application/problem+json")))]
-#[put("/municipalities/{code}/settings")]
+#[put("/{code}/settings")]
 pub async fn put_municipality_settings(
     state: web::Data<AppState>,
     admin: Admin,

@@ -119,7 +119,7 @@ fn view(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<OfferView, 
     responses((status = 201, description = "Registered", body = OfferView),
         (status = 403, description = "Not a volunteer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
-#[post("/offers")]
+#[post("")]
 pub async fn create_offer(
     state: web::Data<AppState>,
     volunteer: Volunteer,
@@ -148,7 +148,7 @@ pub async fn create_offer(
     responses((status = 200, description = "One page of your offers", body = Paginated<OfferView>),
         (status = 403, description = "Not a volunteer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
-#[get("/offers")]
+#[get("")]
 pub async fn list_offers(
     state: web::Data<AppState>,
     volunteer: Volunteer,
@@ -189,7 +189,7 @@ pub async fn list_offers(
     params(("id" = String, Path, format = Uuid)),
     responses((status = 200, description = "Your offer", body = OfferView),
         (status = 404, description = "No such offer of yours", body = Problem, content_type = "application/problem+json")))]
-#[get("/offers/{id}")]
+#[get("/{id}")]
 pub async fn get_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -207,7 +207,7 @@ pub async fn get_offer(
         (status = 404, description = "No such offer of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The offer is withdrawn", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
-#[patch("/offers/{id}")]
+#[patch("/{id}")]
 pub async fn patch_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -287,7 +287,7 @@ async fn change_status(
     responses((status = 200, description = "Paused", body = OfferView),
         (status = 404, description = "No such offer of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")))]
-#[post("/offers/{id}/pause")]
+#[post("/{id}/pause")]
 pub async fn pause_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -302,7 +302,7 @@ pub async fn pause_offer(
     responses((status = 200, description = "Active again", body = OfferView),
         (status = 404, description = "No such offer of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not paused", body = Problem, content_type = "application/problem+json")))]
-#[post("/offers/{id}/resume")]
+#[post("/{id}/resume")]
 pub async fn resume_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -317,7 +317,7 @@ pub async fn resume_offer(
     responses((status = 200, description = "Withdrawn", body = OfferView),
         (status = 404, description = "No such offer of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already withdrawn", body = Problem, content_type = "application/problem+json")))]
-#[post("/offers/{id}/withdraw")]
+#[post("/{id}/withdraw")]
 pub async fn withdraw_offer(
     state: web::Data<AppState>,
     caller: Caller,

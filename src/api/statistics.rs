@@ -33,7 +33,7 @@ pub struct StatisticsQuery {
         (status = 403, description = "Neither an admin nor a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown municipality, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid period", body = Problem, content_type = "application/problem+json")))]
-#[get("/municipalities/{code}/stats")]
+#[get("/{code}/stats")]
 pub async fn get_municipality_stats(
     state: web::Data<AppState>,
     caller: Caller,

@@ -209,10 +209,10 @@ pub struct HelpRequestFilter {
 
 /// Inserts a request.
 pub fn insert(conn: &mut DbConnection, request: &NewHelpRequest) -> QueryResult<()> {
-    diesel::insert_into(help_requests::table)
+    super::on_backend!(conn, |c| diesel::insert_into(help_requests::table)
         .values(request)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 /// A request by id, only if `owner` posted it.
@@ -221,12 +221,12 @@ pub fn find_owned(
     id: &HelpRequestId,
     owner: &UserId,
 ) -> QueryResult<Option<HelpRequest>> {
-    help_requests::table
+    super::on_backend!(conn, |c| help_requests::table
         .find(id.as_str())
         .filter(help_requests::requester_id.eq(owner.as_str()))
         .select(HelpRequest::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 fn owned_query<'a>(
@@ -274,18 +274,23 @@ pub fn recent_open_in_category(
     category: &str,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<HelpRequest>> {
-    let open = [
+    // Two comparisons rather than an IN list, which SQLite would prepare anew on every post.
+    let (open, proposed) = (
         HelpRequestStatus::Open.as_str(),
         HelpRequestStatus::Proposed.as_str(),
-    ];
-    help_requests::table
+    );
+    super::on_backend!(conn, |c| help_requests::table
         .filter(help_requests::requester_id.eq(owner.as_str()))
         .filter(help_requests::category.eq(category))
-        .filter(help_requests::status.eq_any(open))
+        .filter(
+            help_requests::status
+                .eq(open)
+                .or(help_requests::status.eq(proposed))
+        )
         .filter(help_requests::created_at.ge(since))
         .order(help_requests::created_at.desc())
         .select(HelpRequest::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// Writes the editable columns.

@@ -56,10 +56,10 @@ impl Match {
 
 /// Inserts a match.
 pub fn insert(conn: &mut DbConnection, m: &Match) -> QueryResult<()> {
-    diesel::insert_into(matches::table)
+    super::on_backend!(conn, |c| diesel::insert_into(matches::table)
         .values(m)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 /// A match by id.
@@ -148,16 +148,19 @@ pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResu
 /// SQLite started from every completed match (a third of the table) and looked up each one's
 /// request, which on every new request read the whole matches table.
 pub fn helpers_of(conn: &mut DbConnection, requester_id: &str) -> QueryResult<Vec<String>> {
-    let own_requests = help_requests::table
-        .filter(help_requests::requester_id.eq(requester_id))
-        .select(help_requests::id);
-    matches::table
-        .filter(matches::request_id.eq_any(own_requests))
+    super::on_backend!(conn, |c| matches::table
+        .filter(
+            matches::request_id.eq_any(
+                help_requests::table
+                    .filter(help_requests::requester_id.eq(requester_id))
+                    .select(help_requests::id)
+            )
+        )
         .filter(matches::status.eq(MatchStatus::Completed.as_str()))
         .filter(matches::volunteer_id.is_not_null())
         .select(matches::volunteer_id.assume_not_null())
         .distinct()
-        .load(conn)
+        .load(c))
 }
 
 /// How many proposals each of `volunteers` received since `since` (the daily cap).
@@ -169,16 +172,35 @@ pub fn proposals_since(
     if volunteers.is_empty() {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    // Chunked so that the IN list stays far below SQLite's parameter limit.
-    for chunk in volunteers.chunks(500) {
-        let rows: Vec<(Option<String>, i64)> = matches::table
-            .filter(matches::volunteer_id.eq_any(chunk))
-            .filter(matches::proposed_at.ge(since))
-            .group_by(matches::volunteer_id)
-            .select((matches::volunteer_id, diesel::dsl::count_star()))
-            .load(conn)?;
-        out.extend(rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))));
+    let mut out = Vec::with_capacity(volunteers.len());
+    match conn {
+        // Chunked so that the array stays a sensible size; one prepared statement.
+        DbConnection::Pg(c) => {
+            for chunk in volunteers.chunks(500) {
+                let rows: Vec<(Option<String>, i64)> = matches::table
+                    .filter(matches::volunteer_id.eq_any(chunk))
+                    .filter(matches::proposed_at.ge(since))
+                    .group_by(matches::volunteer_id)
+                    .select((matches::volunteer_id, diesel::dsl::count_star()))
+                    .load(c)?;
+                out.extend(rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))));
+            }
+        }
+        // A cached count per volunteer (index `matches_volunteer`): SQLite would prepare an
+        // IN list anew on every call.
+        DbConnection::Sqlite(c) => {
+            let mut seen = std::collections::HashSet::with_capacity(volunteers.len());
+            for volunteer in volunteers.iter().filter(|v| seen.insert(v.as_str())) {
+                let n: i64 = matches::table
+                    .filter(matches::volunteer_id.eq(volunteer))
+                    .filter(matches::proposed_at.ge(since))
+                    .count()
+                    .get_result(c)?;
+                if n > 0 {
+                    out.push((volunteer.clone(), n));
+                }
+            }
+        }
     }
     Ok(out)
 }

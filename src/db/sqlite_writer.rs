@@ -37,6 +37,12 @@ use crate::error::AppError;
 /// writes, its cache is never invalidated by another connection's commit.
 const WRITER_CACHE_KIB: u32 = 16 * 1024;
 
+/// WAL pages after which the writer copies the log back into the database (SQLite's default
+/// is 1,000, 4 MiB). Every request rewrites the same hot pages (the tables' newest index
+/// leaves, the offer it took): the longer the log, the more of those rewrites one
+/// checkpoint copies only once. The checkpoint held 11 % of the writer's time at 1,000.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 8_000;
+
 /// At most this many writes share one commit, so that the first of a group does not wait
 /// for many after it (each runs in well under a millisecond).
 const MAX_GROUP: usize = 32;
@@ -129,7 +135,10 @@ fn open(manager: &Manager) -> Result<DbConnection, AppError> {
     let mut conn = manager
         .connect()
         .map_err(|e| AppError::Unavailable(format!("opening the database: {e}")))?;
-    conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB};"))?;
+    conn.batch_execute(&format!(
+        "PRAGMA cache_size = -{WRITER_CACHE_KIB}; \
+         PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
+    ))?;
     Ok(conn)
 }
 

@@ -371,6 +371,43 @@ async fn a_volunteer_gets_at_most_three_new_proposals_a_day() {
 }
 
 #[actix_web::test]
+async fn new_requests_respect_the_daily_cap_of_a_volunteer_with_two_offers() {
+    let app = TestApp::spawn().await;
+    // Two offers of one volunteer: both are candidates of every request below, so the cap
+    // count sees the volunteer twice and must count them once.
+    let vera = app.volunteer().await;
+    let categories = json!(["boodschappen", "vervoer", "tuin", "klussen"]);
+    for _ in 0..2 {
+        post_offer(
+            &app,
+            &vera,
+            &with(
+                with(offer_body(), "capacity", json!(10)),
+                "categories",
+                categories.clone(),
+            ),
+        )
+        .await;
+    }
+    let anna = app.resident().await;
+    let mut statuses = Vec::new();
+    for (i, category) in ["boodschappen", "vervoer", "tuin", "klussen"]
+        .iter()
+        .enumerate()
+    {
+        let body = with(
+            with(request_body(), "category", json!(category)),
+            "title",
+            json!(format!("Verzoek nummer {i}")),
+        );
+        let posted = post_request(&app, &anna, &body).await;
+        statuses.push(posted["status"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(statuses, ["proposed", "proposed", "proposed", "open"]);
+    assert_eq!(my_matches(&app, &vera).await.len(), 3, "the daily cap");
+}
+
+#[actix_web::test]
 async fn fifty_parallel_accepts_have_exactly_one_winner_and_capacity_is_never_exceeded() {
     let app = TestApp::spawn().await;
     let vera = app.volunteer().await;
