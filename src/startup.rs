@@ -109,6 +109,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let body_limit = settings.body_limit;
         let app_state = state.clone();
+        let blocking_threads = state.pool.max_size() as usize + 1 + cores;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
@@ -129,7 +130,7 @@ impl Application {
         // or password hashing (at most one per core): threads beyond that only wait, and each
         // one that ever ran keeps its own malloc arena, which showed as peak memory under
         // load (actix's default allows 512 per worker).
-        .worker_max_blocking_threads(settings.db_pool_size.max(1) as usize + 1 + cores);
+        .worker_max_blocking_threads(blocking_threads);
         if settings.workers > 0 {
             server = server.workers(settings.workers);
         }

@@ -150,7 +150,7 @@ impl ManageConnection for Manager {
 /// Builds the pool. Connections are opened lazily, so a database that is down at this moment
 /// makes requests answer 503 rather than stopping the process.
 pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
-    let max = settings.db_pool_size.max(1);
+    let max = settings.pool_size(&url);
     let manager = Manager::new(url, settings.sqlite_synchronous);
     let sqlite_writer = match manager.url {
         DatabaseUrl::Sqlite(_) => match SqliteWriter::start(manager.clone()) {

@@ -80,7 +80,7 @@ async fn unknown_routes_are_problem_json_404() {
 #[actix_web::test]
 async fn an_exhausted_database_pool_answers_503_with_retry_after() {
     let app = TestApp::spawn_with(|s| {
-        s.db_pool_size = 1;
+        s.db_pool_size = Some(1);
         s.db_timeout_ms = 300;
     })
     .await;

@@ -101,7 +101,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     let mut settings = Settings::with_database(database_url);
     settings.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.workers = 2;
-    settings.db_pool_size = 8;
+    settings.db_pool_size = Some(8);
     settings.jwt_secret = Some(hulpmarkt::config::Secret::new(TEST_JWT_SECRET));
     // Every test client is 127.0.0.1; the rate-limit test sets its own small bursts.
     settings.login_burst_per_ip = 10_000;
