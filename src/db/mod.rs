@@ -50,7 +50,7 @@ pub enum DbConnection {
 ///
 /// Diesel's derived [`DbConnection`] hands a query to its backend by writing out the query's
 /// whole SQL, on every execution and even when the prepared statement is cached (measured:
-/// most of the CPU of reading one help request by id went to building SQL text). On the
+/// a third of the CPU of reading one help request by id went to building SQL text). On the
 /// backend's own connection the cached statement is found by the query's type and only the
 /// values are bound. The body is compiled once per backend, so it must be portable.
 macro_rules! on_backend {
