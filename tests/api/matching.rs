@@ -315,6 +315,15 @@ async fn requests_that_need_a_vog_only_reach_volunteers_with_a_valid_recorded_vo
     );
 }
 
+/// The default request in `category`, titled by `i` (so that no two are near-duplicates).
+fn numbered_request(category: &str, i: usize) -> Value {
+    with(
+        with(request_body(), "category", json!(category)),
+        "title",
+        json!(format!("Verzoek nummer {i}")),
+    )
+}
+
 #[actix_web::test]
 async fn a_volunteer_gets_at_most_three_new_proposals_a_day() {
     let app = TestApp::spawn().await;
@@ -324,11 +333,7 @@ async fn a_volunteer_gets_at_most_three_new_proposals_a_day() {
         .iter()
         .enumerate()
     {
-        let body = with(
-            with(request_body(), "category", json!(category)),
-            "title",
-            json!(format!("Verzoek nummer {i}")),
-        );
+        let body = numbered_request(category, i);
         ids.push(
             post_request(&app, &anna, &body).await["id"]
                 .as_str()
@@ -395,12 +400,7 @@ async fn new_requests_respect_the_daily_cap_of_a_volunteer_with_two_offers() {
         .iter()
         .enumerate()
     {
-        let body = with(
-            with(request_body(), "category", json!(category)),
-            "title",
-            json!(format!("Verzoek nummer {i}")),
-        );
-        let posted = post_request(&app, &anna, &body).await;
+        let posted = post_request(&app, &anna, &numbered_request(category, i)).await;
         statuses.push(posted["status"].as_str().unwrap().to_owned());
     }
     assert_eq!(statuses, ["proposed", "proposed", "proposed", "open"]);
