@@ -300,7 +300,7 @@ mod tests {
             keys.verify(&token).unwrap();
         }
         let held = keys.verified.0.lock().unwrap().len();
-        assert!(held <= VERIFIED_KEEP && held >= 10, "{held}");
+        assert!((10..=VERIFIED_KEEP).contains(&held), "{held}");
     }
 
     #[test]
