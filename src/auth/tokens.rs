@@ -217,6 +217,13 @@ mod tests {
         TokenKeys::new(b"0123456789abcdef0123456789abcdef")
     }
 
+    /// A fresh resident's access token issued at `now`.
+    fn resident_token(keys: &TokenKeys, now: i64) -> String {
+        keys.issue(&UserId::generate(), vec![Role::Resident], None, now)
+            .unwrap()
+            .0
+    }
+
     #[test]
     fn issued_tokens_verify_and_carry_roles() {
         let now = chrono::Utc::now().timestamp();
@@ -256,9 +263,7 @@ mod tests {
     fn a_remembered_token_is_still_refused_once_expired() {
         let keys = keys();
         let now = chrono::Utc::now().timestamp();
-        let (token, _) = keys
-            .issue(&UserId::generate(), vec![Role::Resident], None, now)
-            .unwrap();
+        let token = resident_token(&keys, now);
         let first = keys.verify_at(&token, now).unwrap();
         // Now held: the same claims again, until the lifetime (plus leeway) is over. (A
         // refusal forgets the token; the full verification then reads the system clock.)
@@ -276,11 +281,9 @@ mod tests {
     fn a_token_differing_from_a_remembered_one_is_verified_in_full() {
         let keys = keys();
         let now = chrono::Utc::now().timestamp();
-        let (token, _) = keys
-            .issue(&UserId::generate(), vec![Role::Resident], None, now)
-            .unwrap();
+        let token = resident_token(&keys, now);
         keys.verify(&token).unwrap();
-        // The same header and claims with another signature, and with a changed claim.
+        // The same header and claims with another signature; the same token under another key.
         let (head, signature) = token.rsplit_once('.').unwrap();
         let flipped = if signature.starts_with('A') { 'B' } else { 'A' };
         let forged = format!("{head}.{flipped}{}", &signature[1..]);
@@ -294,10 +297,7 @@ mod tests {
         let keys = keys();
         let now = chrono::Utc::now().timestamp();
         for _ in 0..VERIFIED_KEEP + 10 {
-            let (token, _) = keys
-                .issue(&UserId::generate(), vec![Role::Resident], None, now)
-                .unwrap();
-            keys.verify(&token).unwrap();
+            keys.verify(&resident_token(&keys, now)).unwrap();
         }
         let held = keys.verified.0.lock().unwrap().len();
         assert!((10..=VERIFIED_KEEP).contains(&held), "{held}");
