@@ -204,9 +204,8 @@ pub fn current_candidates(
     // Lookups by key only, the rest checked here: with `status = 'active'` (or a correlated
     // EXISTS on the categories) in the query, SQLite's planner preferred the status index
     // and read every active offer (230 ms at 100,000 offers instead of microseconds).
-    // PostgreSQL gets each list as one array (`= ANY($1)`, one prepared statement). On
-    // SQLite diesel writes an IN list out value by value and prepares it anew on every call
-    // (with the join, most of this function's time): a cached lookup per id is cheaper.
+    // PostgreSQL gets each list as one array (`= ANY($1)`, one prepared statement); SQLite
+    // eight keys per statement of one fixed shape (`db::one_of`), prepared once.
     let (covering, mut rows): (Vec<String>, Vec<OfferWithVog>) = match conn {
         DbConnection::Pg(c) => (
             offer_categories::table
@@ -223,22 +222,21 @@ pub fn current_candidates(
         DbConnection::Sqlite(c) => {
             let mut covering = Vec::with_capacity(ids.len());
             let mut rows = Vec::with_capacity(ids.len());
-            for id in ids {
+            for chunk in ids.chunks(super::LOOKUP_CHUNK) {
+                let keys = super::padded(chunk);
                 covering.extend(
                     offer_categories::table
-                        .filter(offer_categories::offer_id.eq(id))
+                        .filter(super::one_of!(offer_categories::offer_id, keys))
                         .filter(offer_categories::category.eq(category))
                         .select(offer_categories::offer_id)
-                        .first::<String>(c)
-                        .optional()?,
+                        .load::<String>(c)?,
                 );
                 rows.extend(
                     offers::table
                         .left_join(users::table)
-                        .filter(offers::id.eq(id))
+                        .filter(super::one_of!(offers::id, keys))
                         .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-                        .first::<OfferWithVog>(c)
-                        .optional()?,
+                        .load::<OfferWithVog>(c)?,
                 );
             }
             (covering, rows)
@@ -302,13 +300,32 @@ pub mod live {
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.0.id.as_str()).collect();
         let mut categories = Vec::new();
-        for chunk in ids.chunks(500) {
-            categories.extend(
-                offer_categories::table
-                    .filter(offer_categories::offer_id.eq_any(chunk))
-                    .select((offer_categories::offer_id, offer_categories::category))
-                    .load::<(String, String)>(conn)?,
-            );
+        // Usually one offer (the catch-up before a search): on SQLite a statement of one
+        // fixed shape per eight (`db::one_of`) rather than an IN list prepared every time.
+        match conn {
+            DbConnection::Sqlite(c) if ids.len() <= 64 => {
+                for chunk in ids.chunks(crate::db::LOOKUP_CHUNK) {
+                    categories.extend(
+                        offer_categories::table
+                            .filter(crate::db::one_of!(
+                                offer_categories::offer_id,
+                                crate::db::padded(chunk)
+                            ))
+                            .select((offer_categories::offer_id, offer_categories::category))
+                            .load::<(String, String)>(c)?,
+                    );
+                }
+            }
+            _ => {
+                for chunk in ids.chunks(500) {
+                    categories.extend(
+                        offer_categories::table
+                            .filter(offer_categories::offer_id.eq_any(chunk))
+                            .select((offer_categories::offer_id, offer_categories::category))
+                            .load::<(String, String)>(conn)?,
+                    );
+                }
+            }
         }
         Ok(with_categories(rows, categories))
     }

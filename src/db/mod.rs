@@ -63,6 +63,36 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
+/// Keys looked up per statement on SQLite by [`one_of`].
+pub(crate) const LOOKUP_CHUNK: usize = 8;
+
+/// A chunk of at most [`LOOKUP_CHUNK`] keys (at least one), filled up to that many by
+/// repeating its last key, so that every lookup has the same SQL (see [`one_of`]).
+pub(crate) fn padded<S: AsRef<str>>(chunk: &[S]) -> [&str; LOOKUP_CHUNK] {
+    let last = chunk.last().map_or("", AsRef::as_ref);
+    std::array::from_fn(|i| chunk.get(i).map_or(last, AsRef::as_ref))
+}
+
+/// `$column` equal to one of the eight keys of [`padded`]`($keys)`: a filter of one fixed
+/// shape. Diesel writes an `IN` list out value by value and never caches its statement, so
+/// SQLite prepared it anew on every call; this chain of equalities is prepared once, and
+/// SQLite's planner turns it back into an `IN` lookup on the column's index.
+macro_rules! one_of {
+    ($column:expr, $keys:expr) => {{
+        let k: [&str; $crate::db::LOOKUP_CHUNK] = $keys;
+        $column
+            .eq(k[0])
+            .or($column.eq(k[1]))
+            .or($column.eq(k[2]))
+            .or($column.eq(k[3]))
+            .or($column.eq(k[4]))
+            .or($column.eq(k[5]))
+            .or($column.eq(k[6]))
+            .or($column.eq(k[7]))
+    }};
+}
+pub(crate) use one_of;
+
 /// The connection pool shared by all workers (an r2d2 pool, which it dereferences to), plus
 /// on SQLite the one connection that writes (see [`transaction`]).
 #[derive(Clone)]

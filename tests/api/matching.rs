@@ -528,3 +528,43 @@ async fn a_request_completed_through_its_match_is_anonymised_after_the_retention
     );
     assert_eq!(requester, None);
 }
+
+/// Continuity: a volunteer who completed help for a resident before is preferred for the
+/// resident's next request, over an equal volunteer who did not (the score's `continuity`
+/// part); for another resident the same volunteer has no such claim.
+#[actix_web::test]
+async fn a_resident_helped_before_is_proposed_to_the_same_volunteer_again() {
+    let app = TestApp::spawn().await;
+    let vera = app.volunteer().await;
+    let vera_offer = post_offer(&app, &vera, &offer_body()).await;
+    let anna = app.resident().await;
+    let first = post_request(&app, &anna, &request_body()).await;
+    let proposal = &request_matches(&app, &anna, first["id"].as_str().unwrap()).await[0];
+    assert_eq!(proposal["score_parts"]["continuity"], 0.0, "not helped yet");
+    let match_id = proposal["id"].as_str().unwrap();
+    json_with_status(act(&app, &vera, match_id, "accept").await, 200).await;
+    json_with_status(act(&app, &anna, match_id, "complete").await, 200).await;
+
+    // An equal volunteer arrives; only continuity tells the two apart.
+    let willem = app.volunteer().await;
+    post_offer(&app, &willem, &offer_body()).await;
+    let second = post_request(
+        &app,
+        &anna,
+        &with(
+            request_body(),
+            "title",
+            json!("Weer boodschappen op dinsdag"),
+        ),
+    )
+    .await;
+    assert_eq!(second["status"], "proposed");
+    let again = &request_matches(&app, &anna, second["id"].as_str().unwrap()).await[0];
+    assert_eq!(again["offer_id"], vera_offer["id"], "{again}");
+    assert_eq!(again["score_parts"]["continuity"], 1.0);
+
+    let bram = app.resident().await;
+    let other = post_request(&app, &bram, &request_body()).await;
+    let theirs = &request_matches(&app, &bram, other["id"].as_str().unwrap()).await[0];
+    assert_eq!(theirs["score_parts"]["continuity"], 0.0, "{theirs}");
+}
