@@ -41,9 +41,10 @@ function lib.done(summary, latency)
   end
   local e = summary.errors
   io.write(string.format(
-    "RESULT ok=%d non2xx=%d socket_errors=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f first_error=%s\n",
+    "RESULT ok=%d non2xx=%d socket_errors=%d rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f first_error=%s\n",
     o, b, e.connect + e.read + e.write + e.timeout, o / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, first))
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, first))
 end
 
 return lib
