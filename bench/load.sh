@@ -116,7 +116,7 @@ for backend in $BACKENDS; do
   for _ in $(seq 1 600); do grep -q "offer index built" "$work/server.$backend.log" && break; sleep 0.5; done
   grep -o "offer index built.*" "$work/server.$backend.log" | head -n1 | sed 's/^/index: /' || echo "index: not built within 300 s"
   : >"$work/$backend.results"
-  # The logins' argon2id hashes (19 MiB each) set a peak of their own; report it apart and
+  # The logins' argon2id hashes (7 MiB each) set a peak of their own; report it apart and
   # reset the peak (clear_refs 5), so the scenarios' peak is the serving one.
   login_hwm_kb="$(awk '/VmHWM/{print $2}' "/proc/$server_pid/status")"
   echo "RESULT login_peak_rss_mb=$(( login_hwm_kb / 1024 ))" >>"$work/$backend.results"
@@ -170,7 +170,7 @@ for r in rows:
     if errors and r.get("first_error"):
         print(f"{'':<10}first error: {r['first_error']}")
 print(f"server peak RSS (VmHWM) during the scenarios: {rss} MB{note}")
-print(f"server peak RSS (VmHWM) up to the end of the logins (argon2id, 19 MiB per hash): {login_rss} MB")
+print(f"server peak RSS (VmHWM) up to the end of the logins (argon2id, 7 MiB per hash): {login_rss} MB")
 PY
   if [ -f "$work/$backend.extra" ]; then cat "$work/$backend.extra"; fi
 done
