@@ -190,3 +190,75 @@ async fn the_demand_policy_asks_the_volunteer_fewer_recent_requests_need() {
         "{explanation}"
     );
 }
+
+/// The candidate re-read and the cap count read keys in chunks (eight per statement on
+/// SQLite, padded by repeating the last key; one array on PostgreSQL): over more than one
+/// chunk, with an unknown key and a repeated one, they find exactly the offers that are
+/// active and cover the category, and exactly the volunteers with proposals.
+#[actix_web::test]
+async fn candidates_and_cap_counts_are_read_right_across_chunks() {
+    let app = TestApp::spawn().await;
+    let mut offer_ids = Vec::new();
+    let mut volunteer_ids = Vec::new();
+    for i in 0..19 {
+        let volunteer = app.volunteer().await;
+        // Every third offer is in another category only.
+        let categories = if i % 3 == 2 {
+            json!(["tuin"])
+        } else {
+            json!(["boodschappen", "vervoer"])
+        };
+        let offer = post_offer(
+            &app,
+            &volunteer,
+            &with(offer_body(), "categories", categories),
+        )
+        .await;
+        offer_ids.push(offer["id"].as_str().unwrap().to_owned());
+        volunteer_ids.push(volunteer.id.clone());
+    }
+    // One covering offer paused behind the index.
+    behind_the_index(&app, &offer_ids[9], "paused", 0).await;
+    let resident = app.resident().await;
+    let request = post_request(&app, &resident, &request_body()).await;
+    let proposal = proposed_offer(&app, &resident, request["id"].as_str().unwrap())
+        .await
+        .expect("a proposal");
+    let proposed_volunteer = volunteer_ids[offer_ids
+        .iter()
+        .position(|id| *id == proposal["offer_id"])
+        .unwrap()]
+    .clone();
+
+    let mut asked = offer_ids.clone();
+    asked.push("00000000-0000-4000-8000-000000000000".into());
+    asked.push(offer_ids[0].clone());
+    let volunteers = volunteer_ids.clone();
+    let (mut found, counts) = app
+        .run_workflow(move |conn, now, _| {
+            let found: Vec<String> =
+                hulpmarkt::db::candidates::current_candidates(conn, &asked, "boodschappen")?
+                    .into_iter()
+                    .map(|(offer, _)| offer.id)
+                    .collect();
+            let counts = hulpmarkt::db::matches::proposals_since(
+                conn,
+                &volunteers,
+                now - chrono::Duration::hours(24),
+            )?;
+            Ok((found, counts))
+        })
+        .await;
+    found.sort();
+    found.dedup();
+    let mut expected: Vec<String> = offer_ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 2 && *i != 9)
+        .map(|(_, id)| id.clone())
+        .collect();
+    expected.sort();
+    assert_eq!(expected.len(), 12);
+    assert_eq!(found, expected);
+    assert_eq!(counts, vec![(proposed_volunteer, 1)]);
+}
