@@ -219,28 +219,22 @@ pub fn current_candidates(
                 .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
                 .load(c)?,
         ),
-        DbConnection::Sqlite(c) => {
-            let mut covering = Vec::with_capacity(ids.len());
-            let mut rows = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(super::LOOKUP_CHUNK) {
-                let keys = super::padded(chunk);
-                covering.extend(
-                    offer_categories::table
-                        .filter(super::one_of!(offer_categories::offer_id, keys))
-                        .filter(offer_categories::category.eq(category))
-                        .select(offer_categories::offer_id)
-                        .load::<String>(c)?,
-                );
-                rows.extend(
-                    offers::table
-                        .left_join(users::table)
-                        .filter(super::one_of!(offers::id, keys))
-                        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-                        .load::<OfferWithVog>(c)?,
-                );
-            }
-            (covering, rows)
-        }
+        DbConnection::Sqlite(c) => (
+            super::by_chunks(ids, |keys| {
+                offer_categories::table
+                    .filter(super::one_of!(offer_categories::offer_id, keys))
+                    .filter(offer_categories::category.eq(category))
+                    .select(offer_categories::offer_id)
+                    .load(c)
+            })?,
+            super::by_chunks(ids, |keys| {
+                offers::table
+                    .left_join(users::table)
+                    .filter(super::one_of!(offers::id, keys))
+                    .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+                    .load(c)
+            })?,
+        ),
     };
     let covering: std::collections::HashSet<String> = covering.into_iter().collect();
     rows.retain(|(offer, _)| offer.status == "active" && covering.contains(&offer.id));
@@ -299,24 +293,17 @@ pub mod live {
             return Ok(Vec::new());
         }
         let ids: Vec<&str> = rows.iter().map(|r| r.0.id.as_str()).collect();
-        let mut categories = Vec::new();
         // Usually one offer (the catch-up before a search): on SQLite a statement of one
         // fixed shape per eight (`db::one_of`) rather than an IN list prepared every time.
-        match conn {
-            DbConnection::Sqlite(c) if ids.len() <= 64 => {
-                for chunk in ids.chunks(crate::db::LOOKUP_CHUNK) {
-                    categories.extend(
-                        offer_categories::table
-                            .filter(crate::db::one_of!(
-                                offer_categories::offer_id,
-                                crate::db::padded(chunk)
-                            ))
-                            .select((offer_categories::offer_id, offer_categories::category))
-                            .load::<(String, String)>(c)?,
-                    );
-                }
-            }
+        let categories = match conn {
+            DbConnection::Sqlite(c) if ids.len() <= 64 => crate::db::by_chunks(&ids, |keys| {
+                offer_categories::table
+                    .filter(crate::db::one_of!(offer_categories::offer_id, keys))
+                    .select((offer_categories::offer_id, offer_categories::category))
+                    .load::<(String, String)>(c)
+            })?,
             _ => {
+                let mut categories = Vec::new();
                 for chunk in ids.chunks(500) {
                     categories.extend(
                         offer_categories::table
@@ -325,8 +312,9 @@ pub mod live {
                             .load::<(String, String)>(conn)?,
                     );
                 }
+                categories
             }
-        }
+        };
         Ok(with_categories(rows, categories))
     }
 

@@ -201,15 +201,15 @@ pub fn proposals_since(
                 .map(String::as_str)
                 .filter(|v| seen.insert(*v))
                 .collect();
-            for chunk in distinct.chunks(super::LOOKUP_CHUNK) {
-                let rows: Vec<(Option<String>, i64)> = matches::table
-                    .filter(super::one_of!(matches::volunteer_id, super::padded(chunk)))
+            let rows = super::by_chunks(&distinct, |keys| {
+                matches::table
+                    .filter(super::one_of!(matches::volunteer_id, keys))
                     .filter(matches::proposed_at.ge(since))
                     .group_by(matches::volunteer_id)
                     .select((matches::volunteer_id, diesel::dsl::count_star()))
-                    .load(c)?;
-                out.extend(rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))));
-            }
+                    .load::<(Option<String>, i64)>(c)
+            })?;
+            out.extend(rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))));
         }
     }
     Ok(out)
