@@ -41,7 +41,7 @@ impl AuditEntry {
         object_id: &str,
     ) -> Self {
         Self {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::domain::ids::new_key(),
             occurred_at: now,
             actor_id: actor_id.map(str::to_owned),
             actor_role: actor_role.to_owned(),

@@ -48,7 +48,7 @@ impl Case {
     /// A new open case for `request_id`.
     pub fn open(request_id: &str, municipality: &str, reason: &str, now: NaiveDateTime) -> Self {
         Self {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::domain::ids::new_key(),
             request_id: request_id.to_owned(),
             municipality_code: municipality.to_owned(),
             reason: reason.to_owned(),

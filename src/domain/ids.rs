@@ -1,5 +1,16 @@
 //! Typed ids: opaque UUID strings that cannot be mixed up (a `UserId` is never an `OfferId`).
 
+/// A new key for a stored row: a version 7 UUID, which begins with the time in milliseconds
+/// and ends in 74 random bits. Keys made one after another sort together, so the key indexes
+/// (and the indexes on a new row's request or match id) take each new row on the same few
+/// pages instead of a random page of a large index: fewer pages read into the cache and
+/// fewer written at each commit. The time it reveals is a row's creation time, which its
+/// readers see anyway. Access never rests on a key being unguessable: every object is
+/// checked against its owner. Secrets (refresh tokens, token ids) are not made here.
+pub fn new_key() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// Declares an id newtype around a UUID string.
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
@@ -10,9 +21,9 @@ macro_rules! typed_id {
         pub struct $name(pub String);
 
         impl $name {
-            /// A new random id.
+            /// A new id (see [`new_key`]).
             pub fn generate() -> Self {
-                Self(uuid::Uuid::new_v4().to_string())
+                Self($crate::domain::ids::new_key())
             }
             /// Parses a client-supplied id; anything but a UUID is `None` (answered as 404).
             pub fn parse(input: &str) -> Option<Self> {
@@ -65,5 +76,17 @@ mod tests {
         assert_eq!(UserId::parse("../etc"), None);
         // Upper-case input is normalised to the stored lower-case form.
         assert_eq!(UserId::parse(&id.as_str().to_uppercase()), Some(id));
+    }
+
+    #[test]
+    fn new_keys_sort_in_the_order_they_were_made() {
+        let keys: Vec<String> = (0..1000).map(|_| new_key()).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "keys out of order");
+        let parsed = uuid::Uuid::parse_str(&keys[0]).expect("a uuid");
+        assert_eq!(parsed.get_version_num(), 7);
+        assert_eq!(
+            MatchId::parse(&keys[0]).map(|id| id.0),
+            Some(keys[0].clone())
+        );
     }
 }

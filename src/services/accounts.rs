@@ -32,9 +32,9 @@ pub fn issue_session(
     db::refresh_tokens::insert(
         conn,
         &RefreshToken {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::domain::ids::new_key(),
             user_id: user.id.clone(),
-            family_id: family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            family_id: family.unwrap_or_else(|| crate::domain::ids::new_key()),
             token_hash: hash_refresh_token(&refresh_token),
             created_at: naive,
             expires_at: naive + Duration::days(REFRESH_TOKEN_DAYS),

@@ -90,7 +90,7 @@ pub fn add_note(
 ) -> Result<CaseNote, AppError> {
     let case = case_of(conn, case_id, worker.municipality)?;
     let note = CaseNote {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::domain::ids::new_key(),
         case_id: case.id.clone(),
         author_id: Some(worker.id.to_owned()),
         body: body.into_inner(),
@@ -332,7 +332,7 @@ fn assign_volunteer(
     let score = engine::score(&profile, &candidate, &fit);
     let parts = score.parts;
     let accepted = Match {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::domain::ids::new_key(),
         request_id: request.id.clone(),
         offer_id: offer_id.to_owned(),
         volunteer_id: offer.0.volunteer_id.clone(),

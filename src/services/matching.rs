@@ -257,7 +257,7 @@ pub(crate) fn create_proposal(
 ) -> Result<Match, AppError> {
     let parts = score.parts;
     let proposal = Match {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::domain::ids::new_key(),
         request_id: request_id.to_owned(),
         offer_id: offer.0.id.clone(),
         volunteer_id: offer.0.volunteer_id.clone(),
