@@ -34,7 +34,7 @@ pub fn issue_session(
         &RefreshToken {
             id: crate::domain::ids::new_key(),
             user_id: user.id.clone(),
-            family_id: family.unwrap_or_else(|| crate::domain::ids::new_key()),
+            family_id: family.unwrap_or_else(crate::domain::ids::new_key),
             token_hash: hash_refresh_token(&refresh_token),
             created_at: naive,
             expires_at: naive + Duration::days(REFRESH_TOKEN_DAYS),
