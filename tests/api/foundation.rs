@@ -26,6 +26,10 @@ async fn every_response_carries_a_request_id_and_a_sane_client_id_is_kept() {
         .unwrap()
         .to_owned();
     assert_eq!(id.len(), 36, "a UUID: {id}");
+    let parsed = uuid::Uuid::parse_str(&id).expect("a UUID");
+    assert_eq!(parsed.get_version_num(), 4, "a random UUID: {id}");
+    let next = app.get("/healthz").await;
+    assert_ne!(next.headers()["x-request-id"].to_str().unwrap(), id);
     let kept = app
         .client
         .get(app.url("/healthz"))
