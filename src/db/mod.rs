@@ -12,6 +12,7 @@ pub mod offers;
 pub mod privacy;
 pub mod refresh_tokens;
 pub mod schema;
+mod sqlite_checkpoint;
 mod sqlite_writer;
 pub mod statistics;
 pub mod users;
