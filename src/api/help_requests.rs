@@ -219,10 +219,9 @@ pub async fn create_help_request(
         if !confirmed {
             refuse_near_duplicate(conn, &owner, &new)?;
         }
-        db::help_requests::insert(conn, &new)?;
-        // Incremental matching: propose to the best volunteer in the same transaction, so the
-        // answer already shows `proposed` when someone can help.
-        services::matching::propose_new_request(conn, &(&new).into(), now, &policy)?;
+        // Incremental matching: stored and proposed to the best volunteer in one
+        // transaction, so the answer already shows `proposed` when someone can help.
+        services::matching::store_and_propose(conn, &new, now, &policy)?;
         reread(conn, &new.id, &owner)
     })
     .await?;

@@ -16,10 +16,11 @@ use crate::{
     db::{
         self,
         candidates::{BoundingBox, OfferWithVog, RequestRow},
+        help_requests::NewHelpRequest,
         matches::Match,
         DbConnection,
     },
-    domain::{Availability, Category, LawDomain, MatchStatus, Urgency},
+    domain::{Availability, Category, HelpRequestStatus, LawDomain, MatchStatus, Urgency},
     error::AppError,
     matching::{
         self as engine, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, MatchContext,
@@ -250,6 +251,27 @@ pub(crate) fn create_proposal(
     conn: &mut DbConnection,
     request_id: &str,
     offer: &OfferWithVog,
+    scored: (&engine::Score, String),
+    now: NaiveDateTime,
+    policy: &Policy,
+    created_by: &str,
+) -> Result<Match, AppError> {
+    let proposal = insert_proposal(conn, request_id, offer, scored, now, policy, created_by)?;
+    if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
+        return Err(AppError::Conflict {
+            detail: "the help request is no longer open".into(),
+            existing_id: None,
+        });
+    }
+    Ok(proposal)
+}
+
+/// Stores the match of a proposal; the request's status is the caller's (see
+/// [`create_proposal`] and [`store_and_propose`]).
+fn insert_proposal(
+    conn: &mut DbConnection,
+    request_id: &str,
+    offer: &OfferWithVog,
     (score, explanation): (&engine::Score, String),
     now: NaiveDateTime,
     policy: &Policy,
@@ -278,12 +300,6 @@ pub(crate) fn create_proposal(
         updated_at: now,
     };
     db::matches::insert(conn, &proposal)?;
-    if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
-        return Err(AppError::Conflict {
-            detail: "the help request is no longer open".into(),
-            existing_id: None,
-        });
-    }
     Ok(proposal)
 }
 
@@ -410,13 +426,13 @@ fn by_priority(
 /// ranked offers are read again as they are now, checked against every hard constraint and
 /// the daily cap, scored again, and the best one whose slot can still be taken gets the
 /// proposal (DESIGN.md §6). Returns `None` when nobody can help now.
-fn propose_best(
+fn take_best(
     conn: &mut DbConnection,
     row: &RequestRow,
     passed: &[String],
     now: NaiveDateTime,
     policy: &Policy,
-) -> Result<Option<Match>, AppError> {
+) -> Result<Option<Taken>, AppError> {
     let Some((category, _)) = category_rule(&row.category) else {
         return Ok(None);
     };
@@ -455,16 +471,11 @@ fn propose_best(
             // Another request may have taken the last slot since we read it: try the next one.
             if db::matches::take_slot(conn, &offer.0.id)? {
                 live.note_load(&offer.0.id, profiles[slot].load.saturating_add(1));
-                let proposal = create_proposal(
-                    conn,
-                    &row.id,
-                    offer,
-                    (&candidate.score, candidate.explanation),
-                    now,
-                    policy,
-                    "incremental",
-                )?;
-                return Ok(Some(proposal));
+                return Ok(Some(Taken {
+                    offer: offer.clone(),
+                    score: candidate.score,
+                    explanation: candidate.explanation,
+                }));
             }
             live.note_full(&offer.0.id);
         }
@@ -475,15 +486,70 @@ fn propose_best(
     Ok(None)
 }
 
-/// Proposes a request inserted in this transaction (so without proposals, declines or a
-/// live match yet) to its best available volunteer, if any.
-pub fn propose_new_request(
+/// The best available offer for a request, its slot already taken (see [`take_best`]).
+struct Taken {
+    offer: OfferWithVog,
+    score: engine::Score,
+    explanation: String,
+}
+
+/// Proposes an open, stored request to its best available volunteer, if any.
+fn propose_best(
     conn: &mut DbConnection,
     row: &RequestRow,
+    passed: &[String],
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Option<Match>, AppError> {
-    propose_best(conn, row, &[], now, policy)
+    let Some(taken) = take_best(conn, row, passed, now, policy)? else {
+        return Ok(None);
+    };
+    let scored = (&taken.score, taken.explanation);
+    create_proposal(
+        conn,
+        &row.id,
+        &taken.offer,
+        scored,
+        now,
+        policy,
+        "incremental",
+    )
+    .map(Some)
+}
+
+/// Stores a new request and proposes it to its best available volunteer, if any, in the
+/// caller's transaction. The search needs nothing of the stored row, so the request is
+/// stored after it: as `proposed` when a volunteer was found (then the match), as it came
+/// otherwise. That spares the status `UPDATE` of the row and two of its indexes right after
+/// the `INSERT`.
+pub fn store_and_propose(
+    conn: &mut DbConnection,
+    new: &NewHelpRequest,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<Option<Match>, AppError> {
+    let Some(taken) = take_best(conn, &new.into(), &[], now, policy)? else {
+        db::help_requests::insert(conn, new)?;
+        return Ok(None);
+    };
+    let proposed = NewHelpRequest {
+        status: HelpRequestStatus::Proposed.as_str().to_owned(),
+        status_changed_at: now,
+        updated_at: now,
+        ..new.clone()
+    };
+    db::help_requests::insert(conn, &proposed)?;
+    let scored = (&taken.score, taken.explanation);
+    insert_proposal(
+        conn,
+        &new.id,
+        &taken.offer,
+        scored,
+        now,
+        policy,
+        "incremental",
+    )
+    .map(Some)
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
