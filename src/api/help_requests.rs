@@ -221,8 +221,9 @@ pub async fn create_help_request(
         }
         // Incremental matching: stored and proposed to the best volunteer in one
         // transaction, so the answer already shows `proposed` when someone can help.
-        services::matching::store_and_propose(conn, &new, now, &policy)?;
-        reread(conn, &new.id, &owner)
+        let id = new.id.clone();
+        services::matching::store_and_propose(conn, new, now, &policy)?;
+        reread(conn, &id, &owner)
     })
     .await?;
     Ok(HttpResponse::Created()

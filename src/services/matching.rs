@@ -257,13 +257,24 @@ pub(crate) fn create_proposal(
     created_by: &str,
 ) -> Result<Match, AppError> {
     let proposal = insert_proposal(conn, request_id, offer, scored, now, policy, created_by)?;
-    if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
-        return Err(AppError::Conflict {
+    mark_proposed(conn, request_id, now)?;
+    Ok(proposal)
+}
+
+/// Moves a stored open request to `proposed` (its proposal was just stored).
+fn mark_proposed(
+    conn: &mut DbConnection,
+    request_id: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
+        Ok(())
+    } else {
+        Err(AppError::Conflict {
             detail: "the help request is no longer open".into(),
             existing_id: None,
-        });
+        })
     }
-    Ok(proposal)
 }
 
 /// Stores the match of a proposal; the request's status is the caller's (see
@@ -493,6 +504,28 @@ struct Taken {
     explanation: String,
 }
 
+impl Taken {
+    /// Stores the incremental proposal of this offer to `request_id` (the match row only).
+    fn propose(
+        self,
+        conn: &mut DbConnection,
+        request_id: &str,
+        now: NaiveDateTime,
+        policy: &Policy,
+    ) -> Result<Match, AppError> {
+        let scored = (&self.score, self.explanation);
+        insert_proposal(
+            conn,
+            request_id,
+            &self.offer,
+            scored,
+            now,
+            policy,
+            "incremental",
+        )
+    }
+}
+
 /// Proposes an open, stored request to its best available volunteer, if any.
 fn propose_best(
     conn: &mut DbConnection,
@@ -504,17 +537,9 @@ fn propose_best(
     let Some(taken) = take_best(conn, row, passed, now, policy)? else {
         return Ok(None);
     };
-    let scored = (&taken.score, taken.explanation);
-    create_proposal(
-        conn,
-        &row.id,
-        &taken.offer,
-        scored,
-        now,
-        policy,
-        "incremental",
-    )
-    .map(Some)
+    let proposal = taken.propose(conn, &row.id, now, policy)?;
+    mark_proposed(conn, &row.id, now)?;
+    Ok(Some(proposal))
 }
 
 /// Stores a new request and proposes it to its best available volunteer, if any, in the
@@ -524,32 +549,22 @@ fn propose_best(
 /// the `INSERT`.
 pub fn store_and_propose(
     conn: &mut DbConnection,
-    new: &NewHelpRequest,
+    new: NewHelpRequest,
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Option<Match>, AppError> {
-    let Some(taken) = take_best(conn, &new.into(), &[], now, policy)? else {
-        db::help_requests::insert(conn, new)?;
+    let Some(taken) = take_best(conn, &(&new).into(), &[], now, policy)? else {
+        db::help_requests::insert(conn, &new)?;
         return Ok(None);
     };
     let proposed = NewHelpRequest {
         status: HelpRequestStatus::Proposed.as_str().to_owned(),
         status_changed_at: now,
         updated_at: now,
-        ..new.clone()
+        ..new
     };
     db::help_requests::insert(conn, &proposed)?;
-    let scored = (&taken.score, taken.explanation);
-    insert_proposal(
-        conn,
-        &new.id,
-        &taken.offer,
-        scored,
-        now,
-        policy,
-        "incremental",
-    )
-    .map(Some)
+    taken.propose(conn, &proposed.id, now, policy).map(Some)
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
