@@ -220,10 +220,10 @@ pub async fn create_help_request(
             refuse_near_duplicate(conn, &owner, &new)?;
         }
         // Incremental matching: stored and proposed to the best volunteer in one
-        // transaction, so the answer already shows `proposed` when someone can help.
-        let id = new.id.clone();
-        services::matching::store_and_propose(conn, new, now, &policy)?;
-        reread(conn, &id, &owner)
+        // transaction, so the answer already shows `proposed` when someone can help. A new
+        // request has no outcome yet: the view is the stored row.
+        let (stored, _) = services::matching::store_and_propose(conn, new, now, &policy)?;
+        HelpRequestView::try_from(stored)
     })
     .await?;
     Ok(HttpResponse::Created()

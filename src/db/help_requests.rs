@@ -207,12 +207,12 @@ pub struct HelpRequestFilter {
     pub category: Option<Category>,
 }
 
-/// Inserts a request.
-pub fn insert(conn: &mut DbConnection, request: &NewHelpRequest) -> QueryResult<()> {
+/// Inserts a request and returns it as stored (`RETURNING`, in the same statement).
+pub fn insert(conn: &mut DbConnection, request: &NewHelpRequest) -> QueryResult<HelpRequest> {
     super::on_backend!(conn, |c| diesel::insert_into(help_requests::table)
         .values(request)
-        .execute(c))
-    .map(|_| ())
+        .returning(HelpRequest::as_returning())
+        .get_result(c))
 }
 
 /// A request by id, only if `owner` posted it.

@@ -16,7 +16,7 @@ use crate::{
     db::{
         self,
         candidates::{BoundingBox, OfferWithVog, RequestRow},
-        help_requests::NewHelpRequest,
+        help_requests::{HelpRequest, NewHelpRequest},
         matches::Match,
         DbConnection,
     },
@@ -546,16 +546,15 @@ fn propose_best(
 /// caller's transaction. The search needs nothing of the stored row, so the request is
 /// stored after it: as `proposed` when a volunteer was found (then the match), as it came
 /// otherwise. That spares the status `UPDATE` of the row and two of its indexes right after
-/// the `INSERT`.
+/// the `INSERT`. Returns the request as stored, and its proposal.
 pub fn store_and_propose(
     conn: &mut DbConnection,
     new: NewHelpRequest,
     now: NaiveDateTime,
     policy: &Policy,
-) -> Result<Option<Match>, AppError> {
+) -> Result<(HelpRequest, Option<Match>), AppError> {
     let Some(taken) = take_best(conn, &(&new).into(), &[], now, policy)? else {
-        db::help_requests::insert(conn, &new)?;
-        return Ok(None);
+        return Ok((db::help_requests::insert(conn, &new)?, None));
     };
     let proposed = NewHelpRequest {
         status: HelpRequestStatus::Proposed.as_str().to_owned(),
@@ -563,8 +562,9 @@ pub fn store_and_propose(
         updated_at: now,
         ..new
     };
-    db::help_requests::insert(conn, &proposed)?;
-    taken.propose(conn, &proposed.id, now, policy).map(Some)
+    let stored = db::help_requests::insert(conn, &proposed)?;
+    let proposal = taken.propose(conn, &stored.id, now, policy)?;
+    Ok((stored, Some(proposal)))
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).

@@ -54,6 +54,16 @@ async fn a_new_request_is_proposed_to_a_fitting_volunteer_and_contacts_appear_on
     let request = post_request(&app, &anna, &request_body()).await;
     let id = request["id"].as_str().unwrap();
     assert_eq!(request["status"], "proposed");
+    let read = json_with_status(
+        app.get_as(&format!("/api/v1/help-requests/{id}"), &anna.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        read, request,
+        "the answer to the POST is the stored request"
+    );
 
     let proposals = request_matches(&app, &anna, id).await;
     assert_eq!(proposals.len(), 1);
