@@ -222,7 +222,7 @@ pub async fn create_help_request(
         // Incremental matching: stored and proposed to the best volunteer in one
         // transaction, so the answer already shows `proposed` when someone can help. A new
         // request has no outcome yet: the view is the stored row.
-        let (stored, _) = services::matching::store_and_propose(conn, new, now, &policy)?;
+        let stored = services::matching::store_and_propose(conn, new, now, &policy)?;
         HelpRequestView::try_from(stored)
     })
     .await?;

@@ -257,24 +257,13 @@ pub(crate) fn create_proposal(
     created_by: &str,
 ) -> Result<Match, AppError> {
     let proposal = insert_proposal(conn, request_id, offer, scored, now, policy, created_by)?;
-    mark_proposed(conn, request_id, now)?;
-    Ok(proposal)
-}
-
-/// Moves a stored open request to `proposed` (its proposal was just stored).
-fn mark_proposed(
-    conn: &mut DbConnection,
-    request_id: &str,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    if db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
-        Ok(())
-    } else {
-        Err(AppError::Conflict {
+    if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
+        return Err(AppError::Conflict {
             detail: "the help request is no longer open".into(),
             existing_id: None,
-        })
+        });
     }
+    Ok(proposal)
 }
 
 /// Stores the match of a proposal; the request's status is the caller's (see
@@ -468,27 +457,32 @@ fn take_best(
     let categories = CategorySet::of(&[profile.category.index]);
     let mut tried: HashSet<String> = HashSet::new();
     for limit in SEARCH_ROUNDS {
-        let (offers, exhausted) =
+        let (mut offers, exhausted) =
             search_round(conn, &wanted, category, limit, &mut tried, now, policy)?;
         let profiles: Vec<OfferProfile> = offers
             .iter()
             .map(|o| offer_profile(o, categories, &mut ids))
             .collect();
+        let mut taken = None;
         for candidate in by_priority(&profile, &offers, &profiles, &ctx, live) {
             let Some(slot) = profiles.iter().position(|p| p.id == candidate.offer_id) else {
                 continue;
             };
-            let offer = &offers[slot];
+            let offer_id = &offers[slot].0.id;
             // Another request may have taken the last slot since we read it: try the next one.
-            if db::matches::take_slot(conn, &offer.0.id)? {
-                live.note_load(&offer.0.id, profiles[slot].load.saturating_add(1));
-                return Ok(Some(Taken {
-                    offer: offer.clone(),
-                    score: candidate.score,
-                    explanation: candidate.explanation,
-                }));
+            if db::matches::take_slot(conn, offer_id)? {
+                live.note_load(offer_id, profiles[slot].load.saturating_add(1));
+                taken = Some((slot, candidate));
+                break;
             }
-            live.note_full(&offer.0.id);
+            live.note_full(offer_id);
+        }
+        if let Some((slot, candidate)) = taken {
+            return Ok(Some(Taken {
+                offer: offers.swap_remove(slot),
+                score: candidate.score,
+                explanation: candidate.explanation,
+            }));
         }
         if exhausted {
             break;
@@ -504,28 +498,6 @@ struct Taken {
     explanation: String,
 }
 
-impl Taken {
-    /// Stores the incremental proposal of this offer to `request_id` (the match row only).
-    fn propose(
-        self,
-        conn: &mut DbConnection,
-        request_id: &str,
-        now: NaiveDateTime,
-        policy: &Policy,
-    ) -> Result<Match, AppError> {
-        let scored = (&self.score, self.explanation);
-        insert_proposal(
-            conn,
-            request_id,
-            &self.offer,
-            scored,
-            now,
-            policy,
-            "incremental",
-        )
-    }
-}
-
 /// Proposes an open, stored request to its best available volunteer, if any.
 fn propose_best(
     conn: &mut DbConnection,
@@ -537,24 +509,32 @@ fn propose_best(
     let Some(taken) = take_best(conn, row, passed, now, policy)? else {
         return Ok(None);
     };
-    let proposal = taken.propose(conn, &row.id, now, policy)?;
-    mark_proposed(conn, &row.id, now)?;
-    Ok(Some(proposal))
+    let scored = (&taken.score, taken.explanation);
+    create_proposal(
+        conn,
+        &row.id,
+        &taken.offer,
+        scored,
+        now,
+        policy,
+        "incremental",
+    )
+    .map(Some)
 }
 
 /// Stores a new request and proposes it to its best available volunteer, if any, in the
 /// caller's transaction. The search needs nothing of the stored row, so the request is
 /// stored after it: as `proposed` when a volunteer was found (then the match), as it came
 /// otherwise. That spares the status `UPDATE` of the row and two of its indexes right after
-/// the `INSERT`. Returns the request as stored, and its proposal.
+/// the `INSERT`. Returns the request as stored.
 pub fn store_and_propose(
     conn: &mut DbConnection,
     new: NewHelpRequest,
     now: NaiveDateTime,
     policy: &Policy,
-) -> Result<(HelpRequest, Option<Match>), AppError> {
+) -> Result<HelpRequest, AppError> {
     let Some(taken) = take_best(conn, &(&new).into(), &[], now, policy)? else {
-        return Ok((db::help_requests::insert(conn, &new)?, None));
+        return Ok(db::help_requests::insert(conn, &new)?);
     };
     let proposed = NewHelpRequest {
         status: HelpRequestStatus::Proposed.as_str().to_owned(),
@@ -563,8 +543,17 @@ pub fn store_and_propose(
         ..new
     };
     let stored = db::help_requests::insert(conn, &proposed)?;
-    let proposal = taken.propose(conn, &stored.id, now, policy)?;
-    Ok((stored, Some(proposal)))
+    let scored = (&taken.score, taken.explanation);
+    insert_proposal(
+        conn,
+        &stored.id,
+        &taken.offer,
+        scored,
+        now,
+        policy,
+        "incremental",
+    )?;
+    Ok(stored)
 }
 
 /// Proposes an open request to its best available volunteer, if any (incremental mode).
