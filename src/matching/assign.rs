@@ -9,7 +9,7 @@ use super::demand::Demand;
 use super::flow::{solve, Assignment, AssignmentProblem, Edge};
 use super::index::OfferIndex;
 use super::model::{MatchContext, OfferProfile, RequestProfile};
-use super::rank::{candidate_order, rank, RankedCandidate};
+use super::rank::{rank, rank_by, Preference, RankedCandidate};
 use super::score::{explain, score, Score};
 
 /// One request placed on one offer by the global batch.
@@ -166,27 +166,9 @@ pub fn best_candidate_by_demand(
     ctx: &MatchContext,
     demand: &Demand,
 ) -> Option<RankedCandidate> {
-    let offers = index.offers();
-    let scored = index.candidates(request, ctx).into_iter().map(|c| {
-        let offer = &offers[c.slot];
-        let s = score(request, offer, &c.fit);
-        (demand.priority(s.total, offer), s, c.fit, offer)
-    });
-    let (_, score, fit, offer) = scored.max_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then_with(|| candidate_order((&b.1, &b.2, b.3.id), (&a.1, &a.2, a.3.id)))
-    })?;
-    Some(RankedCandidate {
-        offer_id: offer.id,
-        volunteer: offer.volunteer,
-        score,
-        fit,
-        explanation: format!(
-            "{}; {}",
-            explain(request, offer, &fit),
-            demand.explain(offer)
-        ),
-    })
+    rank_by(request, index, ctx, Preference::Demand(demand), 1)
+        .into_iter()
+        .next()
 }
 
 /// [`propose`] with [`best_candidate_by_demand`]: proposes `request` to that candidate and

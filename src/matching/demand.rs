@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 
 use super::constraints::check_regardless_of_load;
+use super::grid::Hot;
 use super::index::OfferIndex;
 use super::model::{MatchContext, OfferProfile, RequestProfile};
 
@@ -37,10 +38,21 @@ pub const WEIGHT_SPARE: f64 = 0.75;
 /// requests of the last [`DEMAND_WINDOW_DAYS`] days it could have served (every hard
 /// constraint but capacity, whatever became of those requests). An offer it has not seen
 /// counts as needed by nobody; [`Demand::default`] knows no offer.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Ranking among a million offers looks a count up for every offer within reach, so keys
+/// that run 0, 1, 2, … (as the service numbers its offers) are held in a plain array, and
+/// only keys far beyond it in a map.
+#[derive(Debug, Clone, Default)]
 pub struct Demand {
-    recent_by_offer: HashMap<u64, u32>,
+    /// Counts by key, for the keys below its length (0 for a key never counted).
+    dense: Vec<u32>,
+    /// Counts of the keys beyond `dense`.
+    sparse: HashMap<u64, u32>,
 }
+
+/// A key up to this far past the end of [`Demand::dense`] extends it rather than going to
+/// the map.
+const DENSE_GAP: u64 = 1024;
 
 impl Demand {
     /// Counts, for every offer in `offers`, the requests in `recent` it could have served
@@ -60,8 +72,31 @@ impl Demand {
 
     /// Adds `n` recent requests to `offer_id`'s count.
     pub fn add(&mut self, offer_id: u64, n: u32) {
-        let count = self.recent_by_offer.entry(offer_id).or_default();
+        let count = self.count_mut(offer_id);
         *count = count.saturating_add(n);
+    }
+
+    /// The count of `offer_id`, made known (0) if it was not.
+    fn count_mut(&mut self, offer_id: u64) -> &mut u32 {
+        let len = self.dense.len() as u64;
+        if offer_id < len.saturating_add(DENSE_GAP) {
+            if let Ok(i) = usize::try_from(offer_id) {
+                if i >= self.dense.len() {
+                    let old = self.dense.len();
+                    self.dense.resize(i + 1, 0);
+                    // Keys now inside the array leave the map (the array holds those).
+                    if !self.sparse.is_empty() {
+                        for k in old..=i {
+                            if let Some(n) = self.sparse.remove(&(k as u64)) {
+                                self.dense[k] = n;
+                            }
+                        }
+                    }
+                }
+                return &mut self.dense[i];
+            }
+        }
+        self.sparse.entry(offer_id).or_default()
     }
 
     /// Counts a new or changed offer against `recent` (as in [`Demand::from_recent`]), so
@@ -76,26 +111,42 @@ impl Demand {
             .iter()
             .filter(|r| check_regardless_of_load(r, offer, ctx).is_ok())
             .count();
-        self.recent_by_offer
-            .insert(offer.id, u32::try_from(n).unwrap_or(u32::MAX));
+        *self.count_mut(offer.id) = u32::try_from(n).unwrap_or(u32::MAX);
     }
 
     /// A demand from counts counted elsewhere (per offer id: recent requests it could have
     /// served), e.g. the service's count renumbered for a batch.
     pub fn from_counts(counts: impl IntoIterator<Item = (u64, u32)>) -> Self {
-        Demand {
-            recent_by_offer: counts.into_iter().collect(),
+        let counts: Vec<(u64, u32)> = counts.into_iter().collect();
+        let mut demand = Demand::default();
+        // Keys that run densely from 0 go to the array in one allocation.
+        let highest = counts.iter().map(|c| c.0).max().unwrap_or(0);
+        let dense_up_to = (counts.len() as u64)
+            .saturating_mul(2)
+            .saturating_add(DENSE_GAP);
+        if !counts.is_empty() && highest < dense_up_to {
+            demand.dense = vec![0; usize::try_from(highest).map_or(0, |h| h + 1)];
         }
+        for (offer_id, n) in counts {
+            *demand.count_mut(offer_id) = n;
+        }
+        demand
     }
 
     /// Whether nothing has been counted (then [`Demand::priority`] orders as the score does).
     pub fn is_empty(&self) -> bool {
-        self.recent_by_offer.is_empty()
+        self.dense.is_empty() && self.sparse.is_empty()
     }
 
     /// The number of recent requests `offer_id` could have served (0 when unknown).
     pub fn recent_requests(&self, offer_id: u64) -> u32 {
-        self.recent_by_offer.get(&offer_id).copied().unwrap_or(0)
+        match usize::try_from(offer_id)
+            .ok()
+            .and_then(|i| self.dense.get(i))
+        {
+            Some(&n) => n,
+            None => self.sparse.get(&offer_id).copied().unwrap_or(0),
+        }
     }
 
     /// In (0, 1]: `1 / (1 + recent requests / free places)`. 1 for an offer nobody else
@@ -103,15 +154,31 @@ impl Demand {
     /// a volunteer many others need. A full offer counts as one free place (it is never a
     /// candidate anyway).
     pub fn spare(&self, offer: &OfferProfile) -> f64 {
-        let free = offer.capacity.saturating_sub(offer.load).max(1);
-        1.0 / (1.0 + f64::from(self.recent_requests(offer.id)) / f64::from(free))
+        self.spare_of(offer.id, offer.capacity, offer.load)
+    }
+
+    fn spare_of(&self, offer_id: u64, capacity: u32, load: u32) -> f64 {
+        let free = capacity.saturating_sub(load).max(1);
+        1.0 / (1.0 + f64::from(self.recent_requests(offer_id)) / f64::from(free))
     }
 
     /// In [0, 1]: what incremental mode and the batch maximise, `WEIGHT_SPARE * spare +
-    /// (1 - WEIGHT_SPARE) * score` (`score` being [`Score::total`](super::score::Score::total) of the pair). With an empty [`Demand`] it orders candidates as the
-    /// score does.
+    /// (1 - WEIGHT_SPARE) * score` (`score` being [`Score::total`](super::score::Score::total)
+    /// of the pair). With an empty [`Demand`] it orders candidates as the score does.
     pub fn priority(&self, score: f64, offer: &OfferProfile) -> f64 {
-        (WEIGHT_SPARE * self.spare(offer) + (1.0 - WEIGHT_SPARE) * score).clamp(0.0, 1.0)
+        Self::weigh(self.spare(offer), score)
+    }
+
+    /// [`Demand::priority`] of an offer from its compact fields, with an upper bound on
+    /// the pair's score in place of the score: an upper bound on the priority, since the
+    /// priority never falls as the score rises (nor does its rounding).
+    pub fn priority_bound(&self, score_bound: f64, hot: &Hot) -> f64 {
+        Self::weigh(self.spare_of(hot.id, hot.capacity, hot.load), score_bound)
+    }
+
+    /// The priority of a pair with this spare and this score.
+    pub fn weigh(spare: f64, score: f64) -> f64 {
+        (WEIGHT_SPARE * spare + (1.0 - WEIGHT_SPARE) * score).clamp(0.0, 1.0)
     }
 
     /// A short English explanation, e.g. "3 recent requests could also use this volunteer,

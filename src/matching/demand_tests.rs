@@ -165,3 +165,32 @@ fn the_batch_keeps_the_largest_count_and_spares_the_needed_volunteer() {
     assert_eq!(placed(&by_demand), vec![(1, 1), (2, 2)]);
     assert!(by_demand.unmatched.is_empty());
 }
+
+#[test]
+fn counts_keep_to_their_key_wherever_it_lies() {
+    let empty = Demand::from_counts(Vec::new());
+    assert!(empty.is_empty(), "no key, nothing counted");
+    assert!(
+        !Demand::from_counts([(7, 0)]).is_empty(),
+        "a key at zero is known"
+    );
+
+    // Keys 1..=3 run densely; 10,000 and u64::MAX lie far beyond them.
+    let mut d = Demand::from_counts([(3, 4), (1, 2), (10_000, 9), (u64::MAX, 5)]);
+    assert_eq!(d.recent_requests(1), 2);
+    assert_eq!(d.recent_requests(3), 4);
+    assert_eq!(d.recent_requests(2), 0, "a key never counted");
+    assert_eq!(d.recent_requests(10_000), 9);
+    assert_eq!(d.recent_requests(u64::MAX), 5);
+
+    // Growing the dense run past 10,000 keeps that key's count.
+    for k in 4..=10_500 {
+        d.add(k, 1);
+    }
+    assert_eq!(d.recent_requests(9_999), 1);
+    assert_eq!(d.recent_requests(10_000), 10, "9 counted before, 1 now");
+    assert_eq!(d.recent_requests(10_500), 1);
+    assert_eq!(d.recent_requests(10_501), 0);
+    d.add(u64::MAX, 1);
+    assert_eq!(d.recent_requests(u64::MAX), 6);
+}

@@ -60,6 +60,8 @@ pub struct Reach {
 /// The per-slot fields the ranking bound reads, kept apart from the full [`OfferProfile`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Hot {
+    /// The offer's key.
+    pub id: u64,
     /// The volunteer's key.
     pub volunteer: u64,
     /// Radius in km.
@@ -82,6 +84,7 @@ impl Hot {
     /// The hot fields of `offer`.
     pub fn of(offer: &OfferProfile) -> Self {
         Hot {
+            id: offer.id,
             volunteer: offer.volunteer,
             radius_km: offer.radius_km,
             week_minutes: offer.week.total_minutes(),

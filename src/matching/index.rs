@@ -375,7 +375,7 @@ impl OfferIndex {
                 o.remote_ok && o.municipality != muni && o.categories.contains(cat)
             });
         let rest = rest.iter().copied().filter(move |&s| {
-            let o = &self.offers[s as usize];
+            let o = &self.hot[s as usize];
             o.municipality != muni && !helped.contains(&o.volunteer)
         });
         local

@@ -84,5 +84,8 @@ pub use demand::{Demand, DEMAND_WINDOW_DAYS, WEIGHT_SPARE};
 pub use flow::{solve, Assignment, AssignmentProblem, Edge};
 pub use index::{Candidate, OfferIndex};
 pub use model::*;
-pub use rank::{rank, rank_brute_force, RankedCandidate};
+pub use rank::{
+    best_offer_ids, rank, rank_brute_force, rank_brute_force_by, rank_by, Preference,
+    RankedCandidate,
+};
 pub use score::{explain, score, Score, ScoreParts};

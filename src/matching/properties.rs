@@ -14,7 +14,9 @@ use super::demand::Demand;
 use super::fixtures::{ctx, today};
 use super::index::OfferIndex;
 use super::model::*;
-use super::rank::{rank, rank_brute_force};
+use super::rank::{
+    best_offer_ids, rank, rank_brute_force, rank_brute_force_by, rank_by, Preference,
+};
 use super::synth::{Place, Synth};
 
 /// `n` places in a 40 × 40 km square around Utrecht, over 6 municipalities, so radii overlap.
@@ -150,6 +152,38 @@ proptest! {
                 prop_assert!(safeguarded(r, o, &ctx()), "VOG gate broken");
                 prop_assert!(o.load < o.capacity && o.volunteer != r.requester);
                 prop_assert!((0.0..=1.0).contains(&c.score.total));
+            }
+        }
+    }
+
+    #[test]
+    fn ranking_by_demand_is_exact(
+        seed in any::<u64>(),
+        n in 0usize..300,
+        limit in 1usize..12,
+    ) {
+        let (offers, requests) = world(seed, n, 30);
+        let (_, recent) = world(seed ^ 0xdead, 0, 80);
+        let demand = Demand::from_recent(&recent, &offers, &ctx());
+        let pref = Preference::Demand(&demand);
+        let mut index = OfferIndex::new(offers);
+        // Some offers changed since the grid was built (scanned from the pending list).
+        let (more, _) = world(seed ^ 0xbeef, n / 4, 0);
+        for mut o in more {
+            o.id %= (n as u64).max(1);
+            index.upsert(o);
+        }
+        let offers = index.offers();
+        for r in &requests {
+            let ranked = rank_by(r, &index, &ctx(), pref, limit);
+            prop_assert_eq!(&ranked, &rank_brute_force_by(r, offers, &ctx(), pref, limit));
+            let ids: Vec<u64> = ranked.iter().map(|c| c.offer_id).collect();
+            prop_assert_eq!(ids, best_offer_ids(r, &index, &ctx(), pref, limit));
+            let priority = |c: &crate::matching::RankedCandidate| {
+                index.get(c.offer_id).map_or(0.0, |o| demand.priority(c.score.total, o))
+            };
+            for pair in ranked.windows(2) {
+                prop_assert!(priority(&pair[0]) >= priority(&pair[1]));
             }
         }
     }

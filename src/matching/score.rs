@@ -152,18 +152,19 @@ pub fn remote_plain_max() -> f64 {
 /// An upper bound on [`score`] for a remote pair whose volunteer is neither in the
 /// resident's municipality nor helped them before, computed without the constraint check:
 /// ranking skips remote offers whose bound is below its current `limit`-th best score.
-pub fn remote_plain_upper_bound(request: &RequestProfile, offer: &OfferProfile) -> f64 {
-    let availability = if request.week.is_any_time() || offer.week.is_any_time() {
+/// From the compact fields alone (an offer available any time has a full week of minutes).
+pub fn remote_plain_upper_bound(request: &RequestProfile, hot: &super::grid::Hot) -> f64 {
+    let availability = if request.week.is_any_time() {
         1.0
     } else {
         // The overlap can never exceed the offer's own weekly time.
         let requested = f64::from(request.week.total_minutes().max(1));
-        (f64::from(offer.week.total_minutes()) / requested).min(1.0)
+        (f64::from(hot.week_minutes) / requested).min(1.0)
     };
-    let load = if offer.capacity == 0 {
+    let load = if hot.capacity == 0 {
         0.0
     } else {
-        (1.0 - f64::from(offer.load) / f64::from(offer.capacity)).clamp(0.0, 1.0)
+        (1.0 - f64::from(hot.load) / f64::from(hot.capacity)).clamp(0.0, 1.0)
     };
     WEIGHT_PROXIMITY * REMOTE_PROXIMITY + WEIGHT_AVAILABILITY * availability + WEIGHT_LOAD * load
 }

@@ -429,36 +429,12 @@ impl LiveOffers {
             .unwrap_or(u64::MAX - 1);
         request.declined_by = wanted.passed.iter().filter_map(number).collect();
         request.helped_by_before = wanted.helped.iter().filter_map(number).collect();
-        let offers = book.index.offers();
-        let ranked: Vec<u64> = if book.demand_counted.is_some() {
-            // Demand policy: every feasible candidate, by priority (spare, then score).
-            let mut scored: Vec<(f64, engine::Score, engine::Fit, &engine::OfferProfile)> = book
-                .index
-                .candidates(&request, ctx)
-                .into_iter()
-                .map(|c| {
-                    let offer = &offers[c.slot];
-                    let score = engine::score(&request, offer, &c.fit);
-                    (
-                        book.demand.priority(score.total, offer),
-                        score,
-                        c.fit,
-                        offer,
-                    )
-                })
-                .collect();
-            scored.sort_by(|a, b| {
-                b.0.total_cmp(&a.0).then_with(|| {
-                    engine::rank::candidate_order((&a.1, &a.2, a.3.id), (&b.1, &b.2, b.3.id))
-                })
-            });
-            scored.into_iter().take(limit).map(|s| s.3.id).collect()
-        } else {
-            engine::rank(&request, &book.index, ctx, limit)
-                .into_iter()
-                .map(|c| c.offer_id)
-                .collect()
+        // With the demand policy: by priority (spare, then score).
+        let preference = match book.demand_counted {
+            Some(_) => engine::Preference::Demand(&book.demand),
+            None => engine::Preference::Score,
         };
+        let ranked = engine::best_offer_ids(&request, &book.index, ctx, preference, limit);
         ranked
             .into_iter()
             .filter_map(|n| {

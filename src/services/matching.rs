@@ -397,9 +397,8 @@ fn by_priority(
     ctx: &MatchContext,
     live: &LiveOffers,
 ) -> Vec<engine::RankedCandidate> {
-    let mut ranked = engine::rank_brute_force(request, profiles, ctx, profiles.len());
     if !live.has_demand() {
-        return ranked;
+        return engine::rank_brute_force(request, profiles, ctx, profiles.len());
     }
     let demand = engine::Demand::from_counts(
         profiles
@@ -407,19 +406,8 @@ fn by_priority(
             .zip(offers)
             .map(|(p, o)| (p.id, live.recent_requests(&o.0.id))),
     );
-    let mut prioritised: Vec<(f64, engine::RankedCandidate)> = ranked
-        .drain(..)
-        .map(|mut candidate| {
-            let Some(p) = profiles.iter().find(|p| p.id == candidate.offer_id) else {
-                return (0.0, candidate);
-            };
-            candidate.explanation = format!("{}; {}", candidate.explanation, demand.explain(p));
-            (demand.priority(candidate.score.total, p), candidate)
-        })
-        .collect();
-    // Stable: equal priorities keep the ranking's order (score, distance, id).
-    prioritised.sort_by(|a, b| b.0.total_cmp(&a.0));
-    prioritised.into_iter().map(|(_, c)| c).collect()
+    let preference = engine::Preference::Demand(&demand);
+    engine::rank_brute_force_by(request, profiles, ctx, preference, profiles.len())
 }
 
 /// The best proposal for `row` that the database confirms: the in-memory index ranks, the
