@@ -141,3 +141,84 @@ fn help_explains_every_setting() {
         assert!(help.contains(command), "--help mentions {command}");
     }
 }
+
+/// Ends every server session of the test database but the caller's (as a PostgreSQL
+/// restart or failover does to the service's pooled connections); how many were ended.
+fn end_server_sessions(admin_url: &str, database: &str) -> usize {
+    use diesel::{sql_types::Bool, Connection, PgConnection, QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Ended {
+        #[diesel(sql_type = Bool)]
+        ended: bool,
+    }
+    let mut admin = PgConnection::establish(admin_url).expect("admin connection");
+    let ended: Vec<Ended> = diesel::sql_query(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity \
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind::<diesel::sql_types::Text, _>(database)
+    .load(&mut admin)
+    .expect("terminate sessions");
+    ended.iter().filter(|e| e.ended).count()
+}
+
+/// PostgreSQL can drop the service's connections under it (a restart, a failover). A pooled
+/// connection idle for longer than its proof is tested before it is handed out, so nobody
+/// meets a dead one; one proven a moment before the loss fails its one request with 503
+/// (never 500) and leaves the pool. Either way the service carries on by itself.
+#[actix_web::test]
+async fn connections_the_database_dropped_are_replaced() {
+    let app = TestApp::spawn().await;
+    let crate::helpers::TestDatabase::Postgres { admin_url, name } = &app.db else {
+        eprintln!("connections_the_database_dropped_are_replaced: checks PostgreSQL only");
+        return;
+    };
+    let user = app.resident().await;
+    let me = |app: &TestApp| {
+        let token = user.token.clone();
+        let url = app.url("/api/v1/me");
+        let client = app.client.clone();
+        async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("request sent")
+                .status()
+                .as_u16()
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(me(&app).await, 200);
+    }
+
+    // Idle past the proof: every check-out tests, so not one request fails.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(
+        end_server_sessions(admin_url, name) >= 1,
+        "the pool had sessions"
+    );
+    for i in 0..20 {
+        assert_eq!(me(&app).await, 200, "request {i} after the sessions ended");
+    }
+
+    // Just proven: a request may meet a dead connection once, with 503, which then leaves.
+    assert_eq!(me(&app).await, 200);
+    let ended = end_server_sessions(admin_url, name);
+    assert!(ended >= 1);
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(me(&app).await);
+    }
+    assert!(
+        statuses.iter().all(|s| [200, 503].contains(s)),
+        "only 200 or 503: {statuses:?}"
+    );
+    let failed = statuses.iter().filter(|&&s| s == 503).count();
+    assert!(
+        failed <= ended,
+        "at most one request per ended session: {statuses:?}"
+    );
+    assert!(statuses[10..].iter().all(|&s| s == 200), "{statuses:?}");
+}

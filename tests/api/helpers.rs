@@ -58,9 +58,13 @@ impl TestDatabase {
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("create test database");
-        let base = admin_url.split('?').next().unwrap_or(admin_url);
+        // The test database on the same server, with the admin URL's parameters (sslmode, …).
+        let (base, params) = admin_url.split_once('?').unwrap_or((admin_url, ""));
         let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-        let url = format!("{server}/{name}");
+        let url = match params {
+            "" => format!("{server}/{name}"),
+            params => format!("{server}/{name}?{params}"),
+        };
         (
             Self::Postgres {
                 admin_url: admin_url.to_owned(),
