@@ -54,9 +54,10 @@ impl Preference<'_> {
         }
     }
 
-    /// An upper bound on [`Self::primary`] from the compact fields, given an upper bound
-    /// on the score (priority grows with the score, and the spare is exact from `hot`).
-    fn local_bound(&self, score_bound: f64, hot: &Hot) -> f64 {
+    /// An upper bound on [`Self::primary`] of a local or remote offer from its compact
+    /// fields, given an upper bound on the score (priority grows with the score, and the
+    /// spare is exact from `hot`).
+    fn bound_from_hot(&self, score_bound: f64, hot: &Hot) -> f64 {
         match self {
             Preference::Score => score_bound,
             Preference::Demand(d) => d.priority_bound(score_bound, hot),
@@ -309,7 +310,7 @@ fn best<'a>(
     index.visit_local(request, |slot, c2| {
         let lower = EARTH_RADIUS_KM * c2.sqrt() * (1.0 - 1e-9) - 1e-9;
         let hot = &hot[slot];
-        let bound = pref.local_bound(local_upper_bound(request, hot, lower), hot) + 1e-9;
+        let bound = pref.bound_from_hot(local_upper_bound(request, hot, lower), hot) + 1e-9;
         bounds.push((bound, slot as u32));
     });
     let mut visit = |slot: usize, kept: &mut BinaryHeap<Kept>| {
@@ -328,7 +329,7 @@ fn best<'a>(
             // bounded from the compact fields, and they are checked best bound first.
             let bounds = index.remote_slots(request, RemotePart::Rest).map(|slot| {
                 let hot = &hot[slot];
-                let bound = pref.local_bound(remote_plain_upper_bound(request, hot), hot);
+                let bound = pref.bound_from_hot(remote_plain_upper_bound(request, hot), hot);
                 (bound + 1e-9, slot as u32)
             });
             let mut bounds: Vec<(f64, u32)> = match worst_kept(&kept, limit) {
