@@ -13,6 +13,11 @@
 #   post      POST /api/v1/help-requests (validated, stored, matched, proposed)
 #   cases     GET /api/v1/cases as a case worker of GM0363 (reported as skipped if the route
 #             is not there yet)
+#   floor     after the server has stopped: the storage floor, the rows one matched POST
+#             stores written straight into the same database and nothing else (SQLite:
+#             bench/storage_floor.py on the server's core; PostgreSQL: pgbench with
+#             bench/storage_floor.pgbench on the client's core, CONNECTIONS clients), the most
+#             POSTs per second this machine could store with these tables
 # and prints requests/s, p50/p99, errors (every non-2xx and socket error), the ratio to
 # /healthz of the same run, and the server's peak RSS (VmHWM). PostgreSQL itself is not
 # pinned (it shares both cores). Talks to 127.0.0.1 only; cleans up after itself.
@@ -32,7 +37,7 @@ DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-32}"
 OWNERS="${OWNERS:-100}"
 CANDIDATE_SEARCH="${CANDIDATE_SEARCH:-0}"
-SCENARIOS="${SCENARIOS:-healthz get_one post cases}"
+SCENARIOS="${SCENARIOS:-healthz get_one post cases floor}"
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 PG_PARAMS="${PG_PARAMS-?sslmode=disable}"
 PORT="${PORT:-18282}"
@@ -83,6 +88,24 @@ run_wrk() { # name script url -> RESULT line into $work/<backend>.<name>
   grep '^RESULT' "$work/$backend.$name.txt" >/dev/null || { echo "wrk failed for $name:"; cat "$work/$backend.$name.txt"; }
 }
 
+# The storage floor (bench/storage_floor.*): the rows one matched POST stores, written
+# straight into this run's database with nothing else around them, as the server's core
+# would at best; the seeded database gains those rows, so it runs last.
+storage_floor() {
+  case "$backend" in
+    sqlite) taskset -c "$SERVER_CPU" python3 bench/storage_floor.py "$work/bench.db" 20000 \
+      >>"$work/$backend.results" ;;
+    postgres)
+      local requester offer volunteer tps
+      requester="$(psql -Atq "$DATABASE_URL" -c "SELECT requester_id FROM help_requests WHERE requester_id IS NOT NULL LIMIT 1")"
+      IFS='|' read -r offer volunteer < <(psql -Atq "$DATABASE_URL" -c "SELECT id, volunteer_id FROM offers WHERE status = 'active' LIMIT 1")
+      tps="$(taskset -c "$CLIENT_CPU" pgbench -n -M prepared -c "$CONNECTIONS" -j 1 -T "$DURATION" \
+        -D "requester=$requester" -D "offer=$offer" -D "volunteer=$volunteer" \
+        -f bench/storage_floor.pgbench "$DATABASE_URL" 2>&1 | awk '/^tps/{print $3}')"
+      echo "RESULT scenario=floor rps=${tps:-0} clients=$CONNECTIONS" >>"$work/$backend.results" ;;
+  esac
+}
+
 for backend in $BACKENDS; do
   echo "=== $backend: seeding $OFFERS offers and $REQUESTS requests"
   case "$backend" in
@@ -131,6 +154,7 @@ for backend in $BACKENDS; do
       healthz) run_wrk healthz bench/plain.lua "$BASE/healthz" ;;
       get_one) BENCH_TOKENS="$work/tokens.csv" run_wrk get_one bench/get_request.lua "$BASE" ;;
       post) BENCH_TOKENS="$work/tokens.csv" run_wrk post bench/post_request.lua "$BASE" ;;
+      floor) ;; # after the server has stopped, below
       cases)
         code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/caseworker.csv")" "$BASE/api/v1/cases")"
         if [ "$code" = 404 ]; then
@@ -143,6 +167,7 @@ for backend in $BACKENDS; do
   hwm_kb="$(awk '/VmHWM/{print $2}' "/proc/$server_pid/status")"
   echo "RESULT peak_rss_mb=$(( hwm_kb / 1024 ))" >>"$work/$backend.results"
   stop_server
+  if [[ " $SCENARIOS " == *" floor "* ]]; then storage_floor; fi
   drop_pg
   rm -f "$work/bench.db"*
 
@@ -168,8 +193,14 @@ for r in rows:
         print(f"{r['scenario']:<10}skipped: route not present (404)")
         continue
     rps = float(r["rps"])
-    errors = int(r["non2xx"]) + int(r["socket_errors"])
     ratio = f"{100 * rps / ceiling:.1f} %" if ceiling else "n/a"
+    if r["scenario"] == "floor":
+        post = next((float(p["rps"]) for p in rows if p.get("scenario") == "post" and "rps" in p), None)
+        of_floor = f"; POST reached {100 * post / rps:.0f} % of it" if post and rps else ""
+        print(f"{'floor':<10}{rps:>10.0f}{'':>9}{'':>9}{'':>8}{ratio:>13}"
+              f"   (storage alone: the rows of a matched POST, nothing else{of_floor})")
+        continue
+    errors = int(r["non2xx"]) + int(r["socket_errors"])
     print(f"{r['scenario']:<10}{rps:>10.0f}{float(r['p50_ms']):>9.2f}{float(r['p99_ms']):>9.2f}{errors:>8}{ratio:>13}")
     if errors and r.get("first_error"):
         print(f"{'':<10}first error: {r['first_error']}")
