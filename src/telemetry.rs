@@ -11,7 +11,8 @@ use actix_web::{
     web, Error,
 };
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use tracing::Instrument;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
@@ -63,6 +64,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    index_builds: IntGauge,
 }
 
 impl Metrics {
@@ -93,7 +95,12 @@ impl Metrics {
             ),
             &["state"],
         )?;
+        let index_builds = IntGauge::new(
+            "offer_index_builds",
+            "Whole builds of the in-memory offer index since start (one at start, then one per reload)",
+        )?;
         registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(index_builds.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
         Ok(Self {
@@ -101,6 +108,7 @@ impl Metrics {
             requests,
             latency,
             pool,
+            index_builds,
         })
     }
 
@@ -113,8 +121,10 @@ impl Metrics {
             .observe(seconds);
     }
 
-    /// The Prometheus text exposition of every metric, with the pool gauges read now.
-    pub fn render(&self, pool: &Pool) -> String {
+    /// The Prometheus text exposition of every metric, with the gauges read now.
+    pub fn render(&self, pool: &Pool, index_builds: u64) -> String {
+        self.index_builds
+            .set(i64::try_from(index_builds).unwrap_or(i64::MAX));
         let state = pool.state();
         self.pool
             .with_label_values(&["idle"])

@@ -33,10 +33,12 @@ pub async fn healthz() -> HttpResponse {
     })
 }
 
-/// The database is reachable; 503 when it is not.
+/// The database is reachable and the offer index built; 503 until both are so. A new
+/// instance builds its index in the background after start (seconds at 100,000 offers,
+/// minutes at a million); until then every new request's search would wait for it.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready to serve", body = Health),
-    (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json")))]
+    (status = 503, description = "Database unreachable, or the offer index not built yet", body = Problem, content_type = "application/problem+json")))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     db::run(&state.pool, |conn| {
@@ -44,6 +46,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
             .map_err(|e| AppError::Unavailable(e.to_string()))
     })
     .await?;
+    if !state.live_offers.is_loaded() {
+        return Err(AppError::Unavailable(
+            "the offer index is still being built".into(),
+        ));
+    }
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",
         database: Some(state.backend),
@@ -57,5 +64,5 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
 pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render(&state.pool))
+        .body(metrics.render(&state.pool, state.live_offers.builds()))
 }

@@ -27,7 +27,10 @@
 
 use std::{
     collections::HashMap,
-    sync::RwLock,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex, MutexGuard, RwLock,
+    },
     time::{Duration as StdDuration, Instant},
 };
 
@@ -82,6 +85,13 @@ fn key(id: &str) -> Uuid {
 #[derive(Default)]
 pub struct LiveOffers {
     book: RwLock<Option<Book>>,
+    /// Held while the whole index is built: one build at a time. A search that finds no index
+    /// waits for the build under way instead of starting one of its own (at a million offers a
+    /// build takes minutes of a core and most of the instance's memory: after a restart under
+    /// load, each waiting search used to build its own).
+    building: Mutex<()>,
+    /// Whole builds so far (`/metrics`).
+    builds: AtomicU64,
 }
 
 struct Book {
@@ -223,12 +233,58 @@ impl LiveOffers {
         self.book.read().map(|b| b.is_some()).unwrap_or(false)
     }
 
-    /// Builds the index from every active offer; returns how many.
+    /// Builds the index from every active offer (again, if it was built); returns how many.
     pub fn load(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
+        let _building = self.building.lock().unwrap_or_else(|p| p.into_inner());
+        self.build(conn)
+    }
+
+    /// Builds the index unless, once this holds the build lock, the index there `will_do`:
+    /// a build that finished while this one waited for the lock counts.
+    fn build_unless(
+        &self,
+        conn: &mut DbConnection,
+        will_do: impl Fn(&Book) -> bool,
+    ) -> Result<(), AppError> {
+        let _building = self.building.lock().unwrap_or_else(|p| p.into_inner());
+        let fine = self
+            .book
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(will_do);
+        if fine {
+            return Ok(());
+        }
+        self.build(conn).map(|_| ())
+    }
+
+    /// Builds the index unless it is there, or comes to be while waiting for a build under way.
+    fn load_once(&self, conn: &mut DbConnection) -> Result<(), AppError> {
+        self.build_unless(conn, |_| true)
+    }
+
+    /// Call with `building` held.
+    fn build(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
         let book = Book::load(conn)?;
         let count = book.index.offers().len();
         *self.book.write().unwrap_or_else(|p| p.into_inner()) = Some(book);
+        self.builds.fetch_add(1, Ordering::Relaxed);
         Ok(count)
+    }
+
+    /// How many times the whole index has been built.
+    pub fn builds(&self) -> u64 {
+        self.builds.load(Ordering::Relaxed)
+    }
+
+    /// Drops the index and holds every build off until the guard is dropped: for tests of an
+    /// instance whose index is still being built. Nothing else calls it.
+    #[doc(hidden)]
+    pub fn unload_and_hold(&self) -> MutexGuard<'_, ()> {
+        let building = self.building.lock().unwrap_or_else(|p| p.into_inner());
+        *self.book.write().unwrap_or_else(|p| p.into_inner()) = None;
+        building
     }
 
     /// Loads the index if it is not built yet, then reads the offers changed since the highest
@@ -240,13 +296,15 @@ impl LiveOffers {
     /// The background refresh: the changes since [`REVISION_MARGIN`] below the highest
     /// revision seen, or a full rebuild once every [`RELOAD_EVERY`].
     pub fn refresh(&self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
-        let stale = self
+        let fresh = |b: &Book| b.built.elapsed() < RELOAD_EVERY;
+        let stale = !self
             .book
             .read()
-            .map(|b| !b.as_ref().is_some_and(|b| b.built.elapsed() < RELOAD_EVERY))
-            .unwrap_or(true);
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(fresh);
         if stale {
-            return self.load(conn).map(|_| ());
+            return self.build_unless(conn, fresh);
         }
         let due = self.cap_rechecks(now);
         if !due.is_empty() {
@@ -261,9 +319,17 @@ impl LiveOffers {
     }
 
     fn read_changes(&self, conn: &mut DbConnection, margin: i64) -> Result<(), AppError> {
-        let watermark = match &*self.book.read().unwrap_or_else(|p| p.into_inner()) {
-            Some(book) => book.watermark,
-            None => return self.load(conn).map(|_| ()),
+        // The read guard must be gone before a build takes the write lock: held through a
+        // `match` on it, it made the first search of an instance whose index was not built yet
+        // wait for itself forever.
+        let watermark = self
+            .book
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|book| book.watermark);
+        let Some(watermark) = watermark else {
+            return self.load_once(conn);
         };
         let rows = live::changed_since(conn, watermark - margin)?;
         if !rows.is_empty() {
@@ -309,9 +375,7 @@ impl LiveOffers {
         now: NaiveDateTime,
         ctx: &MatchContext,
     ) -> Result<(), AppError> {
-        if !self.is_loaded() {
-            self.load(conn)?;
-        }
+        self.load_once(conn)?;
         let since = now - Duration::days(i64::from(engine::DEMAND_WINDOW_DAYS));
         // Every indexed offer starts at zero, so one that nobody could use counts as known.
         let mut demand = {

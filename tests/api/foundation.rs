@@ -1,5 +1,7 @@
 //! Operational endpoints, error handling and start-up checks.
 
+use serde_json::json;
+
 use crate::helpers::{json_with_status, problem, TestApp};
 
 #[actix_web::test]
@@ -71,6 +73,64 @@ async fn metrics_count_requests_per_route_and_status_and_show_the_pool() {
     assert!(
         text.contains(r#"db_pool_connections{state="max"} 8"#),
         "{text}"
+    );
+}
+
+// The build lock is held across the wait on purpose: it stands for a build under way, and
+// nothing on this test's thread takes it.
+#[allow(clippy::await_holding_lock)]
+#[actix_web::test]
+async fn an_instance_is_not_ready_until_its_offer_index_is_built_and_searches_wait_for_one_build() {
+    use crate::{
+        help_requests::{request_body, with},
+        offers::{offer_body, post_offer},
+    };
+    let app = TestApp::spawn().await;
+    let vera = app.volunteer().await;
+    let categories = ["boodschappen", "vervoer", "klussen"];
+    let offer = with(offer_body(), "categories", json!(categories));
+    post_offer(&app, &vera, &with(offer, "capacity", json!(3))).await;
+    let anna = app.resident().await;
+    let live = app.state.live_offers.clone();
+    let builds = live.builds();
+    assert!(builds >= 1, "built once at start");
+
+    // An instance whose index is not there yet, as right after start.
+    let held = live.unload_and_hold();
+    let busy = app.get("/readyz").await;
+    assert_eq!(busy.headers()["retry-after"], "5");
+    problem(busy, 503).await;
+    // New requests posted meanwhile wait for the index, and so does the background refresh
+    // (every 2 s), instead of each building one of its own.
+    let posts: Vec<_> = categories
+        .iter()
+        .map(|category| {
+            let body = with(request_body(), "category", json!(category));
+            let request = app
+                .client
+                .post(app.url("/api/v1/help-requests"))
+                .bearer_auth(&anna.token)
+                .json(&body);
+            actix_web::rt::spawn(async move { request.send().await.expect("request sent") })
+        })
+        .collect();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    drop(held);
+    let mut answers = Vec::new();
+    for post in posts {
+        answers.push(post.await.expect("the request task"));
+    }
+    let mut statuses = Vec::new();
+    for answer in answers {
+        statuses.push(json_with_status(answer, 201).await["status"].clone());
+    }
+    assert_eq!(statuses, vec![json!("proposed"); 3], "each found Vera");
+    assert_eq!(live.builds(), builds + 1, "one build for all who waited");
+    json_with_status(app.get("/readyz").await, 200).await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(&format!("offer_index_builds {}", builds + 1)),
+        "{metrics}"
     );
 }
 

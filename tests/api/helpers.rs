@@ -137,13 +137,30 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self {
+        let app = Self {
             address,
             client,
             state,
             clock,
             db,
+        };
+        app.wait_until_ready().await;
+        app
+    }
+
+    /// Waits until `/readyz` answers 200, as a load balancer would before sending traffic (the
+    /// offer index is built in the background after start); fails after 20 s.
+    pub async fn wait_until_ready(&self) {
+        let mut last = None;
+        for _ in 0..200 {
+            match self.client.get(self.url("/readyz")).send().await {
+                Ok(response) if response.status() == 200 => return,
+                Ok(response) => last = Some(response.status().as_u16()),
+                Err(error) => panic!("/readyz unreachable: {error}"),
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        panic!("not ready within 20 s (last /readyz status {last:?})");
     }
 
     /// Full URL of a path.
