@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{extract::Json, me::MeView, responses};
 use crate::{
-    auth::Caller,
+    auth::{passwords::Verified, Caller},
     db::{self, users::NewUser},
     domain::{DisplayName, Email, FieldError, Password, Phone, Role, UserId},
     error::{AppError, Problem},
@@ -220,9 +220,19 @@ pub async fn login(
         Err(_) => None,
     };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let valid = password.len() <= 128 && state.passwords.verify(password, stored_hash).await?;
+    let verified = if password.len() <= 128 {
+        state
+            .passwords
+            .verify_for_login(password, stored_hash)
+            .await?
+    } else {
+        Verified {
+            valid: false,
+            rehashed: None,
+        }
+    };
     let user = match user {
-        Some(user) if valid => user,
+        Some(user) if verified.valid => user,
         _ => {
             return Err(AppError::Unauthorized(
                 "e-mail address or password is incorrect",
@@ -232,6 +242,10 @@ pub async fn login(
     let keys = state.keys.clone();
     let now = state.clock.now();
     let session = db::transaction(&state.pool, move |conn| {
+        // A hash made with earlier parameters is replaced now that the password is known.
+        if let Some(new_hash) = &verified.rehashed {
+            db::users::upgrade_password_hash(conn, &user.user_id(), &user.password_hash, new_hash)?;
+        }
         accounts::issue_session(conn, &keys, &user, None, now)
     })
     .await?;

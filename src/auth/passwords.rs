@@ -51,6 +51,27 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     })
 }
 
+/// Whether a stored hash should be replaced after it verified: made with other parameters
+/// than today's (an earlier configuration, or weaker ones from elsewhere), or not argon2id
+/// of this version at all.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let current = (MEMORY_KIB, ITERATIONS, PARALLELISM);
+    parsed.algorithm != argon2::ARGON2ID_IDENT
+        || parsed.version != Some(Version::V0x13.into())
+        || Params::try_from(&parsed)
+            .map_or(true, |p| (p.m_cost(), p.t_cost(), p.p_cost()) != current)
+}
+
+/// A verified password, and its new hash when the stored one [`needs_rehash`].
+#[derive(Debug)]
+pub struct Verified {
+    pub valid: bool,
+    pub rehashed: Option<String>,
+}
+
 /// The bounded hashing service shared by all workers.
 #[derive(Clone)]
 pub struct PasswordService {
@@ -106,6 +127,41 @@ impl PasswordService {
         let ok = self.run(move || verify_blocking(&password, &phc)).await?;
         Ok(ok && exists)
     }
+
+    /// As [`Self::verify`], and when the password is right but its stored hash was made with
+    /// other parameters, a new hash of it made with today's (in the same turn on the cores:
+    /// once per such account).
+    pub async fn verify_for_login(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<Verified, AppError> {
+        let Some(phc) = stored else {
+            let valid = self.verify(password, None).await?;
+            return Ok(Verified {
+                valid,
+                rehashed: None,
+            });
+        };
+        self.run(move || {
+            if !verify_blocking(&password, &phc) {
+                return Ok(Verified {
+                    valid: false,
+                    rehashed: None,
+                });
+            }
+            let rehashed = if needs_rehash(&phc) {
+                Some(hash_blocking(&password)?)
+            } else {
+                None
+            };
+            Ok(Verified {
+                valid: true,
+                rehashed,
+            })
+        })
+        .await?
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +194,65 @@ mod tests {
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         assert!(verify_blocking("correct horse battery staple", &phc));
         assert!(!verify_blocking("wrong horse battery staple", &phc));
+    }
+
+    #[test]
+    fn only_hashes_made_with_other_parameters_need_a_new_one() {
+        let today = hash_blocking("correct horse battery staple").unwrap();
+        assert!(!needs_rehash(&today));
+        for (memory, passes, lanes) in [(19 * 1024, 2, 1), (MEMORY_KIB, 4, 1), (MEMORY_KIB, 5, 2)] {
+            let other = Argon2::new(
+                Algorithm::Argon2id,
+                Version::V0x13,
+                Params::new(memory, passes, lanes, None).unwrap(),
+            );
+            let salt = SaltString::generate(&mut OsRng);
+            let phc = other.hash_password(b"x", &salt).unwrap().to_string();
+            assert!(needs_rehash(&phc), "{phc}");
+        }
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap(),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let phc = argon2i.hash_password(b"x", &salt).unwrap().to_string();
+        assert!(needs_rehash(&phc), "{phc}");
+        assert!(needs_rehash("not a phc string"));
+    }
+
+    #[actix_web::test]
+    async fn a_login_with_an_earlier_hash_gets_a_new_one_and_a_wrong_password_none() {
+        let service = PasswordService::new(1, 1).unwrap();
+        let earlier = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(19 * 1024, 2, 1, None).unwrap(),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let phc = earlier
+            .hash_password(b"geheim-en-lang", &salt)
+            .unwrap()
+            .to_string();
+        let wrong = service
+            .verify_for_login("fout".into(), Some(phc.clone()))
+            .await
+            .unwrap();
+        assert!(!wrong.valid && wrong.rehashed.is_none());
+        let right = service
+            .verify_for_login("geheim-en-lang".into(), Some(phc))
+            .await
+            .unwrap();
+        assert!(right.valid);
+        let new = right.rehashed.expect("a new hash");
+        assert!(!needs_rehash(&new) && verify_blocking("geheim-en-lang", &new));
+        let current = service
+            .verify_for_login("geheim-en-lang".into(), Some(new))
+            .await
+            .unwrap();
+        assert!(current.valid && current.rehashed.is_none());
+        let unknown = service.verify_for_login("x".into(), None).await.unwrap();
+        assert!(!unknown.valid && unknown.rehashed.is_none());
     }
 
     #[actix_web::test]

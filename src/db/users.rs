@@ -163,6 +163,25 @@ pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<User>> {
         .optional()
 }
 
+/// Replaces a password hash with a new hash of the same password (made with today's
+/// parameters), unless the stored hash is no longer `verified`: a password set meanwhile
+/// stays. Returns whether it was replaced.
+pub fn upgrade_password_hash(
+    conn: &mut DbConnection,
+    id: &UserId,
+    verified: &str,
+    new_hash: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        users::table
+            .find(id.as_str())
+            .filter(users::password_hash.eq(verified)),
+    )
+    .set(users::password_hash.eq(new_hash))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// Applies profile changes and returns the account as stored.
 pub fn update_profile(
     conn: &mut DbConnection,

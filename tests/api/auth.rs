@@ -467,3 +467,63 @@ fn a_short_token_secret_stops_start_up() {
         .expect("refused");
     assert!(err.to_string().contains("HULPMARKT_JWT_SECRET"), "{err}");
 }
+
+/// The stored password hash of `user_id`.
+async fn stored_hash(app: &TestApp, user_id: &str) -> String {
+    use diesel::prelude::*;
+    use hulpmarkt::db::schema::users;
+    let id = user_id.to_owned();
+    app.run_workflow(move |conn, _, _| {
+        Ok(users::table
+            .find(id)
+            .select(users::password_hash)
+            .first::<String>(conn)?)
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn a_login_replaces_a_hash_made_with_earlier_parameters_and_only_that() {
+    use argon2::{
+        password_hash::{rand_core::OsRng, PasswordHasher, SaltString},
+        Algorithm, Argon2, Params, Version,
+    };
+    use diesel::prelude::*;
+    use hulpmarkt::db::schema::users;
+    let app = TestApp::spawn().await;
+    let anna = app.resident().await;
+    // As an account stored before the parameters changed (19 MiB, two passes) would have it.
+    let earlier = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).unwrap(),
+    )
+    .hash_password(TEST_PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+    .unwrap()
+    .to_string();
+    let (id, old) = (anna.id.clone(), earlier.clone());
+    app.run_workflow(move |conn, _, _| {
+        Ok(diesel::update(users::table.find(id))
+            .set(users::password_hash.eq(old))
+            .execute(conn)?)
+    })
+    .await;
+
+    let login = json!({"email": anna.email, "password": "niet-het-goede-wachtwoord"});
+    problem(app.post_json("/api/v1/auth/login", &login, None).await, 401).await;
+    assert_eq!(
+        stored_hash(&app, &anna.id).await,
+        earlier,
+        "a wrong password changes nothing"
+    );
+
+    app.login(&anna.email, TEST_PASSWORD).await;
+    let upgraded = stored_hash(&app, &anna.id).await;
+    assert!(
+        upgraded.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
+        "{upgraded}"
+    );
+    // The new hash holds the same password, and a current hash is left as it is.
+    app.login(&anna.email, TEST_PASSWORD).await;
+    assert_eq!(stored_hash(&app, &anna.id).await, upgraded);
+}
