@@ -168,6 +168,22 @@ impl PasswordService {
 mod tests {
     use super::*;
 
+    /// `password` hashed with `algorithm` and these memory (KiB), passes and lanes.
+    fn hashed_with(
+        algorithm: Algorithm,
+        (memory, passes, lanes): (u32, u32, u32),
+        password: &str,
+    ) -> String {
+        let params = Params::new(memory, passes, lanes, None).unwrap();
+        Argon2::new(algorithm, Version::V0x13, params)
+            .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string()
+    }
+
+    /// The parameters of this service before 30 November 2026.
+    const EARLIER: (u32, u32, u32) = (19 * 1024, 2, 1);
+
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let phc = hash_blocking("correct horse battery staple").unwrap();
@@ -181,16 +197,7 @@ mod tests {
     /// log in: verification reads the parameters from the stored hash.
     #[test]
     fn hashes_stored_with_earlier_parameters_still_verify() {
-        let earlier = Argon2::new(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            Params::new(19 * 1024, 2, 1, None).unwrap(),
-        );
-        let salt = SaltString::generate(&mut OsRng);
-        let phc = earlier
-            .hash_password(b"correct horse battery staple", &salt)
-            .unwrap()
-            .to_string();
+        let phc = hashed_with(Algorithm::Argon2id, EARLIER, "correct horse battery staple");
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         assert!(verify_blocking("correct horse battery staple", &phc));
         assert!(!verify_blocking("wrong horse battery staple", &phc));
@@ -200,40 +207,28 @@ mod tests {
     fn only_hashes_made_with_other_parameters_need_a_new_one() {
         let today = hash_blocking("correct horse battery staple").unwrap();
         assert!(!needs_rehash(&today));
-        for (memory, passes, lanes) in [(19 * 1024, 2, 1), (MEMORY_KIB, 4, 1), (MEMORY_KIB, 5, 2)] {
-            let other = Argon2::new(
-                Algorithm::Argon2id,
-                Version::V0x13,
-                Params::new(memory, passes, lanes, None).unwrap(),
-            );
-            let salt = SaltString::generate(&mut OsRng);
-            let phc = other.hash_password(b"x", &salt).unwrap().to_string();
+        let current = (MEMORY_KIB, ITERATIONS, PARALLELISM);
+        for (algorithm, params) in [
+            (Algorithm::Argon2id, EARLIER),
+            (Algorithm::Argon2id, (MEMORY_KIB, 4, 1)),
+            (Algorithm::Argon2id, (MEMORY_KIB, 5, 2)),
+            (Algorithm::Argon2i, current),
+        ] {
+            let phc = hashed_with(algorithm, params, "x");
             assert!(needs_rehash(&phc), "{phc}");
         }
-        let argon2i = Argon2::new(
-            Algorithm::Argon2i,
-            Version::V0x13,
-            Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap(),
-        );
-        let salt = SaltString::generate(&mut OsRng);
-        let phc = argon2i.hash_password(b"x", &salt).unwrap().to_string();
-        assert!(needs_rehash(&phc), "{phc}");
+        assert!(!needs_rehash(&hashed_with(
+            Algorithm::Argon2id,
+            current,
+            "x"
+        )));
         assert!(needs_rehash("not a phc string"));
     }
 
     #[actix_web::test]
     async fn a_login_with_an_earlier_hash_gets_a_new_one_and_a_wrong_password_none() {
         let service = PasswordService::new(1, 1).unwrap();
-        let earlier = Argon2::new(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            Params::new(19 * 1024, 2, 1, None).unwrap(),
-        );
-        let salt = SaltString::generate(&mut OsRng);
-        let phc = earlier
-            .hash_password(b"geheim-en-lang", &salt)
-            .unwrap()
-            .to_string();
+        let phc = hashed_with(Algorithm::Argon2id, EARLIER, "geheim-en-lang");
         let wrong = service
             .verify_for_login("fout".into(), Some(phc.clone()))
             .await
