@@ -244,6 +244,19 @@ impl From<diesel::result::Error> for AppError {
                     loggable_database_message(info.as_ref())
                 ))
             }
+            // A unique index refused a row that a concurrent change stored first (two
+            // proposals for one request, say): the state changed under this request.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict {
+                detail: format!(
+                    "this conflicts with a change made at the same moment ({}); reload and try again",
+                    info.constraint_name().unwrap_or("a unique rule")
+                ),
+                existing_id: None,
+            },
+            // PostgreSQL broke a deadlock by failing this transaction: nothing was stored.
+            Error::DatabaseError(_, ref info) if info.message().contains("deadlock detected") => {
+                Self::Unavailable("write conflict: deadlock; nothing was stored, try again".into())
+            }
             // SQLite reports a busy database (another writer past busy_timeout) as "database is locked".
             Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
                 Self::Unavailable("database busy".into())
@@ -375,6 +388,55 @@ mod tests {
             "{logged}"
         );
         assert!(logged.contains("constraint=users_email_key"), "{logged}");
+    }
+
+    /// A row a concurrent change stored first is a 409 that names no value; PostgreSQL
+    /// breaking a deadlock is a 503 to retry; neither is a 500.
+    #[test]
+    fn races_lost_in_the_database_are_conflicts_or_retries() {
+        let unique = AppError::from(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Box::new(PgLikeError),
+        ));
+        let AppError::Conflict { detail, .. } = &unique else {
+            panic!("{unique:?}");
+        };
+        assert!(
+            detail.contains("users_email_key") && !detail.contains("anna"),
+            "{detail}"
+        );
+        assert_eq!(unique.status_code(), StatusCode::CONFLICT);
+
+        #[derive(Debug)]
+        struct Deadlock;
+        impl diesel::result::DatabaseErrorInformation for Deadlock {
+            fn message(&self) -> &str {
+                "deadlock detected"
+            }
+            fn details(&self) -> Option<&str> {
+                None
+            }
+            fn hint(&self) -> Option<&str> {
+                None
+            }
+            fn table_name(&self) -> Option<&str> {
+                None
+            }
+            fn column_name(&self) -> Option<&str> {
+                None
+            }
+            fn constraint_name(&self) -> Option<&str> {
+                None
+            }
+            fn statement_position(&self) -> Option<i32> {
+                None
+            }
+        }
+        let deadlock = AppError::from(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(Deadlock),
+        ));
+        assert_eq!(deadlock.status_code(), StatusCode::SERVICE_UNAVAILABLE);
     }
 
     #[test]

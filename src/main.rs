@@ -124,7 +124,9 @@ fn main() -> anyhow::Result<()> {
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
         Command::Match => {
             let (pool, _) = startup::prepare_database(&cli.settings)?;
-            let report = hulpmarkt::services::batch::run_with_progress_bar(&pool, &cli.settings)?;
+            let report = actix_web::rt::System::new().block_on(
+                hulpmarkt::services::batch::run_with_progress_bar(&pool, &cli.settings),
+            )?;
             println!(
                 "waiting {}, offers {}: {} placed ({} kept, {} new, {} moved)",
                 report.waiting,
@@ -139,19 +141,19 @@ fn main() -> anyhow::Result<()> {
             let (pool, _) = startup::prepare_database(&cli.settings)?;
             let policy = hulpmarkt::services::matching::Policy::from_settings(&cli.settings);
             let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
-            let mut conn = pool.get()?;
-            let report = hulpmarkt::services::sweeper::sweep(&mut conn, now, &policy)
+            let report = actix_web::rt::System::new()
+                .block_on(hulpmarkt::services::sweeper::sweep(
+                    &pool, now, &policy, false,
+                ))
                 .map_err(|e| anyhow::anyhow!("sweep failed: {e}"))?;
             println!("{}", serde_json::to_string(&report)?);
         }
         Command::Retention => {
             let (pool, _) = startup::prepare_database(&cli.settings)?;
-            let mut conn = pool.get()?;
             let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
             let months = cli.settings.retention_months;
-            let changed = hulpmarkt::db::write_transaction(&mut conn, |conn| {
-                hulpmarkt::services::privacy::apply_retention(conn, now, months)
-            })?;
+            let changed = actix_web::rt::System::new()
+                .block_on(hulpmarkt::services::privacy::retention(&pool, now, months))?;
             println!("anonymised {changed} requests, matches and cases finished over {months} months ago");
         }
         Command::Seed(args) => seed(&cli.settings, args)?,

@@ -183,7 +183,7 @@ pub async fn register(
         )
     };
     let id = UserId(user.id.clone());
-    let stored = db::run(&state.pool, move |conn| {
+    let stored = db::transaction(&state.pool, move |conn| {
         db::users::insert(conn, &user).map_err(unique_violation)?;
         db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
     })

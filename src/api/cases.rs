@@ -269,9 +269,9 @@ pub async fn resolve_case(
         note: body.note,
     };
     let (now, policy) = (state.clock.now_naive(), state.policy());
-    let view = db::transaction(&state.pool, move |conn| {
+    let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
-        case_decisions::resolve(conn, &id, w, decision, now, &policy)?;
+        case_decisions::resolve(conn, &id, w, decision, now, policy)?;
         read_view(conn, &id, w.municipality, now)
     })
     .await?;

@@ -215,14 +215,14 @@ pub async fn create_help_request(
     let new = body.0.validate(&state.gazetteer, &owner, now)?;
     let confirmed = body.0.confirm_duplicate;
     let policy = state.policy();
-    let view = db::transaction(&state.pool, move |conn| {
+    let view = services::write(&state.pool, policy, move |conn, policy| {
         if !confirmed {
             refuse_near_duplicate(conn, &owner, &new)?;
         }
         // Incremental matching: stored and proposed to the best volunteer in one
         // transaction, so the answer already shows `proposed` when someone can help. A new
         // request has no outcome yet: the view is the stored row.
-        let stored = services::matching::store_and_propose(conn, new, now, &policy)?;
+        let stored = services::matching::store_and_propose(conn, new, now, policy)?;
         HelpRequestView::try_from(stored)
     })
     .await?;
@@ -315,7 +315,7 @@ pub async fn patch_help_request(
         state.clock.now_naive(),
         state.policy(),
     );
-    let view = db::transaction(&state.pool, move |conn| {
+    let view = services::write(&state.pool, policy, move |conn, policy| {
         let row = owned(conn, &id, &caller.user_id)?;
         let status = row.status()?;
         if status != HelpRequestStatus::Open {
@@ -328,7 +328,7 @@ pub async fn patch_help_request(
         let changes = merged.validate(&gazetteer, &caller.user_id, now)?.into();
         let id = HelpRequestId(row.id);
         db::help_requests::update(conn, &id, &changes)?;
-        services::matching::propose_for_request(conn, id.as_str(), now, &policy)?;
+        services::matching::propose_for_request(conn, id.as_str(), now, policy)?;
         reread(conn, id.as_str(), &caller.user_id)
     })
     .await?;

@@ -69,8 +69,8 @@ pub async fn decline_match(
         state.clock.now_naive(),
         state.policy(),
     );
-    let view = db::transaction(&state.pool, move |conn| {
-        match_lifecycle::decline(conn, &id, &me, reason.as_deref(), now, &policy)?;
+    let view = crate::services::write(&state.pool, policy, move |conn, policy| {
+        match_lifecycle::decline(conn, &id, &me, reason.as_deref(), now, policy)?;
         super::matches::read_for(conn, &id, &me)
     })
     .await?;
@@ -119,8 +119,8 @@ pub async fn cancel_match(
     let id = parse_id(&id)?;
     let reason = body.0.reason.map(Note::into_inner);
     let (me, now, policy) = (caller.user_id.0, state.clock.now_naive(), state.policy());
-    let view = db::transaction(&state.pool, move |conn| {
-        match_lifecycle::cancel(conn, &id, &me, reason.as_deref(), now, &policy)?;
+    let view = crate::services::write(&state.pool, policy, move |conn, policy| {
+        match_lifecycle::cancel(conn, &id, &me, reason.as_deref(), now, policy)?;
         super::matches::read_for(conn, &id, &me)
     })
     .await?;

@@ -130,10 +130,10 @@ pub async fn create_offer(
         .0
         .validate(&state.gazetteer, &owner, state.clock.now_naive())?;
     let (now, policy) = (state.clock.now_naive(), state.policy());
-    let view = db::transaction(&state.pool, move |conn| {
+    let view = services::write(&state.pool, policy, move |conn, policy| {
         db::offers::insert(conn, &valid.offer, &valid.categories)?;
         // Incremental matching: a new offer looks for open requests it can serve at once.
-        services::matching::propose_for_offer(conn, &valid.offer.id, now, &policy)?;
+        services::matching::propose_for_offer(conn, &valid.offer.id, now, policy)?;
         view(conn, &valid.offer.id, &owner)
     })
     .await?;
@@ -220,7 +220,7 @@ pub async fn patch_offer(
         state.clock.now_naive(),
         state.policy(),
     );
-    let view = db::transaction(&state.pool, move |conn| {
+    let view = services::write(&state.pool, policy, move |conn, policy| {
         let row = owned(conn, &id, &caller.user_id)?;
         if row.status()? == OfferStatus::Withdrawn {
             return Err(AppError::Conflict {
@@ -236,15 +236,15 @@ pub async fn patch_offer(
         let valid = merged.validate(&gazetteer, &caller.user_id, now)?;
         db::offers::update(conn, &id, &valid.offer.into(), &valid.categories)?;
         // A widened offer (radius, categories, times, capacity) may now serve waiting requests.
-        services::matching::propose_for_offer(conn, id.as_str(), now, &policy)?;
+        services::matching::propose_for_offer(conn, id.as_str(), now, policy)?;
         view(conn, id.as_str(), &caller.user_id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Moves the caller's offer `id` to `next` if the lifecycle allows it; withdrawing also
-/// withdraws its pending proposals (their requests go back to `open`).
+/// Moves the caller's offer `id` to `next` if the lifecycle allows it; pausing and
+/// withdrawing also withdraw its open proposals (each request goes to its next candidate).
 async fn change_status(
     state: &AppState,
     caller: Caller,
@@ -253,7 +253,7 @@ async fn change_status(
 ) -> Result<HttpResponse, AppError> {
     let id = OfferId::parse(id);
     let (now, policy) = (state.clock.now_naive(), state.policy());
-    let view = db::transaction(&state.pool, move |conn| {
+    let view = services::write(&state.pool, policy, move |conn, policy| {
         let row = owned(conn, &id, &caller.user_id)?;
         let status = row.status()?;
         if !status.can_transition_to(next) {
@@ -265,15 +265,15 @@ async fn change_status(
         let id = OfferId(row.id);
         db::offers::set_status(conn, &id, next, now)?;
         match next {
-            // Pending proposals go to each request's next candidate (the offer is no longer
-            // active, so it cannot be chosen again).
-            OfferStatus::Withdrawn => {
-                services::match_lifecycle::withdraw_for_offer(conn, id.as_str(), now, &policy)?;
+            // Paused (the volunteer is away) or withdrawn: open proposals go to each
+            // request's next candidate at once (the offer is no longer active, so it cannot
+            // be chosen again). Accepted matches stay: the two people finish or cancel them.
+            OfferStatus::Withdrawn | OfferStatus::Paused => {
+                services::match_lifecycle::withdraw_for_offer(conn, id.as_str(), now, policy)?;
             }
             OfferStatus::Active => {
-                services::matching::propose_for_offer(conn, id.as_str(), now, &policy)?;
+                services::matching::propose_for_offer(conn, id.as_str(), now, policy)?;
             }
-            OfferStatus::Paused => {}
         }
         view(conn, id.as_str(), &caller.user_id)
     })
@@ -281,7 +281,8 @@ async fn change_status(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Pauses an active offer: no new proposals; existing matches continue.
+/// Pauses an active offer: no new proposals, and its open proposals go to the next
+/// candidate at once; accepted matches continue.
 #[utoipa::path(post, path = "/api/v1/offers/{id}/pause", tag = "offers", security(("bearer" = [])),
     params(("id" = String, Path, format = Uuid)),
     responses((status = 200, description = "Paused", body = OfferView),

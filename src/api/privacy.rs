@@ -319,8 +319,8 @@ pub async fn erase_me(
     }
     let (now, policy) = (state.clock.now_naive(), state.policy());
     let user_id = caller.user_id.clone();
-    let report = db::transaction(&state.pool, move |conn| {
-        privacy::erase(conn, &user_id, now, &policy)
+    let report = crate::services::write(&state.pool, policy, move |conn, policy| {
+        privacy::erase(conn, &user_id, now, policy)
     })
     .await?;
     // Committed: this instance refuses the account's access tokens from the next request on.

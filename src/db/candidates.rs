@@ -432,11 +432,11 @@ pub fn open_requests(
     query.load(conn)
 }
 
-/// Requests this volunteer declined or let expire.
+/// Requests this volunteer passed on (see [`crate::domain::MatchStatus::PASSES`]).
 pub fn passed_requests(conn: &mut DbConnection, volunteer_id: &str) -> QueryResult<Vec<String>> {
     matches::table
         .filter(matches::volunteer_id.eq(volunteer_id))
-        .filter(matches::status.eq_any(["declined", "expired"]))
+        .filter(matches::status.eq_any(crate::domain::MatchStatus::PASS_CODES))
         .select(matches::request_id)
         .load(conn)
 }
@@ -521,10 +521,10 @@ pub mod batch {
             .load(conn)
     }
 
-    /// (request, volunteer) pairs where the volunteer declined or let the proposal expire.
+    /// Passed (request, volunteer) pairs (see [`crate::domain::MatchStatus::PASSES`]).
     pub fn passes(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
         matches::table
-            .filter(matches::status.eq_any(["declined", "expired", "cancelled"]))
+            .filter(matches::status.eq_any(crate::domain::MatchStatus::PASS_CODES))
             .filter(matches::volunteer_id.is_not_null())
             .select((matches::request_id, matches::volunteer_id.assume_not_null()))
             .load(conn)

@@ -129,14 +129,11 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
-/// Volunteers who declined this request or let its proposal expire: never proposed again.
+/// Volunteers who passed on this request (see [`MatchStatus::PASSES`]).
 pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<String>> {
     matches::table
         .filter(matches::request_id.eq(request_id))
-        .filter(matches::status.eq_any([
-            MatchStatus::Declined.as_str(),
-            MatchStatus::Expired.as_str(),
-        ]))
+        .filter(matches::status.eq_any(MatchStatus::PASS_CODES))
         .select(matches::volunteer_id.assume_not_null())
         .filter(matches::volunteer_id.is_not_null())
         .load(conn)

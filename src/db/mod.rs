@@ -117,12 +117,20 @@ pub(crate) use one_of;
 pub struct Pool {
     connections: r2d2::Pool<Manager>,
     sqlite_writer: Option<Arc<SqliteWriter>>,
+    postgres: bool,
 }
 
 impl std::ops::Deref for Pool {
     type Target = r2d2::Pool<Manager>;
     fn deref(&self) -> &Self::Target {
         &self.connections
+    }
+}
+
+impl Pool {
+    /// Whether this pool is on PostgreSQL (several instances may share the database).
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
     }
 }
 
@@ -269,7 +277,8 @@ pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
     // tests it with one round trip unless it was just proven (see `Proven`). An SQLite
     // connection is a handle on a local file and cannot; testing it cost every request a
     // statement.
-    let test_on_check_out = matches!(manager.url, DatabaseUrl::Postgres(_));
+    let postgres = matches!(manager.url, DatabaseUrl::Postgres(_));
+    let test_on_check_out = postgres;
     let connections = r2d2::Pool::builder()
         .max_size(max)
         .test_on_check_out(test_on_check_out)
@@ -280,6 +289,7 @@ pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
     Pool {
         connections,
         sqlite_writer,
+        postgres,
     }
 }
 

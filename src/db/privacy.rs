@@ -372,6 +372,7 @@ pub fn erase_user(conn: &mut DbConnection, user: &UserId, now: NaiveDateTime) ->
 pub fn requests_closed_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
+    limit: i64,
 ) -> QueryResult<Vec<String>> {
     let finished: Vec<&str> = HelpRequestStatus::ALL
         .iter()
@@ -383,17 +384,23 @@ pub fn requests_closed_before(
         .filter(help_requests::closed_at.lt(cutoff))
         .filter(help_requests::anonymised_at.is_null())
         .select(help_requests::id)
+        .limit(limit)
         .load(conn)
 }
 
-/// Cases resolved before `cutoff`.
+/// Up to `limit` cases resolved before `cutoff`, by id after `after`.
 pub fn cases_resolved_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
+    after: &str,
+    limit: i64,
 ) -> QueryResult<Vec<CaseRecord>> {
     cases::table
         .filter(cases::status.eq(CaseStatus::Resolved.as_str()))
         .filter(cases::resolved_at.lt(cutoff))
+        .filter(cases::id.gt(after))
+        .order(cases::id.asc())
+        .limit(limit)
         .select(CaseRecord::as_select())
         .load(conn)
 }

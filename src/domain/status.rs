@@ -168,6 +168,15 @@ impl MatchStatus {
         !matches!(self, Self::Proposed | Self::Accepted)
     }
 
+    /// The ends after which the pair is passed: that volunteer is never proposed that
+    /// request again, whichever side looks (a request for offers, an offer for requests) and
+    /// in both modes (incremental and the global batch). A proposal the system withdrew (the
+    /// batch moved it, the offer was paused or withdrawn) is not a pass.
+    pub const PASSES: [MatchStatus; 3] = [Self::Declined, Self::Expired, Self::Cancelled];
+
+    /// The codes of [`Self::PASSES`], for queries.
+    pub const PASS_CODES: [&'static str; 3] = ["declined", "expired", "cancelled"];
+
     /// Whether the match takes one unit of the offer's capacity (active proposals plus
     /// accepted matches, DESIGN.md §6 rule 5).
     pub fn uses_capacity(self) -> bool {

@@ -161,3 +161,14 @@ fn only_resident_and_volunteer_are_self_assignable() {
     let own: Vec<_> = Role::ALL.iter().filter(|r| r.self_assignable()).collect();
     assert_eq!(own, [&Role::Resident, &Role::Volunteer]);
 }
+
+#[test]
+fn the_pass_codes_are_the_passes() {
+    assert_eq!(
+        MatchStatus::PASSES.map(MatchStatus::as_str),
+        MatchStatus::PASS_CODES
+    );
+    // A pass ends a match; the system's own withdrawal is not one.
+    assert!(MatchStatus::PASSES.iter().all(|s| s.is_terminal()));
+    assert!(!MatchStatus::PASSES.contains(&MatchStatus::Withdrawn));
+}

@@ -1,25 +1,39 @@
-//! The global batch (DESIGN.md §6, "global mode"): all waiting requests are assigned jointly
-//! so that as many as possible are helped and, among those, the total score is highest,
-//! under the offers' capacities. Run periodically and by `hulpmarkt match`.
+//! The global batch (docs/ARCHITECTURE.md §5, "global mode"): all waiting requests are
+//! assigned jointly so that as many as possible are helped and, among those, the total score
+//! is highest, under the offers' capacities. Run periodically and by `hulpmarkt match`.
 //!
 //! A request whose proposal is not yet accepted may be moved: the batch keeps a proposal
 //! when the optimum keeps its offer (its answer clock keeps running), withdraws it when the
 //! optimum gives the request to another offer (or to none, to help more people elsewhere),
 //! and creates the new proposals after all withdrawals, so freed places can be reused.
+//!
+//! The plan is made on a reading connection; it is carried out through the one write path
+//! in steps of [`STEP`] requests, each its own short transaction, so that residents' writes
+//! never wait for more than one step. Each step checks again what it changes: a request
+//! that moved on since the plan was made (accepted, cancelled, proposed by a new request's
+//! search) is left as it is, and a slot is taken by the conditional update as always.
 
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
 
 use super::matching::{
     category_rule, context, create_proposal, offer_profile, request_profile, Ids, Policy,
 };
 use crate::{
-    db::{self, candidates::batch, DbConnection},
+    db::{
+        self,
+        candidates::{batch, OfferWithVog},
+        DbConnection, Pool,
+    },
     domain::MatchStatus,
     error::AppError,
     matching::{self as engine, CategorySet, OfferIndex},
 };
+
+/// Requests changed per write transaction (a few milliseconds each).
+pub const STEP: usize = 64;
 
 /// What a batch run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -38,14 +52,30 @@ pub struct BatchReport {
     pub created: usize,
 }
 
-/// Runs the batch inside the caller's write transaction. `progress(done, total)` is called
-/// while proposals are applied.
-pub fn run_batch(
+/// What the batch will do, decided on one consistent read of the database.
+#[derive(Default)]
+pub struct BatchPlan {
+    /// Counts so far (waiting, offers, kept).
+    pub report: BatchReport,
+    /// Live proposals to withdraw: (request, the offer it is proposed to now).
+    withdrawals: Vec<(String, String)>,
+    /// New proposals: request, offer, score and explanation.
+    proposals: Vec<(String, OfferWithVog, engine::Score, String)>,
+}
+
+impl BatchPlan {
+    /// How many write steps carrying it out takes.
+    pub fn steps(&self) -> usize {
+        self.withdrawals.len().div_ceil(STEP) + self.proposals.len().div_ceil(STEP)
+    }
+}
+
+/// Plans the batch on `conn` (reads only; run it on a pooled connection).
+pub fn plan(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     policy: &Policy,
-    progress: &dyn Fn(u64, u64),
-) -> Result<BatchReport, AppError> {
+) -> Result<BatchPlan, AppError> {
     let waiting = batch::waiting_requests(conn)?;
     let offers = batch::active_offers(conn)?;
     let mut categories: HashMap<String, Vec<u8>> = HashMap::new();
@@ -137,84 +167,159 @@ pub fn run_batch(
         .map(|p| (p.request_id, p))
         .collect();
 
-    let mut report = BatchReport {
-        waiting: rows.len(),
-        offers: offers.len(),
-        ..BatchReport::default()
+    let mut plan = BatchPlan {
+        report: BatchReport {
+            waiting: rows.len(),
+            offers: offers.len(),
+            ..BatchReport::default()
+        },
+        ..BatchPlan::default()
     };
-    let mut to_create = Vec::new();
     // Withdrawals first, so the places they free can be taken by the new proposals.
     for (profile, (row, current)) in requests.iter().zip(&rows) {
-        let wanted = target
-            .get(&profile.id)
+        let placement = target.get(&profile.id);
+        let wanted = placement
             .and_then(|p| offer_by_number.get(&p.offer_id))
             .map(|&i| &offers[i]);
-        match (current, wanted) {
-            (Some(cur), Some(w)) if *cur == w.0.id => report.kept += 1,
-            (Some(_), _) => {
-                if let Some(live) = db::matches::live_for_request(conn, &row.id)? {
-                    if db::matches::transition(
-                        conn,
-                        &live.id,
-                        MatchStatus::Proposed,
-                        MatchStatus::Withdrawn,
-                        now,
-                        None,
-                    )? {
-                        db::matches::release_slot(conn, &live.offer_id, now)?;
-                        db::candidates::set_request_status(conn, &row.id, "proposed", "open", now)?;
-                        report.moved += 1;
-                    }
-                }
-                if let Some(w) = wanted {
-                    to_create.push((row.id.clone(), w, &target[&profile.id]));
-                }
+        if let (Some(cur), Some(w)) = (current, wanted) {
+            if *cur == w.0.id {
+                plan.report.kept += 1;
+                continue;
             }
-            (None, Some(w)) => to_create.push((row.id.clone(), w, &target[&profile.id])),
-            (None, None) => {}
+        }
+        if let Some(cur) = current {
+            plan.withdrawals.push((row.id.clone(), cur.clone()));
+        }
+        if let (Some(w), Some(p)) = (wanted, placement) {
+            plan.proposals
+                .push((row.id.clone(), w.clone(), p.score, p.explanation.clone()));
         }
     }
-    let total = to_create.len() as u64;
-    for (done, (request_id, offer, placement)) in to_create.into_iter().enumerate() {
-        if db::matches::take_slot(conn, &offer.0.id)? {
-            create_proposal(
+    Ok(plan)
+}
+
+/// Withdraws these live proposals if each is still proposed to the planned offer; returns
+/// how many were withdrawn.
+fn withdraw_step(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    items: &[(String, String)],
+) -> Result<usize, AppError> {
+    let mut moved = 0;
+    for (request_id, offer_id) in items {
+        let Some(live) = db::matches::live_for_request(conn, request_id)? else {
+            continue;
+        };
+        if live.offer_id != *offer_id
+            || !db::matches::transition(
                 conn,
-                &request_id,
-                offer,
-                (&placement.score, placement.explanation.clone()),
+                &live.id,
+                MatchStatus::Proposed,
+                MatchStatus::Withdrawn,
                 now,
-                policy,
-                "batch",
-            )?;
-            report.created += 1;
+                None,
+            )?
+        {
+            continue;
         }
-        progress(done as u64 + 1, total);
+        db::matches::release_slot(conn, &live.offer_id, now)?;
+        db::candidates::set_request_status(conn, request_id, "proposed", "open", now)?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
+/// Makes these proposals where the request is still open without a live match and the
+/// offer still has a free slot; returns how many were made.
+fn propose_step(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    policy: &Policy,
+    items: &[(String, OfferWithVog, engine::Score, String)],
+) -> Result<usize, AppError> {
+    let mut created = 0;
+    for (request_id, offer, score, explanation) in items {
+        let still_open = db::candidates::request(conn, request_id)?
+            .is_some_and(|r| r.status == "open")
+            && db::matches::live_for_request(conn, request_id)?.is_none();
+        if !still_open || !db::matches::take_slot(conn, &offer.0.id)? {
+            continue;
+        }
+        create_proposal(
+            conn,
+            request_id,
+            offer,
+            (score, explanation.clone()),
+            now,
+            policy,
+            "batch",
+        )?;
+        created += 1;
+    }
+    Ok(created)
+}
+
+/// Plans the batch on a pooled connection and carries it out in steps through the write
+/// path. `progress(done, total)` is called after each step.
+pub async fn run(
+    pool: &Pool,
+    now: NaiveDateTime,
+    policy: &Policy,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<BatchReport, AppError> {
+    let planner = policy.clone();
+    let plan = db::run(pool, move |conn| {
+        // One read transaction: every query of the plan sees the same moment.
+        conn.transaction(|conn| plan(conn, now, &planner))
+    })
+    .await?;
+    let total = plan.steps() as u64;
+    let mut done = 0;
+    let BatchPlan {
+        mut report,
+        withdrawals,
+        proposals,
+    } = plan;
+    for chunk in withdrawals.chunks(STEP) {
+        let chunk = chunk.to_vec();
+        report.moved += super::write(pool, policy.clone(), move |conn, _| {
+            withdraw_step(conn, now, &chunk)
+        })
+        .await?;
+        done += 1;
+        progress(done, total);
+    }
+    for chunk in proposals.chunks(STEP) {
+        let chunk = chunk.to_vec();
+        report.created += super::write(pool, policy.clone(), move |conn, policy| {
+            propose_step(conn, now, policy, &chunk)
+        })
+        .await?;
+        done += 1;
+        progress(done, total);
     }
     report.placed = report.kept + report.created;
     Ok(report)
 }
 
-/// Runs the batch once in its own write transaction with a progress bar on the terminal
-/// (`hulpmarkt match`).
-pub fn run_with_progress_bar(
-    pool: &db::Pool,
+/// Runs the batch once with a progress bar on the terminal (`hulpmarkt match`).
+pub async fn run_with_progress_bar(
+    pool: &Pool,
     settings: &crate::config::Settings,
 ) -> anyhow::Result<BatchReport> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} proposals")
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} steps")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("assigning");
     let policy = Policy::from_settings(settings);
     let now = chrono::Utc::now().naive_utc();
-    let mut conn = pool.get()?;
-    let report = db::write_transaction(&mut conn, |conn| {
-        run_batch(conn, now, &policy, &|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
+    let report = run(pool, now, &policy, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
     })
+    .await
     .map_err(|e| anyhow::anyhow!("matching batch failed: {e}"))?;
     bar.finish_and_clear();
     Ok(report)

@@ -17,7 +17,7 @@ use crate::{
         audit::AuditEntry,
         cases::Case,
         municipality_settings::{self, MunicipalitySettings},
-        write_transaction, DbConnection,
+        DbConnection,
     },
     domain::{EscalationReason, HelpRequestStatus},
     error::AppError,
@@ -129,31 +129,17 @@ pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalat
     Ok(due)
 }
 
-/// Escalates every due request, each in its own transaction so that one failure does not
-/// hold back the others. Before escalating, matching is tried once more: an offer may have
-/// appeared that could not be proposed earlier (a volunteer's daily cap, say). Returns the
-/// escalations made.
-pub fn escalate_due(
+/// Escalates one due request in the caller's transaction, unless matching, tried once more,
+/// finds a volunteer (an offer may have appeared that could not be proposed earlier: a
+/// volunteer's daily cap, say). Returns whether it escalated.
+pub fn escalate_if_still_due(
     conn: &mut DbConnection,
+    item: &DueEscalation,
     now: NaiveDateTime,
     policy: &Policy,
-) -> Result<Vec<DueEscalation>, AppError> {
-    let candidates = due(conn, now)?;
-    let mut made = Vec::new();
-    for item in candidates {
-        let result = write_transaction(conn, |conn| {
-            if propose_for_request(conn, &item.request_id, now, policy)?.is_some() {
-                return Ok(false);
-            }
-            escalate(conn, &item.request_id, item.reason, now, None).map(|_| true)
-        });
-        match result {
-            Ok(true) => made.push(item),
-            Ok(false) => {}
-            // Changed under us (the resident cancelled, a volunteer appeared): next sweep.
-            Err(AppError::Conflict { .. }) => {}
-            Err(other) => return Err(other),
-        }
+) -> Result<bool, AppError> {
+    if propose_for_request(conn, &item.request_id, now, policy)?.is_some() {
+        return Ok(false);
     }
-    Ok(made)
+    escalate(conn, &item.request_id, item.reason, now, None).map(|_| true)
 }

@@ -10,13 +10,19 @@
 //! taken by the conditional UPDATE as before (`services::matching`). A stale entry can cost a
 //! better candidate for a moment, never a wrong proposal.
 //!
-//! How it stays fresh:
+//! How it stays fresh (the sync protocol; docs/ARCHITECTURE.md §4 states its invariants):
 //! - every offer has a `revision` that the database raises on every insert and every update
 //!   that dates the offer: creating, changing, pausing or withdrawing it, freeing a slot,
-//!   recording its volunteer's VOG (migration `offer_revision`);
-//! - every search first reads the offers with a revision above the highest it has seen
-//!   ([`LiveOffers::catch_up`], one indexed range query, usually empty), so an instance sees
-//!   its own changes, and those of its own transaction, at once;
+//!   recording its volunteer's VOG (migration `offer_revision`). On SQLite a number can be
+//!   handed out again after a rollback;
+//! - the watermark (the highest revision the index has read) covers committed revisions
+//!   only: it rises by reads on a pooled connection, which see committed rows only, and by
+//!   what a write transaction read, applied after it committed ([`LiveOffers::apply`]);
+//! - inside a write transaction the index is only read. Every search first reads the offers
+//!   above the watermark ([`LiveOffers::catch_up`], one indexed range query, usually empty)
+//!   into the transaction's [`IndexNotes`] and adds them to its candidates; what else it
+//!   learns (a slot taken, an offer found full, a volunteer at the daily cap) goes there
+//!   too. The notes are applied after commit and dropped with a rollback;
 //! - the same read reaching [`REVISION_MARGIN`] further back runs every few seconds in the
 //!   background ([`LiveOffers::refresh`]): on PostgreSQL concurrent transactions may commit
 //!   their revisions out of order, and other instances change offers too;
@@ -39,7 +45,10 @@ use uuid::Uuid;
 
 use crate::{
     db::{
-        candidates::{live, OfferWithVog},
+        candidates::{
+            live::{self, LiveRow},
+            OfferWithVog,
+        },
         DbConnection,
     },
     error::AppError,
@@ -108,9 +117,61 @@ struct Book {
     demand_counted: Option<Instant>,
     /// Volunteers at their daily cap: their offers count as full here until then.
     capped: HashMap<u64, NaiveDateTime>,
-    /// The highest revision read.
+    /// The revision each offer number was read at (number - 1), so that notes applied late
+    /// never put an older row over a newer one.
+    revisions: Vec<i64>,
+    /// The highest revision read, committed ones only (see the module documentation).
     watermark: i64,
     built: Instant,
+}
+
+/// Most offers read above the watermark that one search adds to the index's candidates.
+const FRESH_CANDIDATES: usize = 64;
+
+/// What one write transaction learnt about the offers. It is applied to the index after the
+/// transaction committed ([`LiveOffers::apply`]) and dropped with a rollback, so that nothing
+/// an uncommitted write showed can stay in the index.
+#[derive(Default)]
+pub struct IndexNotes {
+    /// Offers read above the watermark, and the highest revision of that read.
+    fresh: Vec<LiveRow>,
+    read_up_to: Option<i64>,
+    /// Offers read again by id, and ids found gone.
+    reread: Vec<LiveRow>,
+    gone: Vec<String>,
+    /// Offer → its load after a slot was taken (`None`: found full).
+    loads: Vec<(String, Option<u32>)>,
+    /// Volunteers found at their daily cap, and when.
+    capped: Vec<(Vec<String>, NaiveDateTime)>,
+}
+
+impl IndexNotes {
+    /// A slot of this offer was taken (its load is now `load`).
+    pub fn load(&mut self, offer_id: &str, load: u32) {
+        self.loads.push((offer_id.to_owned(), Some(load)));
+    }
+
+    /// The offer had no free slot after all (taken by another transaction).
+    pub fn full(&mut self, offer_id: &str) {
+        self.loads.push((offer_id.to_owned(), None));
+    }
+
+    /// These volunteers reached today's proposal cap at `now`.
+    pub fn capped(&mut self, volunteers: Vec<String>, now: NaiveDateTime) {
+        if !volunteers.is_empty() {
+            self.capped.push((volunteers, now));
+        }
+    }
+
+    /// The ids of the offers read above the watermark, newest first, at most `limit`.
+    fn fresh_ids(&self, limit: usize) -> impl Iterator<Item = &str> {
+        self.fresh
+            .iter()
+            .rev()
+            .filter(|r| r.0 .0.status == "active")
+            .take(limit)
+            .map(|r| r.0 .0.id.as_str())
+    }
 }
 
 impl Book {
@@ -125,6 +186,7 @@ impl Book {
             demand: engine::Demand::default(),
             demand_counted: None,
             capped: HashMap::new(),
+            revisions: Vec::new(),
             watermark: 0,
             built: Instant::now(),
         };
@@ -168,6 +230,11 @@ impl Book {
             .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
             .collect();
         let number = self.offer_number(&row.0.id);
+        let at = usize::try_from(number - 1).unwrap_or(usize::MAX);
+        if self.revisions.len() <= at {
+            self.revisions.resize(at + 1, i64::MIN);
+        }
+        self.revisions[at] = self.revisions[at].max(row.0.revision);
         // The numbers of the one-off mapping are replaced by this book's below.
         let mut profile = offer_profile(&row, CategorySet::of(&categories), &mut Ids::default());
         let offer = row.0;
@@ -184,8 +251,44 @@ impl Book {
             // An erased volunteer's offer is withdrawn; it never matches anyone.
             None => u64::MAX,
         };
-        self.watermark = self.watermark.max(offer.revision);
         profile
+    }
+
+    /// An offer found gone: keeps its number, never finds it again.
+    fn deactivate(&mut self, id: &str) {
+        if let Some(slot) = self
+            .offer_numbers
+            .get(&key(id))
+            .and_then(|n| self.index.slot_of(*n))
+        {
+            let mut profile = self.index.offers()[slot].clone();
+            profile.active = false;
+            self.index.upsert(profile);
+        }
+    }
+
+    /// These volunteers reached today's proposal cap: their offers count as full here until
+    /// [`CAP_RECHECK`] has passed (then the background refresh reads them again).
+    fn set_capped(&mut self, volunteers: &[String], now: NaiveDateTime) {
+        for v in volunteers {
+            let Some(&n) = self.volunteers.get(&key(v)) else {
+                continue;
+            };
+            self.capped.insert(n, now + CAP_RECHECK);
+            for offer in self.offers_of.get(&n).into_iter().flatten() {
+                if let Some(capacity) = self.index.get(*offer).map(|o| o.capacity) {
+                    self.index.set_load(*offer, capacity);
+                }
+            }
+        }
+    }
+
+    /// Whether the index holds this offer at a newer revision than `revision`.
+    fn newer_than(&self, id: &str, revision: i64) -> bool {
+        self.offer_numbers
+            .get(&key(id))
+            .and_then(|n| self.revisions.get(usize::try_from(*n - 1).ok()?))
+            .is_some_and(|known| *known > revision)
     }
 
     /// Applies rows read again. An offer whose profile is unchanged but for its load only gets
@@ -193,6 +296,9 @@ impl Book {
     /// search scans (the background refresh re-reads the same offers every few seconds).
     fn upsert(&mut self, rows: Vec<(OfferWithVog, Vec<String>)>) {
         for row in rows {
+            if self.newer_than(&row.0 .0.id, row.0 .0.revision) {
+                continue;
+            }
             let profile = self.profile(row);
             let same_but_load = self.index.get(profile.id).is_some_and(|known| {
                 known
@@ -216,7 +322,7 @@ pub struct Wanted<'a> {
     pub request: RequestProfile,
     /// The requester's user id (never their own offer).
     pub requester: Option<&'a str>,
-    /// Volunteers who declined or let a proposal for it expire.
+    /// Volunteers who passed on it (`MatchStatus::PASSES`).
     pub passed: &'a [String],
     /// Volunteers who helped this resident before.
     pub helped: &'a [String],
@@ -287,10 +393,82 @@ impl LiveOffers {
         building
     }
 
-    /// Loads the index if it is not built yet, then reads the offers changed since the highest
-    /// revision seen (see the module documentation). Runs at the start of every search.
-    pub fn catch_up(&self, conn: &mut DbConnection) -> Result<(), AppError> {
-        self.read_changes(conn, 0)
+    /// Inside a write transaction: reads the offers above the watermark into `notes` (see the
+    /// module documentation). Runs at the start of every search; the index itself is not
+    /// changed. Before it is built there is nothing to catch up with.
+    pub fn catch_up(
+        &self,
+        conn: &mut DbConnection,
+        notes: &mut IndexNotes,
+    ) -> Result<(), AppError> {
+        let Some(watermark) = self.watermark() else {
+            return Ok(());
+        };
+        let rows = live::changed_since(conn, watermark)?;
+        let highest = rows.iter().map(|r| r.0 .0.revision).max();
+        notes.read_up_to = notes.read_up_to.max(highest);
+        notes
+            .fresh
+            .retain(|known| !rows.iter().any(|r| r.0 .0.id == known.0 .0.id));
+        notes.fresh.extend(rows);
+        Ok(())
+    }
+
+    /// Applies what a committed write transaction learnt (see [`IndexNotes`]).
+    pub fn apply(&self, notes: IndexNotes) {
+        let IndexNotes {
+            fresh,
+            read_up_to,
+            reread,
+            gone,
+            loads,
+            capped,
+        } = notes;
+        if fresh.is_empty()
+            && reread.is_empty()
+            && gone.is_empty()
+            && loads.is_empty()
+            && capped.is_empty()
+        {
+            return;
+        }
+        self.with_book(|book| {
+            book.upsert(fresh);
+            book.upsert(reread);
+            for id in gone {
+                book.deactivate(&id);
+            }
+            if let Some(up_to) = read_up_to {
+                book.watermark = book.watermark.max(up_to);
+            }
+            for (offer_id, load) in loads {
+                if let Some(&n) = book.offer_numbers.get(&key(&offer_id)) {
+                    let load = load.or_else(|| book.index.get(n).map(|o| o.capacity));
+                    if let Some(load) = load {
+                        book.index.set_load(n, load);
+                    }
+                }
+            }
+            for (volunteers, now) in capped {
+                book.set_capped(&volunteers, now);
+            }
+        });
+    }
+
+    fn watermark(&self) -> Option<i64> {
+        self.book
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|book| book.watermark)
+    }
+
+    /// Builds the index if it is not there yet (on a pooled connection, before a write).
+    pub fn ensure_loaded(&self, conn: &mut DbConnection) -> Result<(), AppError> {
+        if self.is_loaded() {
+            return Ok(());
+        }
+        self.load_once(conn)
     }
 
     /// The background refresh: the changes since [`REVISION_MARGIN`] below the highest
@@ -308,7 +486,7 @@ impl LiveOffers {
         }
         let due = self.cap_rechecks(now);
         if !due.is_empty() {
-            self.reread(conn, &due)?;
+            self.reread_committed(conn, &due)?;
         }
         // SQLite has one writer, so its revisions commit in order: no margin needed there.
         let margin = match conn {
@@ -331,38 +509,34 @@ impl LiveOffers {
         let Some(watermark) = watermark else {
             return self.load_once(conn);
         };
+        // A pooled connection sees committed rows only: the watermark may rise to them.
         let rows = live::changed_since(conn, watermark - margin)?;
+        let highest = rows.iter().map(|r| r.0 .0.revision).max();
         if !rows.is_empty() {
-            self.with_book(|book| book.upsert(rows));
+            self.with_book(|book| {
+                book.upsert(rows);
+                book.watermark = book.watermark.max(highest.unwrap_or(i64::MIN));
+            });
         }
         Ok(())
     }
 
-    /// Reads these offers again (a search found them gone, paused or changed).
-    pub fn reread(&self, conn: &mut DbConnection, ids: &[String]) -> Result<(), AppError> {
+    /// Reads these offers again (a search found them gone, paused or changed), into `notes`.
+    pub fn reread(
+        &self,
+        conn: &mut DbConnection,
+        ids: &[String],
+        notes: &mut IndexNotes,
+    ) -> Result<(), AppError> {
         let rows = live::by_ids(conn, ids)?;
         let found: std::collections::HashSet<&str> =
             rows.iter().map(|r| r.0 .0.id.as_str()).collect();
-        let gone: Vec<String> = ids
-            .iter()
-            .filter(|id| !found.contains(id.as_str()))
-            .cloned()
-            .collect();
-        self.with_book(|book| {
-            book.upsert(rows);
-            for id in gone {
-                // Deleted: keep the number, never find it again.
-                if let Some(slot) = book
-                    .offer_numbers
-                    .get(&key(&id))
-                    .and_then(|n| book.index.slot_of(*n))
-                {
-                    let mut profile = book.index.offers()[slot].clone();
-                    profile.active = false;
-                    book.index.upsert(profile);
-                }
-            }
-        });
+        notes.gone.extend(
+            ids.iter()
+                .filter(|id| !found.contains(id.as_str()))
+                .cloned(),
+        );
+        notes.reread.extend(rows);
         Ok(())
     }
 
@@ -474,12 +648,15 @@ impl LiveOffers {
 
     /// The ids of the best `limit` offers for the request by the index's current knowledge,
     /// best first, leaving out `skip` (volunteers set aside at their cap count as full).
+    /// The offers read above the watermark in this transaction come after them (they are
+    /// checked and ranked on their fresh rows like the rest).
     pub fn search(
         &self,
         wanted: &Wanted<'_>,
         ctx: &MatchContext,
         limit: usize,
         skip: &std::collections::HashSet<String>,
+        notes: &IndexNotes,
     ) -> Vec<String> {
         let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
         let Some(book) = guard.as_ref() else {
@@ -499,7 +676,7 @@ impl LiveOffers {
             None => engine::Preference::Score,
         };
         let ranked = engine::best_offer_ids(&request, &book.index, ctx, preference, limit);
-        ranked
+        let mut ids: Vec<String> = ranked
             .into_iter()
             .filter_map(|n| {
                 book.offer_ids
@@ -507,48 +684,21 @@ impl LiveOffers {
                     .map(Uuid::to_string)
             })
             .filter(|id| !skip.contains(id))
-            .collect()
-    }
-
-    /// A slot of this offer was taken (its load is now `load`).
-    pub fn note_load(&self, offer_id: &str, load: u32) {
-        self.with_book(|book| {
-            if let Some(&n) = book.offer_numbers.get(&key(offer_id)) {
-                book.index.set_load(n, load);
+            .collect();
+        for fresh in notes.fresh_ids(FRESH_CANDIDATES) {
+            if !skip.contains(fresh) && !ids.iter().any(|id| id == fresh) {
+                ids.push(fresh.to_owned());
             }
-        });
-    }
-
-    /// The offer had no free slot after all (taken by another instance).
-    pub fn note_full(&self, offer_id: &str) {
-        self.with_book(|book| {
-            if let Some(&n) = book.offer_numbers.get(&key(offer_id)) {
-                if let Some(capacity) = book.index.get(n).map(|o| o.capacity) {
-                    book.index.set_load(n, capacity);
-                }
-            }
-        });
-    }
-
-    /// These volunteers reached today's proposal cap: their offers count as full here until
-    /// [`CAP_RECHECK`] has passed (then the background refresh reads them again).
-    pub fn note_capped(&self, volunteers: &[String], now: NaiveDateTime) {
-        if volunteers.is_empty() {
-            return;
         }
-        self.with_book(|book| {
-            for v in volunteers {
-                let Some(&n) = book.volunteers.get(&key(v)) else {
-                    continue;
-                };
-                book.capped.insert(n, now + CAP_RECHECK);
-                for offer in book.offers_of.get(&n).into_iter().flatten() {
-                    if let Some(capacity) = book.index.get(*offer).map(|o| o.capacity) {
-                        book.index.set_load(*offer, capacity);
-                    }
-                }
-            }
-        });
+        ids
+    }
+
+    /// Reads these offers again on a pooled connection and applies them at once.
+    fn reread_committed(&self, conn: &mut DbConnection, ids: &[String]) -> Result<(), AppError> {
+        let mut notes = IndexNotes::default();
+        self.reread(conn, ids, &mut notes)?;
+        self.apply(notes);
+        Ok(())
     }
 
     /// The offers of volunteers whose cap recheck time has passed (read again by the

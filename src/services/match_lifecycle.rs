@@ -176,14 +176,17 @@ fn release_and_rematch(
     Ok(())
 }
 
-/// Expires proposals whose answer time passed and sends their requests to the next
-/// candidate. Returns how many expired.
+/// Proposals expired per write transaction (the sweeper repeats the step while it is full).
+pub const EXPIRE_STEP: usize = 64;
+
+/// Expires up to [`EXPIRE_STEP`] proposals whose answer time passed and sends their requests
+/// to the next candidate. Returns how many expired.
 pub fn expire_due(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<usize, AppError> {
-    let due = db::matches::due_to_expire(conn, now, 1_000)?;
+    let due = db::matches::due_to_expire(conn, now, EXPIRE_STEP as i64)?;
     let mut expired = 0;
     for m in due {
         if db::matches::transition(

@@ -11,7 +11,7 @@ use std::{
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::live_offers::{LiveOffers, Wanted};
+use super::live_offers::{IndexNotes, LiveOffers, Wanted};
 use crate::{
     db::{
         self,
@@ -31,8 +31,9 @@ use crate::{
 /// The largest radius an offer may have; bounds the box searched around a request.
 pub const MAX_OFFER_RADIUS_KM: f64 = 100.0;
 
-/// How the workflows behave (from the settings), and where they find candidates.
-#[derive(Clone)]
+/// How the workflows behave (from the settings), where they find candidates, and what one
+/// write transaction learnt about the offers (applied after its commit, see
+/// [`crate::services::write`]). A clone starts with no notes.
 pub struct Policy {
     /// Time a volunteer has to answer.
     pub proposal_ttl: Duration,
@@ -46,6 +47,21 @@ pub struct Policy {
     pub offers: Arc<LiveOffers>,
     /// Whether the demand policy is on (issue 5; `demand_recount_minutes` > 0).
     pub demand: bool,
+    notes: std::sync::Mutex<IndexNotes>,
+}
+
+impl Clone for Policy {
+    fn clone(&self) -> Self {
+        Self {
+            proposal_ttl: self.proposal_ttl,
+            daily_cap: self.daily_cap,
+            vog_max_age_months: self.vog_max_age_months,
+            retention_months: self.retention_months,
+            offers: self.offers.clone(),
+            demand: self.demand,
+            notes: std::sync::Mutex::default(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Policy {
@@ -70,7 +86,18 @@ impl Policy {
             retention_months: settings.retention_months,
             offers,
             demand: settings.demand_recount_minutes > 0,
+            notes: std::sync::Mutex::default(),
         }
+    }
+
+    /// The notes of the transaction running with this policy.
+    pub(crate) fn notes(&self) -> std::sync::MutexGuard<'_, IndexNotes> {
+        self.notes.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes the notes, to apply once the transaction committed.
+    pub fn take_notes(&self) -> IndexNotes {
+        std::mem::take(&mut *self.notes())
     }
 
     /// The policy of these settings with an index of its own (one-off commands).
@@ -321,7 +348,7 @@ fn search_round(
     policy: &Policy,
 ) -> Result<(Vec<OfferWithVog>, bool), AppError> {
     let live = &policy.offers;
-    let ranked = live.search(wanted, &context(now, policy), limit, tried);
+    let ranked = live.search(wanted, &context(now, policy), limit, tried, &policy.notes());
     let exhausted = ranked.len() + tried.len() < limit;
     if ranked.is_empty() {
         return Ok((Vec::new(), true));
@@ -334,7 +361,7 @@ fn search_round(
         .cloned()
         .collect();
     if !changed.is_empty() {
-        live.reread(conn, &changed)?;
+        live.reread(conn, &changed, &mut policy.notes())?;
     }
     tried.extend(ranked);
     let volunteers: Vec<String> = current
@@ -342,7 +369,7 @@ fn search_round(
         .filter_map(|o| o.0.volunteer_id.clone())
         .collect();
     let capped = capped_volunteers(conn, volunteers, now, policy)?;
-    live.note_capped(&capped, now);
+    policy.notes().capped(capped.clone(), now);
     let offers = current
         .into_iter()
         .filter(|o| {
@@ -365,7 +392,7 @@ pub fn candidate_search(
     let Some((category, _)) = category_rule(&row.category) else {
         return Ok(Vec::new());
     };
-    policy.offers.catch_up(conn)?;
+    policy.offers.catch_up(conn, &mut policy.notes())?;
     let Some(request) = request_profile(row, &mut Ids::default(), &[], &[]) else {
         return Ok(Vec::new());
     };
@@ -430,7 +457,7 @@ fn take_best(
     };
     let helped = helped.as_slice();
     let live = &policy.offers;
-    live.catch_up(conn)?;
+    live.catch_up(conn, &mut policy.notes())?;
     let ctx = context(now, policy);
     let mut ids = Ids::default();
     let Some(profile) = request_profile(row, &mut ids, passed, helped) else {
@@ -459,11 +486,13 @@ fn take_best(
             let offer_id = &offers[slot].0.id;
             // Another request may have taken the last slot since we read it: try the next one.
             if db::matches::take_slot(conn, offer_id)? {
-                live.note_load(offer_id, profiles[slot].load.saturating_add(1));
+                policy
+                    .notes()
+                    .load(offer_id, profiles[slot].load.saturating_add(1));
                 taken = Some((slot, candidate));
                 break;
             }
-            live.note_full(offer_id);
+            policy.notes().full(offer_id);
         }
         if let Some((slot, candidate)) = taken {
             return Ok(Some(Taken {

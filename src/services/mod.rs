@@ -13,3 +13,32 @@ pub mod privacy;
 pub mod seed;
 pub mod statistics;
 pub mod sweeper;
+
+use crate::{
+    db::{self, DbConnection, Pool},
+    error::AppError,
+};
+
+/// Runs a workflow that may propose (it takes the matching policy) as one write transaction
+/// (`db::transaction`), then applies what it learnt about the offers to the in-memory index:
+/// after the commit, never for a rollback (see `live_offers`). Before the transaction the
+/// index is built if it is not there yet, on a pooled connection, so that a write never
+/// waits for a build while it holds the database's write lock.
+pub async fn write<T, F>(pool: &Pool, policy: matching::Policy, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection, &matching::Policy) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let offers = policy.offers.clone();
+    if !offers.is_loaded() {
+        let building = offers.clone();
+        db::run(pool, move |conn| building.ensure_loaded(conn)).await?;
+    }
+    let (value, notes) = db::transaction(pool, move |conn| {
+        let value = work(conn, &policy)?;
+        Ok((value, policy.take_notes()))
+    })
+    .await?;
+    offers.apply(notes);
+    Ok(value)
+}

@@ -7,8 +7,6 @@
 //! status, outcome) stays. Audit rows stay as they are: they hold ids and codes, never
 //! personal data, and an erased account's id no longer leads to anyone.
 
-use std::collections::HashSet;
-
 use chrono::{Months, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -287,7 +285,23 @@ pub fn erase(
     Ok(report)
 }
 
-/// The retention step (DESIGN.md §8): anonymises what finished more than `months` months
+/// Rows one step of retention reads (a few milliseconds of writing).
+pub const RETENTION_STEP: i64 = 100;
+
+/// Where retention stands between its steps (see [`retention_step`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetentionStage {
+    /// Finished requests, with their matches and cases.
+    Requests,
+    /// Reasons of matches that ended before the cut-off.
+    MatchReasons,
+    /// Resolved cases, by id after this one.
+    Cases(String),
+    /// Nothing left.
+    Done,
+}
+
+/// Retention (docs/ARCHITECTURE.md §7): anonymises what finished more than `months` months
 /// before `now`, the same way as an erasure but leaving accounts alone:
 /// - help requests in a final state (`completed`, `cancelled`, `referred`, `closed`) closed
 ///   before the cut-off: text neutral, resident unlinked, and the volunteers of their matches
@@ -296,26 +310,80 @@ pub fn erase(
 /// - cases resolved before the cut-off, and the cases of the requests above: resolution
 ///   note, free-text outcome detail and note bodies anonymised.
 ///
-/// Idempotent; returns how many requests, matches and cases it changed (0 on a second run).
-/// Run it inside a write transaction ([`db::write_transaction`]) so a failure changes
-/// nothing.
+/// One bounded step of it, in the caller's write transaction: returns the rows changed and
+/// the stage to run next. Idempotent: a second run changes nothing.
+pub fn retention_step(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    months: u32,
+    stage: &RetentionStage,
+) -> Result<(usize, RetentionStage), AppError> {
+    let cutoff = now
+        .checked_sub_months(Months::new(months))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("retention of {months} months")))?;
+    match stage {
+        RetentionStage::Requests => {
+            let requests = db::privacy::requests_closed_before(conn, cutoff, RETENTION_STEP)?;
+            let mut changed = db::privacy::anonymise_requests(conn, &requests, now)?;
+            changed += db::privacy::unlink_match_volunteers(conn, &requests)?;
+            changed += db::privacy::clear_match_reasons(conn, &requests, &[])?;
+            let cases = db::privacy::cases_of(conn, &requests)?;
+            changed += db::privacy::anonymise_cases(conn, &cases, now)?;
+            let next = if requests.len() < RETENTION_STEP as usize {
+                RetentionStage::MatchReasons
+            } else {
+                RetentionStage::Requests
+            };
+            Ok((changed, next))
+        }
+        RetentionStage::MatchReasons => Ok((
+            db::privacy::clear_old_match_reasons(conn, cutoff)?,
+            RetentionStage::Cases(String::new()),
+        )),
+        RetentionStage::Cases(after) => {
+            let cases = db::privacy::cases_resolved_before(conn, cutoff, after, RETENTION_STEP)?;
+            let next = match cases.last() {
+                Some(last) if cases.len() == RETENTION_STEP as usize => {
+                    RetentionStage::Cases(last.id.clone())
+                }
+                _ => RetentionStage::Done,
+            };
+            Ok((db::privacy::anonymise_cases(conn, &cases, now)?, next))
+        }
+        RetentionStage::Done => Ok((0, RetentionStage::Done)),
+    }
+}
+
+/// Every step of retention in the caller's transaction; returns the rows changed.
 pub fn apply_retention(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     months: u32,
 ) -> Result<usize, AppError> {
-    let cutoff = now
-        .checked_sub_months(Months::new(months))
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("retention of {months} months")))?;
-    let requests = db::privacy::requests_closed_before(conn, cutoff)?;
-    let mut changed = db::privacy::anonymise_requests(conn, &requests, now)?;
-    changed += db::privacy::unlink_match_volunteers(conn, &requests)?;
-    changed += db::privacy::clear_match_reasons(conn, &requests, &[])?;
-    changed += db::privacy::clear_old_match_reasons(conn, cutoff)?;
-    let mut cases = db::privacy::cases_of(conn, &requests)?;
-    let seen: HashSet<String> = cases.iter().map(|c| c.id.clone()).collect();
-    let resolved = db::privacy::cases_resolved_before(conn, cutoff)?;
-    cases.extend(resolved.into_iter().filter(|c| !seen.contains(&c.id)));
-    changed += db::privacy::anonymise_cases(conn, &cases, now)?;
+    let (mut changed, mut stage) = (0, RetentionStage::Requests);
+    while stage != RetentionStage::Done {
+        let (step, next) = retention_step(conn, now, months, &stage)?;
+        changed += step;
+        stage = next;
+    }
+    Ok(changed)
+}
+
+/// Retention through the write path, one step per transaction; returns the rows changed.
+pub async fn retention(
+    pool: &db::Pool,
+    now: NaiveDateTime,
+    months: u32,
+) -> Result<usize, AppError> {
+    let (mut changed, mut stage) = (0, RetentionStage::Requests);
+    while stage != RetentionStage::Done {
+        let current = stage.clone();
+        let (step, next) = db::transaction(pool, move |conn| {
+            retention_step(conn, now, months, &current)
+        })
+        .await?;
+        changed += step;
+        stage = next;
+    }
     Ok(changed)
 }

@@ -1,12 +1,16 @@
-//! The sweeper: the time-based steps of the lifecycles (DESIGN.md §7). One [`sweep`] expires
-//! unanswered proposals, escalates what waited past its grace period, and applies retention.
-//! `serve` runs it every `HULPMARKT_SWEEP_MINUTES` ([`spawn_periodic`]); `hulpmarkt sweep`
-//! runs it once.
+//! The sweeper: the time-based steps of the lifecycles (docs/ARCHITECTURE.md §8). One
+//! [`sweep`] expires unanswered proposals, runs the global matching batch when it is due,
+//! escalates what waited past its grace period, and applies retention. `serve` runs it every
+//! `HULPMARKT_SWEEP_MINUTES` ([`spawn_periodic`]); `hulpmarkt sweep` runs it once.
+//!
+//! Every change goes through the one write path (`services::write`, `db::transaction`) in
+//! short steps: a few dozen rows per transaction, so that on SQLite a resident's write never
+//! waits behind more than one step.
 //!
 //! With several instances on one PostgreSQL, exactly one sweeps at a time: the sweep holds the
-//! session-level advisory lock [`SWEEP_LOCK_KEY`] on the connection that does the work, for
-//! the whole sweep, and an instance that does not get it skips this round. SQLite has a
-//! single writer and one process, so it needs no lock.
+//! session-level advisory lock [`SWEEP_LOCK_KEY`] on a connection of its own for the whole
+//! sweep, and an instance that does not get it skips this round. SQLite has a single writer
+//! and one process, so it needs no lock.
 
 use chrono::NaiveDateTime;
 use diesel::{sql_types::BigInt, QueryableByName, RunQueryDsl};
@@ -14,7 +18,7 @@ use serde::Serialize;
 
 use super::{escalation, match_lifecycle, matching::Policy};
 use crate::{
-    db::{self, write_transaction, DbConnection},
+    db::{self, DbConnection, Pool, PooledConnection},
     error::AppError,
     startup::AppState,
 };
@@ -46,102 +50,108 @@ struct Locked {
     locked: bool,
 }
 
-/// Tries the sweeper's advisory lock on this (PostgreSQL) session.
-fn try_lock(conn: &mut diesel::PgConnection) -> Result<bool, AppError> {
-    let row: Locked = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
+fn advisory(conn: &mut DbConnection, function: &str) -> Result<bool, AppError> {
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(true);
+    };
+    let row: Locked = diesel::sql_query(format!("SELECT {function}($1) AS locked"))
         .bind::<BigInt, _>(SWEEP_LOCK_KEY)
-        .get_result(conn)?;
+        .get_result(pg)?;
     Ok(row.locked)
 }
 
-fn unlock(conn: &mut diesel::PgConnection) -> Result<(), AppError> {
-    let _: Locked = diesel::sql_query("SELECT pg_advisory_unlock($1) AS locked")
-        .bind::<BigInt, _>(SWEEP_LOCK_KEY)
-        .get_result(conn)?;
-    Ok(())
-}
+/// The sweeper's advisory lock, held on a pooled PostgreSQL connection. Released when
+/// dropped, also when the sweep fails or panics: a pooled connection that kept it would
+/// keep every instance from sweeping again.
+struct SweepLock(Option<PooledConnection>);
 
-/// One sweep at `now` on `conn`; see the module docs. Each step commits on its own.
-pub fn sweep(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    policy: &Policy,
-) -> Result<SweepReport, AppError> {
-    sweep_with(conn, now, policy, false)
-}
-
-/// A sweep that also runs the global matching batch when `batch` is set.
-pub fn sweep_with(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    policy: &Policy,
-    batch: bool,
-) -> Result<SweepReport, AppError> {
-    let DbConnection::Pg(pg) = conn else {
-        return run_steps(conn, now, policy, "not_needed", batch);
-    };
-    if !try_lock(pg)? {
-        tracing::info!("sweep skipped: another instance holds the sweeper lock");
-        return Ok(SweepReport {
-            ran: false,
-            lock: "held_elsewhere",
-            ..SweepReport::default()
-        });
+impl SweepLock {
+    /// The lock, or `None` when another instance holds it.
+    async fn acquire(pool: &Pool) -> Result<Option<Self>, AppError> {
+        let pool = pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            Ok(advisory(&mut conn, "pg_try_advisory_lock")?.then_some(Self(Some(conn))))
+        })
+        .await?
     }
-    // The lock lives as long as this session: release it even if a step panics, or the pooled
-    // connection would keep it and no instance would ever sweep again.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_steps(conn, now, policy, "advisory", batch)
-    }));
-    let DbConnection::Pg(pg) = conn else {
-        return Err(AppError::Internal(anyhow::anyhow!("connection changed")));
-    };
-    let released = unlock(pg);
-    match outcome {
-        Ok(report) => {
-            released?;
-            report
+}
+
+impl Drop for SweepLock {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.0.take() {
+            if let Err(error) = advisory(&mut conn, "pg_advisory_unlock") {
+                tracing::error!(?error, "releasing the sweeper lock failed");
+            }
         }
-        Err(panic) => std::panic::resume_unwind(panic),
     }
 }
 
-fn run_steps(
-    conn: &mut DbConnection,
+/// One sweep at `now`; see the module docs. `batch` also runs the global matching batch.
+pub async fn sweep(
+    pool: &Pool,
     now: NaiveDateTime,
     policy: &Policy,
-    lock: &'static str,
     batch: bool,
 ) -> Result<SweepReport, AppError> {
-    let expired = write_transaction(conn, |conn| match_lifecycle::expire_due(conn, now, policy))?;
-    // The batch runs before escalation, so a request it can place is not escalated.
-    let batch_proposals = if batch {
-        write_transaction(conn, |conn| {
-            crate::services::batch::run_batch(conn, now, policy, &|_, _| {})
-        })?
-        .created
+    let lock = if pool.is_postgres() {
+        match SweepLock::acquire(pool).await? {
+            Some(lock) => Some(lock),
+            None => {
+                tracing::info!("sweep skipped: another instance holds the sweeper lock");
+                return Ok(SweepReport {
+                    ran: false,
+                    lock: "held_elsewhere",
+                    ..SweepReport::default()
+                });
+            }
+        }
     } else {
-        0
+        None
     };
-    let escalated = escalation::escalate_due(conn, now, policy)?.len();
-    let anonymised = write_transaction(conn, |conn| retention(conn, now, policy.retention_months))?;
-    let report = SweepReport {
+    let mut report = SweepReport {
         ran: true,
-        lock,
-        expired,
-        escalated,
-        anonymised,
-        batch_proposals,
+        lock: if lock.is_some() {
+            "advisory"
+        } else {
+            "not_needed"
+        },
+        ..SweepReport::default()
     };
+    loop {
+        let expired = super::write(pool, policy.clone(), move |conn, policy| {
+            match_lifecycle::expire_due(conn, now, policy)
+        })
+        .await?;
+        report.expired += expired;
+        if expired < match_lifecycle::EXPIRE_STEP {
+            break;
+        }
+    }
+    // The batch runs before escalation, so a request it can place is not escalated.
+    if batch {
+        report.batch_proposals = super::batch::run(pool, now, policy, &|_, _| {})
+            .await?
+            .created;
+    }
+    let due = db::run(pool, move |conn| escalation::due(conn, now)).await?;
+    for item in due {
+        let escalated = super::write(pool, policy.clone(), move |conn, policy| {
+            escalation::escalate_if_still_due(conn, &item, now, policy)
+        })
+        .await;
+        match escalated {
+            Ok(true) => report.escalated += 1,
+            Ok(false) => {}
+            // Changed under us (the resident cancelled, a volunteer appeared): next sweep.
+            Err(AppError::Conflict { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    report.anonymised = super::privacy::retention(pool, now, policy.retention_months).await?;
+    drop(lock);
     tracing::info!(?report, "sweep done");
     Ok(report)
-}
-
-/// Retention (DESIGN.md §8): anonymises requests, matches and cases finished longer ago than
-/// the retention period. Runs inside this step's write transaction, after expiry and
-/// escalation.
-fn retention(conn: &mut DbConnection, now: NaiveDateTime, months: u32) -> Result<usize, AppError> {
-    crate::services::privacy::apply_retention(conn, now, months)
 }
 
 /// Hours between runs of the global matching batch inside `serve`.
@@ -176,11 +186,7 @@ pub fn spawn_periodic(
             ticks.tick().await;
             let (now, policy) = (state.clock.now_naive(), state.policy());
             let batch = batch_due(now, period);
-            if let Err(error) = db::run(&state.pool, move |conn| {
-                sweep_with(conn, now, &policy, batch)
-            })
-            .await
-            {
+            if let Err(error) = sweep(&state.pool, now, &policy, batch).await {
                 tracing::error!(?error, "sweep failed");
             }
         }

@@ -8,11 +8,12 @@ use crate::{
     offers::{offer_body, post_offer},
 };
 
-async fn run_batch(app: &TestApp) -> hulpmarkt::services::batch::BatchReport {
-    app.run_workflow(|conn, now, policy| {
-        hulpmarkt::services::batch::run_batch(conn, now, policy, &|_, _| {})
-    })
-    .await
+pub async fn run_batch(app: &TestApp) -> hulpmarkt::services::batch::BatchReport {
+    use hulpmarkt::clock::Clock;
+    let (now, policy) = (app.clock.now_naive(), app.state.policy());
+    hulpmarkt::services::batch::run(&app.state.pool, now, &policy, &|_, _| {})
+        .await
+        .expect("the batch runs")
 }
 
 #[actix_web::test]

@@ -13,14 +13,10 @@ use crate::{
 /// Runs one sweep at the app's current (test) time.
 pub async fn sweep(app: &TestApp) -> SweepReport {
     use hulpmarkt::clock::Clock;
-    let state = app.state.clone();
     let now = app.clock.now_naive();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
-        hulpmarkt::services::sweeper::sweep(&mut conn, now, &state.policy()).unwrap()
-    })
-    .await
-    .unwrap()
+    hulpmarkt::services::sweeper::sweep(&app.state.pool, now, &app.state.policy(), false)
+        .await
+        .expect("the sweep runs")
 }
 
 /// An Amsterdam (PC4 1012) grocery request that accepts help within 3 km.

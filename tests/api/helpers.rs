@@ -436,15 +436,14 @@ impl TestApp {
             + 'static,
     {
         use hulpmarkt::clock::Clock;
-        let state = self.state.clone();
         let now = self.clock.now_naive();
-        actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = state.pool.get().expect("a connection");
-            let policy = state.policy();
-            hulpmarkt::db::write_transaction(&mut conn, |conn| work(conn, now, &policy))
-                .expect("workflow succeeds")
-        })
+        // The app's own write path: its transaction, and the offer index updated after it.
+        hulpmarkt::services::write(
+            &self.state.pool,
+            self.state.policy(),
+            move |conn, policy| work(conn, now, policy),
+        )
         .await
-        .expect("workflow task")
+        .expect("workflow succeeds")
     }
 }

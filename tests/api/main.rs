@@ -17,3 +17,4 @@ mod privacy;
 mod schema;
 mod statistics;
 mod sweeper;
+mod write_path;
