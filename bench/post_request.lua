@@ -6,7 +6,7 @@ local lib = dofile("bench/lib.lua")
 setup = lib.setup
 local rows, pc4s, i, n
 
--- category code -> a law domain it belongs to (DESIGN.md §2)
+-- category code -> a law domain it belongs to (docs/ARCHITECTURE.md §1)
 local categories = {
   { "boodschappen", "wmo" }, { "huishouden", "wmo" }, { "klussen", "wmo" }, { "tuin", "wmo" },
   { "vervoer", "wmo" }, { "gezelschap", "wmo" }, { "telefoonmaatje", "wmo" },

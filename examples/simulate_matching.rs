@@ -13,7 +13,7 @@
 //! have arrived so far and for each new offer at its arrival. A volunteer answers a proposal
 //! after 2–48 hours; from then on the match is fixed. A request that is still open (no
 //! proposal) `--grace-hours` after it arrived (12 h for urgency high) escalates to the
-//! municipality and leaves the marketplace (DESIGN.md §7); `--grace-hours 0` never escalates.
+//! municipality and leaves the marketplace (docs/ARCHITECTURE.md §6); `--grace-hours 0` never escalates.
 //!
 //! The offline optimum is the best any policy could do knowing the whole stream in advance,
 //! under the same rules: a request can only go to an offer that has arrived by the request's

@@ -1,4 +1,4 @@
-//! The category taxonomy (DESIGN.md §2), versioned so clients can tell which table they have.
+//! The category taxonomy (docs/ARCHITECTURE.md §1), versioned so clients can tell which table they have.
 
 use actix_web::{get, HttpResponse};
 use serde::Serialize;

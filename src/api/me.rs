@@ -18,7 +18,7 @@ use crate::{
     startup::AppState,
 };
 
-/// Default VOG validity for matching when a municipality sets none (DESIGN.md §6.4).
+/// Default VOG validity for matching when a municipality sets none (docs/ARCHITECTURE.md §5).
 pub const DEFAULT_VOG_MONTHS: u32 = 36;
 
 /// The caller's account as they may see it.

@@ -27,11 +27,11 @@ pub struct MunicipalitySettings {
 }
 
 impl MunicipalitySettings {
-    /// Default grace period for normal and low urgency (DESIGN.md §7).
+    /// Default grace period for normal and low urgency (docs/ARCHITECTURE.md §6).
     pub const DEFAULT_GRACE_HOURS_NORMAL: i32 = 48;
-    /// Default grace period for high urgency (DESIGN.md §7).
+    /// Default grace period for high urgency (docs/ARCHITECTURE.md §6).
     pub const DEFAULT_GRACE_HOURS_HIGH: i32 = 12;
-    /// Default VOG validity (DESIGN.md §6.4).
+    /// Default VOG validity (docs/ARCHITECTURE.md §5).
     pub const DEFAULT_VOG_MAX_AGE_MONTHS: i32 = 36;
     /// Default retention of finished requests.
     pub const DEFAULT_RETENTION_MONTHS: i32 = 12;

@@ -1,5 +1,5 @@
 //! When someone can help or be helped: weekly slots plus an optional date window
-//! (DESIGN.md §4), parsed from the raw JSON into a validated [`Availability`].
+//! (docs/ARCHITECTURE.md §5), parsed from the raw JSON into a validated [`Availability`].
 
 use chrono::NaiveDate;
 
@@ -73,7 +73,7 @@ impl DateWindow {
             && self.until.map_or(true, |until| date <= until)
     }
 
-    /// Whether the two windows share at least one day ("the date windows meet", DESIGN.md §4).
+    /// Whether the two windows share at least one day ("the date windows meet", docs/ARCHITECTURE.md §5).
     pub fn meets(self, other: DateWindow) -> bool {
         let from = self.from.max(other.from); // None < Some: an open start never binds
         let until = match (self.until, other.until) {

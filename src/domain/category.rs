@@ -1,4 +1,4 @@
-//! The three law domains and the fixed, versioned category taxonomy (DESIGN.md §2).
+//! The three law domains and the fixed, versioned category taxonomy (docs/ARCHITECTURE.md §1).
 
 use std::{fmt, str::FromStr};
 
@@ -34,7 +34,7 @@ pub enum LawDomain {
 }
 
 impl LawDomain {
-    /// All domains, in the order of DESIGN.md.
+    /// All domains, in the order of docs/ARCHITECTURE.md.
     pub const ALL: [LawDomain; 3] = [Self::Wmo, Self::Jeugdwet, Self::Participatiewet];
 
     /// The wire and storage code: `wmo`, `jeugdwet`, `participatiewet`.
@@ -155,7 +155,7 @@ struct Row {
 use FormalStandard::{Ijw, Iwmo};
 use LawDomain::{Jeugdwet, Participatiewet, Wmo};
 
-#[rustfmt::skip] // one row per line reads like the table in DESIGN.md §2
+#[rustfmt::skip] // one row per line reads like the table in docs/ARCHITECTURE.md §1
 const ROWS: [Row; 20] = [
     Row { code: "boodschappen", name_nl: "Boodschappen", name_en: "Groceries", domains: &[Wmo], requires_vog: false, remote_possible: false, formal: Some((Iwmo, "06")) },
     Row { code: "huishouden", name_nl: "Lichte hulp in het huishouden", name_en: "Light household help", domains: &[Wmo], requires_vog: false, remote_possible: false, formal: Some((Iwmo, "01")) },
@@ -180,7 +180,7 @@ const ROWS: [Row; 20] = [
 ];
 
 impl Category {
-    /// Every category, in taxonomy order (the order of DESIGN.md §2).
+    /// Every category, in taxonomy order (the order of docs/ARCHITECTURE.md §1).
     pub const ALL: [Category; 20] = [
         Self::Boodschappen,
         Self::Huishouden,

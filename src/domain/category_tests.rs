@@ -1,8 +1,8 @@
-//! Unit tests of the category taxonomy: every row of DESIGN.md §2 is checked here.
+//! Unit tests of the category taxonomy: every row of docs/ARCHITECTURE.md §1 is checked here.
 
 use super::*;
 
-/// DESIGN.md §2, transcribed: code, domains, vog, remote, closest formal (`iwmo:06`, or "").
+/// docs/ARCHITECTURE.md §1, transcribed: code, domains, vog, remote, closest formal (`iwmo:06`, or "").
 const TABLE: [(&str, &str, bool, bool, &str); 20] = [
     ("boodschappen", "wmo", false, false, "iwmo:06"),
     ("huishouden", "wmo", false, false, "iwmo:01"),

@@ -5,7 +5,7 @@ use std::fmt;
 /// A four-digit Dutch postcode area (PC4), `1000`–`9999`.
 ///
 /// A full postcode such as `1012 AB` is accepted and reduced to its PC4: the letters identify
-/// a street segment, which Hulpmarkt never stores (data minimisation, DESIGN.md §3).
+/// a street segment, which Hulpmarkt never stores (data minimisation, docs/ARCHITECTURE.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Postcode(u16);
 

@@ -1,5 +1,5 @@
 //! The small closed vocabularies of Hulpmarkt: urgency, roles and the lifecycle states of
-//! requests, matches, offers and cases (DESIGN.md §5), with their allowed transitions.
+//! requests, matches, offers and cases (docs/ARCHITECTURE.md §6), with their allowed transitions.
 //!
 //! Every enum is stored as TEXT: `as_str()` gives the code, `FromStr`/`parse` reads it back,
 //! and serde uses the same snake_case codes on the wire.
@@ -153,7 +153,7 @@ vocabulary! {
 }
 
 impl MatchStatus {
-    /// Whether the lifecycle allows going from `self` to `next` (DESIGN.md §5).
+    /// Whether the lifecycle allows going from `self` to `next` (docs/ARCHITECTURE.md §6).
     pub fn can_transition_to(self, next: Self) -> bool {
         use MatchStatus::*;
         matches!(
@@ -178,7 +178,7 @@ impl MatchStatus {
     pub const PASS_CODES: [&'static str; 3] = ["declined", "expired", "cancelled"];
 
     /// Whether the match takes one unit of the offer's capacity (active proposals plus
-    /// accepted matches, DESIGN.md §6 rule 5).
+    /// accepted matches, docs/ARCHITECTURE.md §5 rule 5).
     pub fn uses_capacity(self) -> bool {
         matches!(self, Self::Proposed | Self::Accepted)
     }
@@ -261,7 +261,7 @@ impl CaseOutcome {
 }
 
 vocabulary! {
-    /// Why a request became a municipal case (DESIGN.md §7).
+    /// Why a request became a municipal case (docs/ARCHITECTURE.md §6).
     pub enum EscalationReason, field = "reason" {
         /// No candidate within the grace period.
         NoCandidates = "no_candidates",

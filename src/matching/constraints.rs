@@ -1,4 +1,4 @@
-//! The hard constraints of DESIGN.md §6.1–6.6. A pair that fails one is never proposed; the
+//! The hard constraints of docs/ARCHITECTURE.md §5. A pair that fails one is never proposed; the
 //! first violated constraint is returned so that case workers see "near misses" explained.
 
 use chrono::{Months, NaiveDate};
@@ -82,7 +82,7 @@ pub enum Violation {
 }
 
 impl Violation {
-    /// The number (1–6) of the violated constraint in DESIGN.md §6.
+    /// The number (1–6) of the violated constraint in docs/ARCHITECTURE.md §5.
     pub const fn constraint(&self) -> u8 {
         match self {
             Violation::CategoryNotCovered

@@ -1,4 +1,4 @@
-//! The pure matching engine (DESIGN.md §6): hard constraints, scores with explanations, a
+//! The pure matching engine (docs/ARCHITECTURE.md §5): hard constraints, scores with explanations, a
 //! locality index, ranking, exact global assignment and the incremental helpers. No database
 //! and no HTTP: the service layer converts rows into [`model`] types and back.
 //!
@@ -28,7 +28,7 @@
 //! 4. A declined or expired proposal adds the volunteer to the request's `declined_by` (for
 //!    declines) and the request goes through step 1 again.
 //! 5. **Escalation**: a request still `open` (no proposal) 48 h after it arrived (12 h for
-//!    urgency high) escalates (DESIGN.md §7). A request with a live proposal does not.
+//!    urgency high) escalates (docs/ARCHITECTURE.md §6). A request with a live proposal does not.
 //!
 //! Capacity is concurrent in the service (a completed match frees its slot); the simulation
 //! below does not model completions on either side (a volunteer takes `capacity` requests in

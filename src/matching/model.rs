@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 /// Minutes in one week; weekly availability is expressed in minutes from Monday 00:00.
 pub const MINUTES_PER_WEEK: u16 = 7 * 24 * 60;
 
-/// One of the three law domains of DESIGN.md §2.
+/// One of the three law domains of docs/ARCHITECTURE.md §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Domain {
     /// Wmo 2015: support at home.
@@ -73,7 +73,7 @@ impl CategorySet {
     }
 }
 
-/// What the engine needs to know of a taxonomy category (DESIGN.md §2).
+/// What the engine needs to know of a taxonomy category (docs/ARCHITECTURE.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CategoryRule {
     /// The category's position in the versioned taxonomy (0..64), used in [`CategorySet`].
@@ -118,7 +118,7 @@ impl DateWindow {
 }
 
 /// Weekly availability as sorted, merged, half-open minute intervals `[start, end)` from
-/// Monday 00:00 local time. An empty list means "any time" (DESIGN.md §4).
+/// Monday 00:00 local time. An empty list means "any time" (docs/ARCHITECTURE.md §5).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WeeklySlots {
     intervals: Vec<(u16, u16)>,
@@ -189,7 +189,7 @@ pub struct RequestProfile {
     pub max_distance_km: Option<f64>,
     /// Whether the resident accepts remote help.
     pub remote_ok: bool,
-    /// Whether a minor is involved (safeguarding, DESIGN.md §6.4).
+    /// Whether a minor is involved (safeguarding, docs/ARCHITECTURE.md §5).
     pub involves_minor: bool,
     /// When the resident can be helped.
     pub week: WeeklySlots,
@@ -248,7 +248,7 @@ pub struct MatchContext {
 }
 
 impl MatchContext {
-    /// The default VOG policy of DESIGN.md §6.4.
+    /// The default VOG policy of docs/ARCHITECTURE.md §5.
     pub const DEFAULT_VOG_MAX_AGE_MONTHS: u32 = 36;
 
     /// A context for `today` with the default VOG policy.

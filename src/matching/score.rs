@@ -1,5 +1,5 @@
 //! The score of a feasible pair in [0, 1]: a weighted sum of parts in [0, 1], returned with
-//! the parts and a short English explanation so people can see why (DESIGN.md §6).
+//! the parts and a short English explanation so people can see why (docs/ARCHITECTURE.md §5).
 
 use std::fmt::Write;
 

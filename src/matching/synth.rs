@@ -34,7 +34,7 @@ pub fn parse_pc4_csv(text: &str) -> Vec<Place> {
         .collect()
 }
 
-/// The starting taxonomy of DESIGN.md §2, in order: (code, domains, requires VOG, remote).
+/// The starting taxonomy of docs/ARCHITECTURE.md §1, in order: (code, domains, requires VOG, remote).
 pub const TAXONOMY: [(&str, &[Domain], bool, bool); 20] = {
     use Domain::{Jeugdwet as J, Participatiewet as P, Wmo as W};
     [

@@ -1,4 +1,4 @@
-//! A case worker's decisions on a case (DESIGN.md §5, §7): claim, note, resolve. Each runs
+//! A case worker's decisions on a case (docs/ARCHITECTURE.md §6, §7): claim, note, resolve. Each runs
 //! inside the caller's write transaction, checks the case's state with a conditional update,
 //! and writes one audit entry (ids and codes only, never free text).
 

@@ -1,5 +1,5 @@
 //! What a case worker reads about a case: the case, its request, the proposal history, the
-//! notes, and relaxed candidate suggestions (DESIGN.md §7). Access is scoped here: a case of
+//! notes, and relaxed candidate suggestions (docs/ARCHITECTURE.md §6). Access is scoped here: a case of
 //! another municipality does not exist for the caller (404).
 
 use chrono::NaiveDateTime;

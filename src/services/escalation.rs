@@ -1,4 +1,4 @@
-//! The municipality as fallback (DESIGN.md §7): a request that the marketplace cannot serve
+//! The municipality as fallback (docs/ARCHITECTURE.md §6): a request that the marketplace cannot serve
 //! becomes a case of its municipality, with the reason why. [`escalate`] does it for one
 //! request (the resident's own request, or the sweeper); [`escalate_due`] finds and escalates
 //! what has waited past its grace period.

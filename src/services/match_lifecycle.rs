@@ -1,4 +1,4 @@
-//! The match lifecycle (DESIGN.md §5): accept, decline, complete, cancel, expire and
+//! The match lifecycle (docs/ARCHITECTURE.md §6): accept, decline, complete, cancel, expire and
 //! withdraw. Every step is a conditional update on the expected state inside the caller's
 //! transaction: of two concurrent accepts, declines or cancels exactly one takes effect.
 

@@ -1,4 +1,4 @@
-//! The matching workflows (DESIGN.md §5–§6): proposing a request to its best volunteer,
+//! The matching workflows (docs/ARCHITECTURE.md §6): proposing a request to its best volunteer,
 //! looking for requests when an offer appears, and the match lifecycle. Each function runs
 //! inside the caller's write transaction; the pure engine in `crate::matching` decides, the
 //! database guarantees (a slot is taken by a conditional UPDATE on the offer's load, and at
@@ -440,7 +440,7 @@ fn by_priority(
 /// The best proposal for `row` that the database confirms: the in-memory index ranks, the
 /// ranked offers are read again as they are now, checked against every hard constraint and
 /// the daily cap, scored again, and the best one whose slot can still be taken gets the
-/// proposal (DESIGN.md §6). Returns `None` when nobody can help now.
+/// proposal (docs/ARCHITECTURE.md §5). Returns `None` when nobody can help now.
 fn take_best(
     conn: &mut DbConnection,
     row: &RequestRow,

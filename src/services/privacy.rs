@@ -1,4 +1,4 @@
-//! Privacy by design (DESIGN.md §8, AVG): erasure of a person's data (art. 17), the
+//! Privacy by design (docs/ARCHITECTURE.md §7, AVG): erasure of a person's data (art. 17), the
 //! retention step that anonymises long-finished requests, matches and cases (art. 5(1)(e)),
 //! and gathering everything held about a person for their export (art. 15 and 20).
 //!

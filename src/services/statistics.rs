@@ -1,4 +1,4 @@
-//! Municipal statistics (DESIGN.md §7), aggregated in Rust from plain rows so that both
+//! Municipal statistics (docs/ARCHITECTURE.md §6), aggregated in Rust from plain rows so that both
 //! backends give the same figures. [`compute`] is pure and tested beside it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
