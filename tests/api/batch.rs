@@ -143,3 +143,74 @@ async fn the_batch_never_moves_an_accepted_match() {
     .await;
     assert_eq!(after["status"], "accepted");
 }
+
+/// The global batch over a seeded database writes in steps through the one write path:
+/// residents' requests posted while it runs are all stored (none waits for the whole batch
+/// and none is answered 503). How long they wait is measured by
+/// `bench/batch_during_posts.sh`, not here.
+#[actix_web::test]
+async fn requests_posted_during_a_global_batch_over_a_seeded_database_all_succeed() {
+    use std::sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc,
+    };
+
+    use hulpmarkt::clock::Clock;
+    let app = TestApp::spawn().await;
+    let (pool, gazetteer, now) = (
+        app.state.pool.clone(),
+        app.state.gazetteer.clone(),
+        app.clock.now_naive(),
+    );
+    let plan = hulpmarkt::services::seed::SeedPlan {
+        offers: 20_000,
+        requests: 20_000,
+        password: "Een-lang-wachtwoord-42".into(),
+        sample_owners: 0,
+        seed: 7,
+    };
+    hulpmarkt::db::run(&pool, move |conn| {
+        hulpmarkt::services::seed::seed(conn, &gazetteer, &plan, now, &mut std::io::sink())
+    })
+    .await
+    .expect("seeded");
+    let anna = app.resident().await;
+    let running = Arc::new(AtomicBool::new(true));
+    let steps = Arc::new(AtomicUsize::new(0));
+    let batch = {
+        let (state, running, steps) = (app.state.clone(), running.clone(), steps.clone());
+        actix_web::rt::spawn(async move {
+            let progress = move |done: u64, _: u64| {
+                steps.store(usize::try_from(done).unwrap_or(usize::MAX), Ordering::SeqCst);
+            };
+            let report = hulpmarkt::services::batch::run(&state.pool, now, &state.policy(), &progress)
+                .await;
+            running.store(false, Ordering::SeqCst);
+            report
+        })
+    };
+    let (mut during, mut posted) = (0, 0);
+    // Bounded: at most 400 requests, as long as the batch runs.
+    while posted < 400 && (posted < 3 || running.load(Ordering::SeqCst)) {
+        let body = with(
+            with(request_body(), "title", json!(format!("Tijdens de ronde {posted}"))),
+            "confirm_duplicate",
+            json!(true),
+        );
+        let was_running = running.load(Ordering::SeqCst);
+        let response = app
+            .post_json("/api/v1/help-requests", &body, Some(&anna.token))
+            .await;
+        let status = response.status().as_u16();
+        assert_eq!(status, 201, "request {posted}: {}", response.text().await.unwrap_or_default());
+        posted += 1;
+        if was_running && running.load(Ordering::SeqCst) {
+            during += 1;
+        }
+    }
+    let report = batch.await.expect("the batch task").expect("the batch runs");
+    assert!(report.waiting > 1_000, "{report:?}");
+    assert!(report.created > 0, "{report:?}");
+    assert!(steps.load(Ordering::SeqCst) > 1, "the batch wrote in steps");
+    assert!(during > 0, "no request was posted while the batch ran");
+}
