@@ -84,7 +84,8 @@ def main():
     stop.set()
     for t in threads:
         t.join()
-    print(job.stdout.strip().splitlines()[-1] if job.stdout.strip() else "(no output)")
+    output = job.stdout.strip()
+    print(output if job.returncode else (output.splitlines()[-1] if output else "(no output)"))
     print(f"RESULT job_seconds={job_end - job_start:.2f} job_exit={job.returncode}")
     windows = {
         "before": [s for s in samples if s[1] <= job_start],

@@ -4,8 +4,8 @@
 //! Layout (see `README.md`): `config` reads settings, `startup` builds the application,
 //! `error` maps every failure to HTTP once, `db` holds storage, `domain` the parsed types,
 //! `geo` the gazetteer, `matching` the pure matching engine, `auth` accounts and tokens,
-//! `services` the multi-table workflows, `api` the thin HTTP handlers, `telemetry` logs
-//! and metrics, and `scheduling` the serving threads' scheduling policy.
+//! `services` the multi-table workflows, `api` the thin HTTP handlers, and `telemetry` logs
+//! and metrics. docs/ARCHITECTURE.md describes the layers.
 
 pub mod api;
 pub mod auth;
@@ -16,7 +16,6 @@ pub mod domain;
 pub mod error;
 pub mod geo;
 pub mod matching;
-pub mod scheduling;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -4,7 +4,6 @@
 use clap::{Parser, Subcommand};
 use hulpmarkt::{
     config::Settings,
-    scheduling,
     services::accounts::{self, AppointedRole, Appointment},
     startup, telemetry,
 };
@@ -107,13 +106,6 @@ fn main() -> anyhow::Result<()> {
     telemetry::init_tracing(&cli.settings.log_level, cli.settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            // Before any other thread starts, so that every thread inherits the policy.
-            match scheduling::apply(cli.settings.scheduling) {
-                scheduling::Applied::Set(policy) => tracing::info!(?policy, "thread scheduling"),
-                scheduling::Applied::Unchanged(reason) => {
-                    tracing::info!(%reason, "thread scheduling left as it was");
-                }
-            }
             let app = startup::Application::build(cli.settings)?;
             actix_web::rt::System::new().block_on(app.run_until_stopped())?;
         }
@@ -123,7 +115,9 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
         Command::Match => {
-            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let pool = startup::prepare_database(&cli.settings)?
+                .0
+                .beside_a_server();
             let report = actix_web::rt::System::new().block_on(
                 hulpmarkt::services::batch::run_with_progress_bar(&pool, &cli.settings),
             )?;
@@ -138,7 +132,9 @@ fn main() -> anyhow::Result<()> {
             );
         }
         Command::Sweep => {
-            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let pool = startup::prepare_database(&cli.settings)?
+                .0
+                .beside_a_server();
             let policy = hulpmarkt::services::matching::Policy::from_settings(&cli.settings);
             let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
             let report = actix_web::rt::System::new()
@@ -149,7 +145,9 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&report)?);
         }
         Command::Retention => {
-            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let pool = startup::prepare_database(&cli.settings)?
+                .0
+                .beside_a_server();
             let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
             let months = cli.settings.retention_months;
             let changed = actix_web::rt::System::new()

@@ -12,6 +12,7 @@ pub mod health;
 pub mod help_requests;
 pub mod match_actions;
 pub mod matches;
+pub mod matching_batch;
 pub mod me;
 pub mod municipality_settings;
 pub mod offers;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(offers::resume_offer)
                         .service(offers::withdraw_offer),
                 )
+                .service(matching_batch::run_matching_batch)
                 .service(
                     web::scope("/matches")
                         .service(matches::list_matches)

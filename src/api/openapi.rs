@@ -18,7 +18,7 @@ use utoipa::{
 
 use super::{
     auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
-    me, municipality_settings, offers, privacy, responses, statistics, users,
+    matching_batch, me, municipality_settings, offers, privacy, responses, statistics, users,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -41,7 +41,7 @@ use super::{
         users::create_case_worker, users::record_vog,
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
-        match_actions::cancel_match,
+        match_actions::cancel_match, matching_batch::run_matching_batch,
         cases::list_cases, cases::get_case, cases::claim_case, cases::add_case_note,
         cases::resolve_case, cases::list_case_audit,
         municipality_settings::get_municipality_settings,
@@ -62,7 +62,8 @@ use super::{
             municipality_settings::MunicipalitySettingsView,
             municipality_settings::MunicipalitySettingsBody,
             crate::services::statistics::MunicipalityStatistics,
-            privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport),
+            privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport,
+            crate::services::batch::BatchReport),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden,
             responses::NotFound, responses::Conflict, responses::PayloadTooLarge,

@@ -36,7 +36,7 @@ use crate::{
 pub const STEP: usize = 64;
 
 /// What a batch run did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct BatchReport {
     /// Requests considered (open, or proposed and unanswered).
     pub waiting: usize,
@@ -281,24 +281,52 @@ pub async fn run(
         proposals,
     } = plan;
     for chunk in withdrawals.chunks(STEP) {
-        let chunk = chunk.to_vec();
-        report.moved += super::write(pool, policy.clone(), move |conn, _| {
-            withdraw_step(conn, now, &chunk)
+        report.moved += super::retry_busy(|| {
+            let chunk = chunk.to_vec();
+            super::write(pool, policy.clone(), move |conn, _| {
+                withdraw_step(conn, now, &chunk)
+            })
         })
         .await?;
         done += 1;
         progress(done, total);
     }
     for chunk in proposals.chunks(STEP) {
-        let chunk = chunk.to_vec();
-        report.created += super::write(pool, policy.clone(), move |conn, policy| {
-            propose_step(conn, now, policy, &chunk)
+        report.created += super::retry_busy(|| {
+            let chunk = chunk.to_vec();
+            super::write(pool, policy.clone(), move |conn, policy| {
+                propose_step(conn, now, policy, &chunk)
+            })
         })
         .await?;
         done += 1;
         progress(done, total);
     }
     report.placed = report.kept + report.created;
+    Ok(report)
+}
+
+/// Runs the batch for an admin who asked for it, and records that in the audit log.
+pub async fn run_for(
+    pool: &Pool,
+    now: NaiveDateTime,
+    policy: &Policy,
+    admin: &crate::domain::UserId,
+) -> Result<BatchReport, AppError> {
+    let report = run(pool, now, policy, &|_, _| {}).await?;
+    let entry = db::audit::AuditEntry::new(
+        now,
+        Some(admin.as_str()),
+        "admin",
+        "matching.batch",
+        "matching",
+        "global",
+    )
+    .with_detail(format!(
+        "{} waiting, {} placed ({} new, {} moved)",
+        report.waiting, report.placed, report.created, report.moved
+    ));
+    db::transaction(pool, move |conn| Ok(db::audit::record(conn, &entry)?)).await?;
     Ok(report)
 }
 

@@ -42,3 +42,31 @@ where
     offers.apply(notes);
     Ok(value)
 }
+
+/// Attempts of one step of a long job (see [`retry_busy`]).
+const STEP_ATTEMPTS: u32 = 5;
+
+/// Runs one step of a long job (a batch, a sweep), again after a growing pause when the
+/// database could not take it (503: busy, a deadlock, a failed group commit), at most
+/// [`STEP_ATTEMPTS`] times. A step checks again everything it changes, so running it twice is
+/// safe.
+pub async fn retry_busy<T, F, Fut>(mut attempt: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(AppError::Unavailable(reason)) if tries < STEP_ATTEMPTS => {
+                tracing::warn!(%reason, tries, "a step of a long job is tried again");
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(
+                    250 * u64::from(tries),
+                ))
+                .await;
+                tries += 1;
+            }
+            done => return done,
+        }
+    }
+}

@@ -377,9 +377,11 @@ pub async fn retention(
 ) -> Result<usize, AppError> {
     let (mut changed, mut stage) = (0, RetentionStage::Requests);
     while stage != RetentionStage::Done {
-        let current = stage.clone();
-        let (step, next) = db::transaction(pool, move |conn| {
-            retention_step(conn, now, months, &current)
+        let (step, next) = super::retry_busy(|| {
+            let current = stage.clone();
+            db::transaction(pool, move |conn| {
+                retention_step(conn, now, months, &current)
+            })
         })
         .await?;
         changed += step;

@@ -119,8 +119,10 @@ pub async fn sweep(
         ..SweepReport::default()
     };
     loop {
-        let expired = super::write(pool, policy.clone(), move |conn, policy| {
-            match_lifecycle::expire_due(conn, now, policy)
+        let expired = super::retry_busy(|| {
+            super::write(pool, policy.clone(), move |conn, policy| {
+                match_lifecycle::expire_due(conn, now, policy)
+            })
         })
         .await?;
         report.expired += expired;
@@ -136,8 +138,11 @@ pub async fn sweep(
     }
     let due = db::run(pool, move |conn| escalation::due(conn, now)).await?;
     for item in due {
-        let escalated = super::write(pool, policy.clone(), move |conn, policy| {
-            escalation::escalate_if_still_due(conn, &item, now, policy)
+        let escalated = super::retry_busy(|| {
+            let item = item.clone();
+            super::write(pool, policy.clone(), move |conn, policy| {
+                escalation::escalate_if_still_due(conn, &item, now, policy)
+            })
         })
         .await;
         match escalated {

@@ -181,10 +181,13 @@ async fn requests_posted_during_a_global_batch_over_a_seeded_database_all_succee
         let (state, running, steps) = (app.state.clone(), running.clone(), steps.clone());
         actix_web::rt::spawn(async move {
             let progress = move |done: u64, _: u64| {
-                steps.store(usize::try_from(done).unwrap_or(usize::MAX), Ordering::SeqCst);
+                steps.store(
+                    usize::try_from(done).unwrap_or(usize::MAX),
+                    Ordering::SeqCst,
+                );
             };
-            let report = hulpmarkt::services::batch::run(&state.pool, now, &state.policy(), &progress)
-                .await;
+            let report =
+                hulpmarkt::services::batch::run(&state.pool, now, &state.policy(), &progress).await;
             running.store(false, Ordering::SeqCst);
             report
         })
@@ -193,7 +196,11 @@ async fn requests_posted_during_a_global_batch_over_a_seeded_database_all_succee
     // Bounded: at most 400 requests, as long as the batch runs.
     while posted < 400 && (posted < 3 || running.load(Ordering::SeqCst)) {
         let body = with(
-            with(request_body(), "title", json!(format!("Tijdens de ronde {posted}"))),
+            with(
+                request_body(),
+                "title",
+                json!(format!("Tijdens de ronde {posted}")),
+            ),
             "confirm_duplicate",
             json!(true),
         );
@@ -202,15 +209,51 @@ async fn requests_posted_during_a_global_batch_over_a_seeded_database_all_succee
             .post_json("/api/v1/help-requests", &body, Some(&anna.token))
             .await;
         let status = response.status().as_u16();
-        assert_eq!(status, 201, "request {posted}: {}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            status,
+            201,
+            "request {posted}: {}",
+            response.text().await.unwrap_or_default()
+        );
         posted += 1;
         if was_running && running.load(Ordering::SeqCst) {
             during += 1;
         }
     }
-    let report = batch.await.expect("the batch task").expect("the batch runs");
+    let report = batch
+        .await
+        .expect("the batch task")
+        .expect("the batch runs");
     assert!(report.waiting > 1_000, "{report:?}");
     assert!(report.created > 0, "{report:?}");
     assert!(steps.load(Ordering::SeqCst) > 1, "the batch wrote in steps");
     assert!(during > 0, "no request was posted while the batch ran");
+}
+
+#[actix_web::test]
+async fn an_admin_runs_the_batch_on_demand_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    let vera = app.volunteer().await;
+    let anna = app.resident().await;
+    for who in [&vera, &anna] {
+        let refused = app
+            .post_json("/api/v1/matching-batch", &json!({}), Some(&who.token))
+            .await;
+        crate::helpers::problem(refused, 403).await;
+    }
+    let admin = app.admin().await;
+    post_offer(&app, &vera, &offer_body()).await;
+    let report = json_with_status(
+        app.post_json("/api/v1/matching-batch", &json!({}), Some(&admin.token))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(report["offers"], 1);
+    assert_eq!(report["waiting"], 0);
+    let request = post_request(&app, &anna, &request_body()).await;
+    assert_eq!(
+        request["status"], "proposed",
+        "incremental matching still runs"
+    );
 }

@@ -495,13 +495,13 @@ async fn offer_load(app: &TestApp, offer_id: &str) -> (i32, i64) {
         let load: i32 = offers::table
             .find(&offer_id)
             .select(offers::active_load)
-            .first(&mut **conn)
+            .first(&mut *conn)
             .unwrap();
         let live: i64 = matches::table
             .filter(matches::offer_id.eq(&offer_id))
             .filter(matches::status.eq_any(["proposed", "accepted"]))
             .count()
-            .get_result(&mut **conn)
+            .get_result(&mut *conn)
             .unwrap();
         (load, live)
     })
@@ -538,7 +538,7 @@ async fn a_request_completed_through_its_match_is_anonymised_after_the_retention
             help_requests::table
                 .find(&id)
                 .select((help_requests::title, help_requests::requester_id))
-                .first(&mut **conn)
+                .first(&mut *conn)
                 .unwrap()
         })
         .await
