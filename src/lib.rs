@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod background;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -18,4 +19,5 @@ pub mod geo;
 pub mod matching;
 pub mod services;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

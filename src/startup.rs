@@ -13,40 +13,10 @@ use crate::{
     config::Settings,
     db::{self, Pool},
     geo::Gazetteer,
-    services::live_offers::{self, LiveOffers},
+    services::live_offers::LiveOffers,
+    state::AppState,
     telemetry::{self, Metrics},
 };
-
-/// What every handler can reach.
-pub struct AppState {
-    /// The database pool.
-    pub pool: Pool,
-    /// `sqlite` or `postgres`.
-    pub backend: &'static str,
-    /// The reference data.
-    pub gazetteer: Arc<Gazetteer>,
-    /// The settings the app was built with.
-    pub settings: Arc<Settings>,
-    /// Now.
-    pub clock: Arc<dyn Clock>,
-    /// Signs access tokens.
-    pub keys: TokenKeys,
-    /// Bounded password hashing.
-    pub passwords: PasswordService,
-    /// Login and registration rate limits.
-    pub login_limiter: LoginLimiter,
-    /// Incremental matching's in-memory offer index.
-    pub live_offers: Arc<LiveOffers>,
-    /// The accounts erased lately, which the authentication extractors refuse.
-    pub erased_accounts: Arc<crate::auth::erased::ErasedAccounts>,
-}
-
-impl AppState {
-    /// The matching policy of the settings.
-    pub fn policy(&self) -> crate::services::matching::Policy {
-        crate::services::matching::Policy::new(&self.settings, self.live_offers.clone())
-    }
-}
 
 /// A built, bound application, ready to run.
 pub struct Application {
@@ -155,9 +125,9 @@ impl Application {
     /// Serves until the process is stopped, with the periodic sweeper, the offer index's
     /// refresh and the erased accounts' reload beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sweeper = crate::services::sweeper::spawn_periodic(self.state.clone());
-        let refresh = live_offers::spawn_refresh(self.state.clone());
-        let erasures = crate::auth::erased::spawn_refresh(self.state.clone());
+        let sweeper = crate::background::spawn_sweeper(self.state.clone());
+        let refresh = crate::background::spawn_index_refresh(self.state.clone());
+        let erasures = crate::background::spawn_erasure_refresh(self.state.clone());
         let served = self.server.await;
         if let Some(sweeper) = sweeper {
             sweeper.abort();

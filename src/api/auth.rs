@@ -12,7 +12,7 @@ use crate::{
     domain::{DisplayName, Email, FieldError, Password, Phone, Role, UserId},
     error::{AppError, Problem},
     services::accounts::{self, Rotation, Session},
-    startup::AppState,
+    state::AppState,
 };
 
 /// A new resident and/or volunteer account.

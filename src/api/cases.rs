@@ -23,7 +23,7 @@ use crate::{
         case_decisions::{self, Decision, Worker},
         case_file,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Filters and paging of the queue.

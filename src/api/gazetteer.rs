@@ -12,7 +12,7 @@ use crate::{
     domain::Postcode,
     error::{AppError, Problem},
     geo::{MergerNote, Municipality, SharedArea},
-    startup::AppState,
+    state::AppState,
 };
 
 /// A PC4 postcode area.

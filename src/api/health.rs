@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::{
     db,
     error::{AppError, Problem},
-    startup::AppState,
+    state::AppState,
     telemetry::Metrics,
 };
 

@@ -32,7 +32,7 @@ use crate::{
         HelpRequestStatus, LawDomain, Urgency, UserId,
     },
     error::{AppError, Problem},
-    startup::AppState,
+    state::AppState,
 };
 
 /// A help request as its owner sees it.

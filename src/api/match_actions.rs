@@ -12,7 +12,7 @@ use crate::{
     domain::{MatchId, Note},
     error::{AppError, Problem},
     services::match_lifecycle,
-    startup::AppState,
+    state::AppState,
 };
 
 fn parse_id(id: &str) -> Result<String, AppError> {

@@ -16,7 +16,7 @@ use crate::{
     domain::{HelpRequestId, MatchId, MatchStatus, Note},
     error::{AppError, Problem},
     services::match_lifecycle::{self, Side},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The score's parts, each in [0, 1].

@@ -7,7 +7,7 @@ use crate::{
     auth::Admin,
     error::{AppError, Problem},
     services::{self, batch::BatchReport},
-    startup::AppState,
+    state::AppState,
 };
 
 /// Assigns every waiting request jointly (the global batch) and answers what it did. It

@@ -15,7 +15,7 @@ use crate::{
     db::{self, users::ProfileChanges, users::User},
     domain::{DisplayName, Phone, Role},
     error::{AppError, Problem},
-    startup::AppState,
+    state::AppState,
 };
 
 /// Default VOG validity for matching when a municipality sets none (docs/ARCHITECTURE.md §5).

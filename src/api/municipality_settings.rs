@@ -13,7 +13,7 @@ use crate::{
     db::{self, audit::AuditEntry, municipality_settings::MunicipalitySettings},
     domain::Role,
     error::{AppError, Problem},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The current CBS code for `code` if the caller may see that municipality's staff data:

@@ -22,7 +22,7 @@ use crate::{
     db::{self, offers::Offer, DbConnection},
     domain::{AvailabilityInput, Category, OfferId, OfferStatus, UserId},
     error::{AppError, Problem},
-    startup::AppState,
+    state::AppState,
 };
 
 /// An offer as its volunteer sees it.

@@ -14,7 +14,7 @@ use crate::{
     domain::Role,
     error::{AppError, Problem},
     services::privacy::{self, ErasureReport, PersonalData},
-    startup::AppState,
+    state::AppState,
 };
 
 /// Version of the export's shape, so that a program reading it can tell.

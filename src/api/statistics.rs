@@ -11,7 +11,7 @@ use crate::{
     db,
     error::{AppError, Problem},
     services::statistics::{self, MunicipalityStatistics, Period},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The period: requests posted from `from` through `to` (both inclusive, YYYY-MM-DD).

@@ -11,7 +11,7 @@ use crate::{
     db::{self, audit::AuditEntry, users::NewUser},
     domain::{DisplayName, Email, Password, Phone, UserId},
     error::{AppError, Problem},
-    startup::AppState,
+    state::AppState,
 };
 
 /// A new case-worker account, bound to one municipality.

@@ -94,23 +94,6 @@ impl ErasedAccounts {
     }
 }
 
-/// Reloads the set every [`REFRESH_EVERY`]; a failure is logged and leaves the set to go
-/// stale (then requests ask the database).
-pub fn spawn_refresh(
-    state: actix_web::web::Data<crate::startup::AppState>,
-) -> actix_web::rt::task::JoinHandle<()> {
-    actix_web::rt::spawn(async move {
-        let mut ticks = actix_web::rt::time::interval(REFRESH_EVERY);
-        loop {
-            ticks.tick().await;
-            let (erased, now) = (state.erased_accounts.clone(), state.clock.now_naive());
-            if let Err(error) = db::run(&state.pool, move |conn| erased.refresh(conn, now)).await {
-                tracing::warn!(?error, "reloading the erased accounts failed");
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

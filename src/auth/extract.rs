@@ -14,7 +14,7 @@ use crate::{
     db,
     domain::{Role, UserId},
     error::AppError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// The future every authentication extractor returns.

@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
 
-use super::matching::{
-    category_rule, context, create_proposal, offer_profile, request_profile, Ids, Policy,
+use super::{
+    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    matching::{context, create_proposal, Policy},
 };
 use crate::{
     db::{
@@ -99,7 +100,7 @@ pub fn plan(
             .filter_map(|(v, n)| v.map(|v| (v, n)))
             .collect();
 
-    let mut ids = Ids::default();
+    let mut ids = EngineIds::default();
     let mut profiles = Vec::with_capacity(offers.len());
     for offer in &offers {
         let set = CategorySet::of(categories.get(&offer.0.id).map_or(&[][..], Vec::as_slice));

@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 
 use super::{
     case_file::case_of,
-    matching::{category_rule, offer_profile, request_profile, Ids, Policy, MAX_OFFER_RADIUS_KM},
+    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    matching::{Policy, MAX_OFFER_RADIUS_KM},
 };
 use crate::{
     db::{
@@ -305,7 +306,7 @@ fn assign_volunteer(
         .flatten()
         .ok_or_else(|| AppError::invalid("offer_id", "no such offer"))?;
     let settings = db::municipality_settings::effective(conn, worker.municipality)?;
-    let mut ids = Ids::default();
+    let mut ids = EngineIds::default();
     let mut profile = request_profile(request, &mut ids, &[], &[])
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request {} unreadable", request.id)))?;
     let indexes: Vec<u8> = db::candidates::categories_of(conn, offer_id)?

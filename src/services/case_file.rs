@@ -4,7 +4,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::matching::{category_rule, offer_profile, request_profile, Ids, MAX_OFFER_RADIUS_KM};
+use super::{
+    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    matching::MAX_OFFER_RADIUS_KM,
+};
 use crate::{
     db::{
         self,
@@ -215,7 +218,7 @@ pub fn suggestions(
         offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
     }
     let passed = db::matches::passed_volunteers(conn, &row.id)?;
-    let mut ids = Ids::default();
+    let mut ids = EngineIds::default();
     let Some(profile) = request_profile(row, &mut ids, &passed, &[]) else {
         return Ok(Vec::new());
     };

@@ -55,7 +55,16 @@ use crate::{
     matching::{self as engine, CategorySet, MatchContext, OfferIndex, RequestProfile},
 };
 
-use super::matching::{category_rule, offer_profile, request_profile, Ids};
+use super::engine_rows::{category_rule, offer_profile, request_profile, EngineIds};
+
+mod demand;
+mod notes;
+mod search;
+mod state;
+
+pub use notes::IndexNotes;
+pub use search::SearchFor;
+use state::IndexState;
 
 /// How many revisions below the highest seen the background refresh reads again: more than
 /// the transactions that can be in flight at once (pool sizes of a few instances).
@@ -84,7 +93,7 @@ const NOT_A_VOLUNTEER: u64 = u64::MAX - 1;
 /// How long a volunteer found at the daily proposal cap is left out of searches.
 pub const CAP_RECHECK: Duration = Duration::hours(1);
 
-/// The key of an id: its UUID (16 bytes rather than a 36-byte string, twice per offer). Ids
+/// The key of an id: its UUID (16 bytes rather than a 36-byte string, twice per offer). EngineIds
 /// are UUIDs made here; anything else gets the nil key and is never found.
 fn key(id: &str) -> Uuid {
     Uuid::parse_str(id).unwrap_or_default()
@@ -93,7 +102,7 @@ fn key(id: &str) -> Uuid {
 /// The offers as of the last load, refresh or catch-up (see the module documentation).
 #[derive(Default)]
 pub struct LiveOffers {
-    book: RwLock<Option<Book>>,
+    book: RwLock<Option<IndexState>>,
     /// Held while the whole index is built: one build at a time. A search that finds no index
     /// waits for the build under way instead of starting one of its own (at a million offers a
     /// build takes minutes of a core and most of the instance's memory: after a restart under
@@ -101,231 +110,6 @@ pub struct LiveOffers {
     building: Mutex<()>,
     /// Whole builds so far (`/metrics`).
     builds: AtomicU64,
-}
-
-struct Book {
-    index: OfferIndex,
-    /// Offer number (the index's key) - 1 → offer id, and back.
-    offer_ids: Vec<Uuid>,
-    offer_numbers: HashMap<Uuid, u64>,
-    /// Volunteer id → number, and the offers of each.
-    volunteers: HashMap<Uuid, u64>,
-    offers_of: HashMap<u64, Vec<u64>>,
-    /// Recent demand per offer number (issue 5), and when it was counted; empty when the
-    /// policy is off or nothing was counted yet.
-    demand: engine::Demand,
-    demand_counted: Option<Instant>,
-    /// Volunteers at their daily cap: their offers count as full here until then.
-    capped: HashMap<u64, NaiveDateTime>,
-    /// The revision each offer number was read at (number - 1), so that notes applied late
-    /// never put an older row over a newer one.
-    revisions: Vec<i64>,
-    /// The highest revision read, committed ones only (see the module documentation).
-    watermark: i64,
-    built: Instant,
-}
-
-/// Most offers read above the watermark that one search adds to the index's candidates.
-const FRESH_CANDIDATES: usize = 64;
-
-/// What one write transaction learnt about the offers. It is applied to the index after the
-/// transaction committed ([`LiveOffers::apply`]) and dropped with a rollback, so that nothing
-/// an uncommitted write showed can stay in the index.
-#[derive(Default)]
-pub struct IndexNotes {
-    /// Offers read above the watermark, and the highest revision of that read.
-    fresh: Vec<LiveRow>,
-    read_up_to: Option<i64>,
-    /// Offers read again by id, and ids found gone.
-    reread: Vec<LiveRow>,
-    gone: Vec<String>,
-    /// Offer → its load after a slot was taken (`None`: found full).
-    loads: Vec<(String, Option<u32>)>,
-    /// Volunteers found at their daily cap, and when.
-    capped: Vec<(Vec<String>, NaiveDateTime)>,
-}
-
-impl IndexNotes {
-    /// A slot of this offer was taken (its load is now `load`).
-    pub fn load(&mut self, offer_id: &str, load: u32) {
-        self.loads.push((offer_id.to_owned(), Some(load)));
-    }
-
-    /// The offer had no free slot after all (taken by another transaction).
-    pub fn full(&mut self, offer_id: &str) {
-        self.loads.push((offer_id.to_owned(), None));
-    }
-
-    /// These volunteers reached today's proposal cap at `now`.
-    pub fn capped(&mut self, volunteers: Vec<String>, now: NaiveDateTime) {
-        if !volunteers.is_empty() {
-            self.capped.push((volunteers, now));
-        }
-    }
-
-    /// The ids of the offers read above the watermark, newest first, at most `limit`.
-    fn fresh_ids(&self, limit: usize) -> impl Iterator<Item = &str> {
-        self.fresh
-            .iter()
-            .rev()
-            .filter(|r| r.0 .0.status == "active")
-            .take(limit)
-            .map(|r| r.0 .0.id.as_str())
-    }
-}
-
-impl Book {
-    /// Builds the book from every active offer, read a page at a time.
-    fn load(conn: &mut DbConnection) -> Result<Self, AppError> {
-        let mut book = Book {
-            index: OfferIndex::new(Vec::new()),
-            offer_ids: Vec::new(),
-            offer_numbers: HashMap::new(),
-            volunteers: HashMap::new(),
-            offers_of: HashMap::new(),
-            demand: engine::Demand::default(),
-            demand_counted: None,
-            capped: HashMap::new(),
-            revisions: Vec::new(),
-            watermark: 0,
-            built: Instant::now(),
-        };
-        let mut profiles = Vec::new();
-        loop {
-            let page = live::page(conn, book.watermark, LOAD_PAGE)?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            // Inactive offers are only read past; the watermark covers them as well.
-            let highest = last.0 .0.revision;
-            for row in page.into_iter().filter(|r| r.0 .0.status == "active") {
-                profiles.push(book.profile(row));
-            }
-            book.watermark = book.watermark.max(highest);
-        }
-        book.index = OfferIndex::new(profiles);
-        Ok(book)
-    }
-
-    fn offer_number(&mut self, id: &str) -> u64 {
-        let id = key(id);
-        if let Some(n) = self.offer_numbers.get(&id) {
-            return *n;
-        }
-        self.offer_ids.push(id);
-        let n = self.offer_ids.len() as u64;
-        self.offer_numbers.insert(id, n);
-        n
-    }
-
-    fn volunteer_number(&mut self, id: &str) -> u64 {
-        let next = self.volunteers.len() as u64 + 1;
-        *self.volunteers.entry(key(id)).or_insert(next)
-    }
-
-    /// The engine's profile of a row, numbered in this book; remembers a higher revision.
-    fn profile(&mut self, (row, codes): (OfferWithVog, Vec<String>)) -> engine::OfferProfile {
-        let categories: Vec<u8> = codes
-            .iter()
-            .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
-            .collect();
-        let number = self.offer_number(&row.0.id);
-        let at = usize::try_from(number - 1).unwrap_or(usize::MAX);
-        if self.revisions.len() <= at {
-            self.revisions.resize(at + 1, i64::MIN);
-        }
-        self.revisions[at] = self.revisions[at].max(row.0.revision);
-        // The numbers of the one-off mapping are replaced by this book's below.
-        let mut profile = offer_profile(&row, CategorySet::of(&categories), &mut Ids::default());
-        let offer = row.0;
-        profile.id = number;
-        profile.volunteer = match offer.volunteer_id.as_deref() {
-            Some(v) => {
-                let volunteer = self.volunteer_number(v);
-                let list = self.offers_of.entry(volunteer).or_default();
-                if !list.contains(&number) {
-                    list.push(number);
-                }
-                volunteer
-            }
-            // An erased volunteer's offer is withdrawn; it never matches anyone.
-            None => u64::MAX,
-        };
-        profile
-    }
-
-    /// An offer found gone: keeps its number, never finds it again.
-    fn deactivate(&mut self, id: &str) {
-        if let Some(slot) = self
-            .offer_numbers
-            .get(&key(id))
-            .and_then(|n| self.index.slot_of(*n))
-        {
-            let mut profile = self.index.offers()[slot].clone();
-            profile.active = false;
-            self.index.upsert(profile);
-        }
-    }
-
-    /// These volunteers reached today's proposal cap: their offers count as full here until
-    /// [`CAP_RECHECK`] has passed (then the background refresh reads them again).
-    fn set_capped(&mut self, volunteers: &[String], now: NaiveDateTime) {
-        for v in volunteers {
-            let Some(&n) = self.volunteers.get(&key(v)) else {
-                continue;
-            };
-            self.capped.insert(n, now + CAP_RECHECK);
-            for offer in self.offers_of.get(&n).into_iter().flatten() {
-                if let Some(capacity) = self.index.get(*offer).map(|o| o.capacity) {
-                    self.index.set_load(*offer, capacity);
-                }
-            }
-        }
-    }
-
-    /// Whether the index holds this offer at a newer revision than `revision`.
-    fn newer_than(&self, id: &str, revision: i64) -> bool {
-        self.offer_numbers
-            .get(&key(id))
-            .and_then(|n| self.revisions.get(usize::try_from(*n - 1).ok()?))
-            .is_some_and(|known| *known > revision)
-    }
-
-    /// Applies rows read again. An offer whose profile is unchanged but for its load only gets
-    /// its load set: re-indexing it would put it on the index's pending list, which every
-    /// search scans (the background refresh re-reads the same offers every few seconds).
-    fn upsert(&mut self, rows: Vec<(OfferWithVog, Vec<String>)>) {
-        for row in rows {
-            if self.newer_than(&row.0 .0.id, row.0 .0.revision) {
-                continue;
-            }
-            let profile = self.profile(row);
-            let same_but_load = self.index.get(profile.id).is_some_and(|known| {
-                known
-                    == &engine::OfferProfile {
-                        load: known.load,
-                        ..profile.clone()
-                    }
-            });
-            if same_but_load {
-                self.index.set_load(profile.id, profile.load);
-            } else {
-                self.index.upsert(profile);
-            }
-        }
-    }
-}
-
-/// What a search needs to know of the request, in the database's ids.
-pub struct Wanted<'a> {
-    /// The request's profile (its own numbering; only the volunteers below are mapped).
-    pub request: RequestProfile,
-    /// The requester's user id (never their own offer).
-    pub requester: Option<&'a str>,
-    /// Volunteers who passed on it (`MatchStatus::PASSES`).
-    pub passed: &'a [String],
-    /// Volunteers who helped this resident before.
-    pub helped: &'a [String],
 }
 
 impl LiveOffers {
@@ -350,7 +134,7 @@ impl LiveOffers {
     fn build_unless(
         &self,
         conn: &mut DbConnection,
-        will_do: impl Fn(&Book) -> bool,
+        will_do: impl Fn(&IndexState) -> bool,
     ) -> Result<(), AppError> {
         let _building = self.building.lock().unwrap_or_else(|p| p.into_inner());
         let fine = self
@@ -372,7 +156,7 @@ impl LiveOffers {
 
     /// Call with `building` held.
     fn build(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
-        let book = Book::load(conn)?;
+        let book = IndexState::load(conn)?;
         let count = book.index.offers().len();
         *self.book.write().unwrap_or_else(|p| p.into_inner()) = Some(book);
         self.builds.fetch_add(1, Ordering::Relaxed);
@@ -474,7 +258,7 @@ impl LiveOffers {
     /// The background refresh: the changes since [`REVISION_MARGIN`] below the highest
     /// revision seen, or a full rebuild once every [`RELOAD_EVERY`].
     pub fn refresh(&self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
-        let fresh = |b: &Book| b.built.elapsed() < RELOAD_EVERY;
+        let fresh = |b: &IndexState| b.built.elapsed() < RELOAD_EVERY;
         let stale = !self
             .book
             .read()
@@ -540,102 +324,7 @@ impl LiveOffers {
         Ok(())
     }
 
-    /// Counts the demand of the last [`engine::DEMAND_WINDOW_DAYS`] days (issue 5): for
-    /// every offer, the recent requests it could have served, whatever became of them.
-    /// Ranking then prefers, among the volunteers who can help, the one fewer others need.
-    pub fn count_demand(
-        &self,
-        conn: &mut DbConnection,
-        now: NaiveDateTime,
-        ctx: &MatchContext,
-    ) -> Result<(), AppError> {
-        self.load_once(conn)?;
-        let since = now - Duration::days(i64::from(engine::DEMAND_WINDOW_DAYS));
-        // Every indexed offer starts at zero, so one that nobody could use counts as known.
-        let mut demand = {
-            let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
-            let Some(book) = guard.as_ref() else {
-                return Ok(());
-            };
-            engine::Demand::from_counts(book.index.offers().iter().map(|o| (o.id, 0)))
-        };
-        // Requests a page at a time, counted against the live index itself (capacity aside:
-        // demand is about who could help), a few hundred per read lock so that writers
-        // noting a new load never wait long. Nothing is copied but one page of rows. Past
-        // DEMAND_SAMPLE requests, every stride-th one is counted for stride.
-        let total = crate::db::candidates::count_recent_requests(conn, since)?;
-        let stride = sample_stride(u64::try_from(total).unwrap_or(0));
-        let mut position: u64 = 0;
-        let mut after: Option<(NaiveDateTime, String)> = None;
-        loop {
-            let rows =
-                crate::db::candidates::recent_requests(conn, since, after.as_ref(), LOAD_PAGE)?;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            after = Some((last.created_at, last.id.clone()));
-            for chunk in rows.chunks(DEMAND_CHUNK) {
-                let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
-                let Some(book) = guard.as_ref() else {
-                    return Ok(());
-                };
-                for row in chunk {
-                    position += 1;
-                    if (position - 1) % u64::from(stride) != 0 {
-                        continue;
-                    }
-                    let Some(mut profile) = request_profile(row, &mut Ids::default(), &[], &[])
-                    else {
-                        continue;
-                    };
-                    profile.requester = row
-                        .requester_id
-                        .as_ref()
-                        .and_then(|r| book.volunteers.get(&key(r)).copied())
-                        .unwrap_or(NOT_A_VOLUNTEER);
-                    book.index
-                        .demand_candidates(&profile, ctx, |offer| demand.add(offer, stride));
-                }
-            }
-        }
-        self.with_book(|book| {
-            book.demand = demand;
-            book.demand_counted = Some(Instant::now());
-        });
-        Ok(())
-    }
-
-    /// Whether demand was counted at most `every` ago (false if never).
-    pub fn demand_fresh(&self, every: StdDuration) -> bool {
-        self.book
-            .read()
-            .map(|b| {
-                b.as_ref()
-                    .and_then(|b| b.demand_counted)
-                    .is_some_and(|at| at.elapsed() < every)
-            })
-            .unwrap_or(false)
-    }
-
-    /// Whether ranking uses demand (it was counted for the current index).
-    pub fn has_demand(&self) -> bool {
-        self.book
-            .read()
-            .map(|b| b.as_ref().is_some_and(|b| b.demand_counted.is_some()))
-            .unwrap_or(false)
-    }
-
-    /// The recent requests this offer could have served, as last counted (0 if unknown).
-    pub fn recent_requests(&self, offer_id: &str) -> u32 {
-        let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
-        guard.as_ref().map_or(0, |book| {
-            book.offer_numbers
-                .get(&key(offer_id))
-                .map_or(0, |n| book.demand.recent_requests(*n))
-        })
-    }
-
-    fn with_book(&self, f: impl FnOnce(&mut Book)) {
+    fn with_book(&self, f: impl FnOnce(&mut IndexState)) {
         if let Some(book) = self
             .book
             .write()
@@ -644,53 +333,6 @@ impl LiveOffers {
         {
             f(book);
         }
-    }
-
-    /// The ids of the best `limit` offers for the request by the index's current knowledge,
-    /// best first, leaving out `skip` (volunteers set aside at their cap count as full).
-    /// The offers read above the watermark in this transaction come after them (they are
-    /// checked and ranked on their fresh rows like the rest).
-    pub fn search(
-        &self,
-        wanted: &Wanted<'_>,
-        ctx: &MatchContext,
-        limit: usize,
-        skip: &std::collections::HashSet<String>,
-        notes: &IndexNotes,
-    ) -> Vec<String> {
-        let guard = self.book.read().unwrap_or_else(|p| p.into_inner());
-        let Some(book) = guard.as_ref() else {
-            return Vec::new();
-        };
-        let mut request = wanted.request.clone();
-        let number = |v: &String| book.volunteers.get(&key(v)).copied();
-        request.requester = wanted
-            .requester
-            .and_then(|r| book.volunteers.get(&key(r)).copied())
-            .unwrap_or(u64::MAX - 1);
-        request.declined_by = wanted.passed.iter().filter_map(number).collect();
-        request.helped_by_before = wanted.helped.iter().filter_map(number).collect();
-        // With the demand policy: by priority (spare, then score).
-        let preference = match book.demand_counted {
-            Some(_) => engine::Preference::Demand(&book.demand),
-            None => engine::Preference::Score,
-        };
-        let ranked = engine::best_offer_ids(&request, &book.index, ctx, preference, limit);
-        let mut ids: Vec<String> = ranked
-            .into_iter()
-            .filter_map(|n| {
-                book.offer_ids
-                    .get(usize::try_from(n).ok()?.checked_sub(1)?)
-                    .map(Uuid::to_string)
-            })
-            .filter(|id| !skip.contains(id))
-            .collect();
-        for fresh in notes.fresh_ids(FRESH_CANDIDATES) {
-            if !skip.contains(fresh) && !ids.iter().any(|id| id == fresh) {
-                ids.push(fresh.to_owned());
-            }
-        }
-        ids
     }
 
     /// Reads these offers again on a pooled connection and applies them at once.
@@ -723,43 +365,6 @@ impl LiveOffers {
         });
         due
     }
-}
-
-/// Builds the index in the background right after start (so the first new request does not
-/// wait for it), then refreshes it every [`REFRESH_EVERY`]. Failures are logged and retried
-/// at the next tick; a search before the first load builds the index itself.
-pub fn spawn_refresh(
-    state: actix_web::web::Data<crate::startup::AppState>,
-) -> actix_web::rt::task::JoinHandle<()> {
-    actix_web::rt::spawn(async move {
-        let mut ticks = actix_web::rt::time::interval(REFRESH_EVERY);
-        loop {
-            ticks.tick().await;
-            let (live, now) = (state.live_offers.clone(), state.clock.now_naive());
-            let started = Instant::now();
-            let loaded = live.is_loaded();
-            let recount = match state.settings.demand_recount_minutes {
-                0 => None,
-                minutes => Some(StdDuration::from_secs(u64::from(minutes) * 60)),
-            };
-            let ctx = crate::services::matching::context(now, &state.policy());
-            let work = move |conn: &mut DbConnection| {
-                live.refresh(conn, now)?;
-                if recount.is_some_and(|every| !live.demand_fresh(every)) {
-                    live.count_demand(conn, now, &ctx)?;
-                }
-                Ok(())
-            };
-            match crate::db::run(&state.pool, work).await {
-                Ok(()) if !loaded => tracing::info!(
-                    millis = started.elapsed().as_millis() as u64,
-                    "offer index built"
-                ),
-                Ok(()) => {}
-                Err(error) => tracing::warn!(?error, "offer index refresh failed"),
-            }
-        }
-    })
 }
 
 #[cfg(test)]

@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod batch;
+pub mod candidate_search;
 pub mod case_decisions;
 pub mod case_file;
+pub mod engine_rows;
 pub mod escalation;
 pub mod live_offers;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod policy;
 pub mod privacy;
 pub mod seed;
 pub mod statistics;

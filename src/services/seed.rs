@@ -28,7 +28,7 @@ use crate::{
     },
     error::AppError,
     geo::{Gazetteer, Pc4Area},
-    services::matching::{self, Policy},
+    services::matching::Policy,
 };
 
 /// Rows written per transaction.
@@ -542,7 +542,7 @@ pub fn time_candidate_search(
             created_at: now,
         };
         let started = Instant::now();
-        let found = matching::candidate_search(conn, &row, now, policy)?;
+        let found = super::candidate_search::candidate_search(conn, &row, now, policy)?;
         micros.push(started.elapsed().as_micros() as u64);
         candidates += found.len();
     }

@@ -20,7 +20,6 @@ use super::{escalation, match_lifecycle, matching::Policy};
 use crate::{
     db::{self, DbConnection, Pool, PooledConnection},
     error::AppError,
-    startup::AppState,
 };
 
 /// The PostgreSQL advisory-lock key of the sweeper: the bytes of `"hulpswep"`, so that it is
@@ -171,31 +170,6 @@ pub fn batch_due(now: NaiveDateTime, period: std::time::Duration) -> bool {
     let t = now.and_utc().timestamp();
     let previous = t - i64::try_from(period.as_secs()).unwrap_or(every).max(1);
     t.div_euclid(every) != previous.div_euclid(every)
-}
-
-/// Starts the periodic sweep inside `serve` (every `sweep_minutes`; 0 turns it off), with the
-/// global matching batch in the first sweep after every six-hour boundary. The first sweep
-/// runs one interval after start. Failures are logged, never fatal.
-pub fn spawn_periodic(
-    state: actix_web::web::Data<AppState>,
-) -> Option<actix_web::rt::task::JoinHandle<()>> {
-    let minutes = state.settings.sweep_minutes;
-    if minutes == 0 {
-        return None;
-    }
-    let period = std::time::Duration::from_secs(u64::from(minutes) * 60);
-    Some(actix_web::rt::spawn(async move {
-        let mut ticks =
-            actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + period, period);
-        loop {
-            ticks.tick().await;
-            let (now, policy) = (state.clock.now_naive(), state.policy());
-            let batch = batch_due(now, period);
-            if let Err(error) = sweep(&state.pool, now, &policy, batch).await {
-                tracing::error!(?error, "sweep failed");
-            }
-        }
-    }))
 }
 
 #[cfg(test)]

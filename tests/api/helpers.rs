@@ -9,11 +9,7 @@ use std::net::SocketAddr;
 
 use actix_web::web;
 use diesel::{connection::SimpleConnection, Connection, PgConnection};
-use hulpmarkt::{
-    clock::ManualClock,
-    config::Settings,
-    startup::{AppState, Application},
-};
+use hulpmarkt::{clock::ManualClock, config::Settings, startup::Application, state::AppState};
 use serde_json::Value;
 
 /// A database made for one test.
