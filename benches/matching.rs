@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use hulpmarkt::matching::assign::{assign_requests, build_problem};
-use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
-use hulpmarkt::matching::{
+use hulpmarkt::engine::assign::{assign_requests, build_problem};
+use hulpmarkt::engine::synth::{parse_pc4_csv, Synth};
+use hulpmarkt::engine::{
     best_offer_ids, rank, rank_brute_force, score, solve, Demand, MatchContext, OfferIndex,
     OfferProfile, Preference, RequestProfile,
 };

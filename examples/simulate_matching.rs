@@ -8,7 +8,7 @@
 //! (most urgent, longest waiting first); every `--batch-hours` a global batch re-assigns all
 //! open and proposed-but-not-yet-accepted requests jointly. Two ways of choosing among the
 //! candidates are compared: the best score, and the engine's demand policy
-//! ([`hulpmarkt::matching::demand`]): prefer the volunteer whom fewer requests of the last
+//! ([`hulpmarkt::engine::demand`]): prefer the volunteer whom fewer requests of the last
 //! 14 days could also have used per free place, counted once a day from the requests that
 //! have arrived so far and for each new offer at its arrival. A volunteer answers a proposal
 //! after 2–48 hours; from then on the match is fixed. A request that is still open (no
@@ -25,13 +25,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use hulpmarkt::matching::assign::{
+use hulpmarkt::engine::assign::{
     assign_requests, assign_requests_by_demand, build_problem, propose, propose_by_demand,
     requests_for_offer,
 };
-use hulpmarkt::matching::synth::{parse_pc4_csv, Synth};
-use hulpmarkt::matching::{check, solve, Demand, DEMAND_WINDOW_DAYS};
-use hulpmarkt::matching::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
+use hulpmarkt::engine::synth::{parse_pc4_csv, Synth};
+use hulpmarkt::engine::{check, solve, Demand, DEMAND_WINDOW_DAYS};
+use hulpmarkt::engine::{MatchContext, OfferIndex, OfferProfile, RequestProfile};
 use rand::Rng;
 
 const PC4_CSV: &str = include_str!("../data/nl/postcodes_pc4.csv");

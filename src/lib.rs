@@ -3,7 +3,7 @@
 //!
 //! Layout (see `README.md`): `config` reads settings, `startup` builds the application,
 //! `error` maps every failure to HTTP once, `db` holds storage, `domain` the parsed types,
-//! `geo` the gazetteer, `matching` the pure matching engine, `auth` accounts and tokens,
+//! `geo` the gazetteer, `engine` the pure matching engine, `auth` accounts and tokens,
 //! `services` the multi-table workflows, `api` the thin HTTP handlers, and `telemetry` logs
 //! and metrics. docs/ARCHITECTURE.md describes the layers.
 
@@ -14,9 +14,9 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod engine;
 pub mod error;
 pub mod geo;
-pub mod matching;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -29,8 +29,8 @@ use crate::{
         DbConnection, Pool,
     },
     domain::MatchStatus,
+    engine::{self, CategorySet, OfferIndex},
     error::AppError,
-    matching::{self as engine, CategorySet, OfferIndex},
 };
 
 /// Requests changed per write transaction (a few milliseconds each).

@@ -19,8 +19,8 @@ use crate::{
         DbConnection,
     },
     domain::Category,
+    engine::{self, CategorySet, MatchContext, OfferProfile, RequestProfile},
     error::AppError,
-    matching::{self as engine, CategorySet, MatchContext, OfferProfile, RequestProfile},
 };
 
 /// Volunteers who reached today's proposal cap.

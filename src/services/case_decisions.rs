@@ -21,8 +21,8 @@ use crate::{
     domain::{
         CaseOutcome, CaseStatus, FormalCategory, FormalStandard, LawDomain, MatchStatus, Note,
     },
+    engine::{self, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
     error::AppError,
-    matching::{self as engine, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
 };
 
 /// The case worker acting.

@@ -19,11 +19,11 @@ use crate::{
         DbConnection,
     },
     domain::UserId,
-    error::AppError,
-    matching::{
-        self as engine, constraints::weekly_overlap, CategorySet, DateWindow, MatchContext,
-        OfferProfile, RequestProfile, Violation, WeeklySlots,
+    engine::{
+        self, constraints::weekly_overlap, CategorySet, DateWindow, MatchContext, OfferProfile,
+        RequestProfile, Violation, WeeklySlots,
     },
+    error::AppError,
 };
 
 /// The most suggestions a case shows.

@@ -1,5 +1,5 @@
 //! Rows to the engine's profiles: the one adapter between stored requests and offers and the
-//! pure matching engine (`crate::matching`), used by incremental matching, the offer index,
+//! pure matching engine (`crate::engine`), used by incremental matching, the offer index,
 //! the global batch and a case's suggestions.
 
 use std::collections::HashMap;
@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use crate::{
     db::candidates::{OfferWithVog, RequestRow},
     domain::{Availability, Category, LawDomain, Urgency},
-    matching::{
-        self as engine, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, OfferProfile,
+    engine::{
+        self, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, OfferProfile,
         RequestProfile, WeeklySlots,
     },
 };

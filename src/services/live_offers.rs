@@ -51,8 +51,8 @@ use crate::{
         },
         DbConnection,
     },
+    engine::{self, CategorySet, MatchContext, OfferIndex, RequestProfile},
     error::AppError,
-    matching::{self as engine, CategorySet, MatchContext, OfferIndex, RequestProfile},
 };
 
 use super::engine_rows::{category_rule, offer_profile, request_profile, EngineIds};

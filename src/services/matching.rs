@@ -1,6 +1,6 @@
 //! The matching workflows (docs/ARCHITECTURE.md §6): proposing a request to its best volunteer,
 //! looking for requests when an offer appears, and the match lifecycle. Each function runs
-//! inside the caller's write transaction; the pure engine in `crate::matching` decides, the
+//! inside the caller's write transaction; the pure engine in `crate::engine` decides, the
 //! database guarantees (a slot is taken by a conditional UPDATE on the offer's load, and at
 //! most one live match per request is a unique index).
 
@@ -20,8 +20,8 @@ use crate::{
         DbConnection,
     },
     domain::{Category, HelpRequestStatus, MatchStatus},
+    engine::{self, CategorySet},
     error::AppError,
-    matching::{self as engine, CategorySet},
 };
 
 /// The largest radius an offer may have; bounds the box searched around a request.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDateTime};
 
 use super::live_offers::{IndexNotes, LiveOffers};
-use crate::matching::MatchContext;
+use crate::engine::MatchContext;
 
 /// How the workflows behave (from the settings), where they find candidates, and what one
 /// write transaction learnt about the offers (applied after its commit, see

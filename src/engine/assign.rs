@@ -1,5 +1,5 @@
 //! The global batch (many requests jointly, exactly) and the incremental helpers (one new
-//! request, or one new offer, at a time). See the module docs of [`crate::matching`] for how
+//! request, or one new offer, at a time). See the module docs of [`crate::engine`] for how
 //! the service combines them.
 
 use std::cmp::Reverse;

@@ -1,6 +1,6 @@
 use super::*;
-use crate::matching::fixtures::*;
-use crate::matching::model::*;
+use crate::engine::fixtures::*;
+use crate::engine::model::*;
 
 #[test]
 fn haversine_matches_known_distances() {

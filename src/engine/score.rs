@@ -208,9 +208,9 @@ pub fn explain(request: &RequestProfile, offer: &OfferProfile, fit: &Fit) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::constraints::check;
-    use crate::matching::fixtures::*;
-    use crate::matching::model::*;
+    use crate::engine::constraints::check;
+    use crate::engine::fixtures::*;
+    use crate::engine::model::*;
 
     fn scored(r: &RequestProfile, o: &OfferProfile) -> (Score, String) {
         let fit = check(r, o, &ctx()).unwrap();

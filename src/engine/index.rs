@@ -33,7 +33,7 @@ pub struct Candidate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RemotePart {
     /// Offers in the request's municipality or of a volunteer who helped before (their score
-    /// has parts that [`crate::matching::score::remote_plain_upper_bound`] leaves out).
+    /// has parts that [`crate::engine::score::remote_plain_upper_bound`] leaves out).
     Preferred,
     /// All other remote-capable offers of the category.
     Rest,

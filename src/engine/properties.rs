@@ -179,7 +179,7 @@ proptest! {
             prop_assert_eq!(&ranked, &rank_brute_force_by(r, offers, &ctx(), pref, limit));
             let ids: Vec<u64> = ranked.iter().map(|c| c.offer_id).collect();
             prop_assert_eq!(ids, best_offer_ids(r, &index, &ctx(), pref, limit));
-            let priority = |c: &crate::matching::RankedCandidate| {
+            let priority = |c: &crate::engine::RankedCandidate| {
                 index.get(c.offer_id).map_or(0.0, |o| demand.priority(c.score.total, o))
             };
             for pair in ranked.windows(2) {

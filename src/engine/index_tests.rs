@@ -1,5 +1,5 @@
 use super::*;
-use crate::matching::fixtures::*;
+use crate::engine::fixtures::*;
 
 fn ids(index: &OfferIndex, r: &RequestProfile) -> Vec<u64> {
     let mut ids: Vec<u64> = index
@@ -112,8 +112,8 @@ fn awkward_geometry_matches_brute_force() {
                 index.candidates_brute_force(&r, &ctx())
             );
             assert_eq!(
-                crate::matching::rank(&r, &index, &ctx(), 5),
-                crate::matching::rank_brute_force(&r, index.offers(), &ctx(), 5)
+                crate::engine::rank(&r, &index, &ctx(), 5),
+                crate::engine::rank_brute_force(&r, index.offers(), &ctx(), 5)
             );
         }
     }

@@ -1,10 +1,10 @@
 use super::*;
-use crate::matching::assign::{
+use crate::engine::assign::{
     assign_requests, assign_requests_by_demand, best_candidate, best_candidate_by_demand,
     propose_by_demand,
 };
-use crate::matching::fixtures::*;
-use crate::matching::model::*;
+use crate::engine::fixtures::*;
+use crate::engine::model::*;
 
 /// An offer `id` at `km_north` km north of Utrecht centre (radius 5 km, capacity 2).
 fn offer_at(id: u64, km_north: f64) -> OfferProfile {
@@ -137,7 +137,7 @@ fn the_batch_keeps_the_largest_count_and_spares_the_needed_volunteer() {
     let offers = vec![needed, spare];
     let index = OfferIndex::new(offers.clone());
     let d = Demand::from_recent(&recent_north(4), &offers, &ctx());
-    let placed = |a: &crate::matching::GlobalAssignment| -> Vec<(u64, u64)> {
+    let placed = |a: &crate::engine::GlobalAssignment| -> Vec<(u64, u64)> {
         a.placements
             .iter()
             .map(|p| (p.request_id, p.offer_id))
