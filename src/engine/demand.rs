@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use super::constraints::check_regardless_of_load;
-use super::grid::Hot;
+use super::grid::BoundFields;
 use super::index::OfferIndex;
 use super::model::{MatchContext, OfferProfile, RequestProfile};
 
@@ -172,7 +172,7 @@ impl Demand {
     /// [`Demand::priority`] of an offer from its compact fields, with an upper bound on
     /// the pair's score in place of the score: an upper bound on the priority, since the
     /// priority never falls as the score rises (nor does its rounding).
-    pub fn priority_bound(&self, score_bound: f64, hot: &Hot) -> f64 {
+    pub fn priority_bound(&self, score_bound: f64, hot: &BoundFields) -> f64 {
         Self::weigh(self.spare_of(hot.id, hot.capacity, hot.load), score_bound)
     }
 

@@ -59,7 +59,7 @@ pub struct Reach {
 
 /// The per-slot fields the ranking bound reads, kept apart from the full [`OfferProfile`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Hot {
+pub struct BoundFields {
     /// The offer's key.
     pub id: u64,
     /// The volunteer's key.
@@ -80,10 +80,10 @@ pub struct Hot {
     pub remote_ok: bool,
 }
 
-impl Hot {
+impl BoundFields {
     /// The hot fields of `offer`.
     pub fn of(offer: &OfferProfile) -> Self {
-        Hot {
+        BoundFields {
             id: offer.id,
             volunteer: offer.volunteer,
             radius_km: offer.radius_km,

@@ -2,7 +2,7 @@
 //!
 //! Per category a grid of cells holds the offers whose reach may cover each cell (see
 //! [`super::grid`]); a query reads one cell, runs a chord test on the compact [`Reach`]
-//! array and rejects inactive or full offers on the compact [`Hot`] array before the exact
+//! array and rejects inactive or full offers on the compact [`BoundFields`] array before the exact
 //! hard constraints decide. Remote-capable offers are also kept in lists per category (and
 //! per category and municipality), because remote help ignores distance. The result is
 //! exactly the set a brute-force scan with [`check`] returns (a property test holds the two
@@ -14,7 +14,7 @@ use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
 use super::constraints::{check, check_regardless_of_load, Capacity, Fit};
-use super::grid::{chord2, chord_of, unit_vector, Hot, Reach, ReachGrid};
+use super::grid::{chord2, chord_of, unit_vector, BoundFields, Reach, ReachGrid};
 use super::model::{CategorySet, GeoPoint, MatchContext, OfferProfile, RequestProfile};
 
 /// Changed offers held in the pending list before the grid is rebuilt (plus n / 32).
@@ -48,7 +48,7 @@ pub struct OfferIndex {
     /// Per slot: unit-sphere point and squared reach chord, as of the last rebuild.
     reach: Vec<Reach>,
     /// Per slot: the fields the cheap rejection and the ranking bound read.
-    hot: Vec<Hot>,
+    bound_fields: Vec<BoundFields>,
     remote: Vec<Vec<u32>>,
     /// Per category, the remote-capable offers as points, for nearest-first visits.
     remote_points: Vec<RTree<GeomWithData<[f64; 3], u32>>>,
@@ -91,7 +91,7 @@ impl OfferIndex {
             slot_by_id: HashMap::with_capacity(offers.len()),
             grid: ReachGrid::default(),
             reach: Vec::new(),
-            hot: Vec::new(),
+            bound_fields: Vec::new(),
             remote: Vec::new(),
             remote_points: Vec::new(),
             remote_local: HashMap::new(),
@@ -119,7 +119,7 @@ impl OfferIndex {
         self.by_volunteer.clear();
         self.reach = self.offers.iter().map(reach_of).collect();
         self.grid = ReachGrid::build(&self.offers, &self.reach);
-        self.hot = self.offers.iter().map(Hot::of).collect();
+        self.bound_fields = self.offers.iter().map(BoundFields::of).collect();
         for (slot, offer) in self.offers.iter().enumerate() {
             let s = slot as u32;
             self.by_volunteer
@@ -169,7 +169,7 @@ impl OfferIndex {
         match self.slot_by_id.get(&offer_id) {
             Some(&slot) => {
                 self.offers[slot].load = load;
-                self.hot[slot].load = load;
+                self.bound_fields[slot].load = load;
                 true
             }
             None => false,
@@ -183,14 +183,14 @@ impl OfferIndex {
     pub fn upsert(&mut self, offer: OfferProfile) {
         let slot = match self.slot_by_id.get(&offer.id) {
             Some(&slot) => {
-                self.hot[slot] = Hot::of(&offer);
+                self.bound_fields[slot] = BoundFields::of(&offer);
                 self.offers[slot] = offer;
                 slot
             }
             None => {
                 let slot = self.offers.len();
                 self.slot_by_id.insert(offer.id, slot);
-                self.hot.push(Hot::of(&offer));
+                self.bound_fields.push(BoundFields::of(&offer));
                 self.reach.push(reach_of(&offer));
                 self.offers.push(offer);
                 self.dirty.push(false);
@@ -292,7 +292,7 @@ impl OfferIndex {
             if c2 > self.reach[slot].reach2 || c2 > max_chord2 {
                 return;
             }
-            let hot = &self.hot[slot];
+            let hot = &self.bound_fields[slot];
             let shut = match capacity {
                 Capacity::Counts => hot.closed(),
                 Capacity::Ignored => !hot.active,
@@ -322,8 +322,8 @@ impl OfferIndex {
     }
 
     /// The compact per-slot fields (current load included).
-    pub fn hot(&self) -> &[Hot] {
-        &self.hot
+    pub fn bound_fields(&self) -> &[BoundFields] {
+        &self.bound_fields
     }
 
     /// Feasible remote-capable offers of the request's category (none outside remote mode);
@@ -375,7 +375,7 @@ impl OfferIndex {
                 o.remote_ok && o.municipality != muni && o.categories.contains(cat)
             });
         let rest = rest.iter().copied().filter(move |&s| {
-            let o = &self.hot[s as usize];
+            let o = &self.bound_fields[s as usize];
             o.municipality != muni && !helped.contains(&o.volunteer)
         });
         local

@@ -5,7 +5,7 @@ use std::collections::BinaryHeap;
 
 use super::constraints::{check, haversine_km, Fit, EARTH_RADIUS_KM};
 use super::demand::Demand;
-use super::grid::Hot;
+use super::grid::BoundFields;
 use super::index::{brute_force_candidates, Candidate, OfferIndex, RemotePart};
 use super::model::{MatchContext, OfferProfile, RequestProfile};
 use super::score::{
@@ -57,7 +57,7 @@ impl Preference<'_> {
     /// An upper bound on [`Self::primary`] of a local or remote offer from its compact
     /// fields, given an upper bound on the score (priority grows with the score, and the
     /// spare is exact from `hot`).
-    fn bound_from_hot(&self, score_bound: f64, hot: &Hot) -> f64 {
+    fn bound_from_hot(&self, score_bound: f64, hot: &BoundFields) -> f64 {
         match self {
             Preference::Score => score_bound,
             Preference::Demand(d) => d.priority_bound(score_bound, hot),
@@ -305,7 +305,7 @@ fn best<'a>(
 
     // Local offers, best bound first. The margins absorb rounding (1e-9 relative and
     // 1 µm on the distance; 1e-9 of score).
-    let hot = index.hot();
+    let hot = index.bound_fields();
     let mut bounds: Vec<(f64, u32)> = Vec::with_capacity(256);
     index.visit_local(request, |slot, c2| {
         let lower = EARTH_RADIUS_KM * c2.sqrt() * (1.0 - 1e-9) - 1e-9;

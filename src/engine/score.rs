@@ -105,7 +105,7 @@ fn weighted(p: &ScoreParts) -> f64 {
 /// in the order of this bound and stops once it falls below the `limit`-th best score.
 pub fn local_upper_bound(
     request: &RequestProfile,
-    hot: &super::grid::Hot,
+    hot: &super::grid::BoundFields,
     distance_lower_km: f64,
 ) -> f64 {
     let reach = request
@@ -153,7 +153,7 @@ pub fn remote_plain_max() -> f64 {
 /// resident's municipality nor helped them before, computed without the constraint check:
 /// ranking skips remote offers whose bound is below its current `limit`-th best score.
 /// From the compact fields alone (an offer available any time has a full week of minutes).
-pub fn remote_plain_upper_bound(request: &RequestProfile, hot: &super::grid::Hot) -> f64 {
+pub fn remote_plain_upper_bound(request: &RequestProfile, hot: &super::grid::BoundFields) -> f64 {
     let availability = if request.week.is_any_time() {
         1.0
     } else {
