@@ -36,7 +36,7 @@ BIN="$work/hulpmarkt"
 if [ -n "${HULPMARKT_BIN:-}" ]; then
   cp "$HULPMARKT_BIN" "$BIN"
 else
-  cargo build --release --quiet --bin hulpmarkt
+  cargo build --release --quiet --features bench-tools --bin hulpmarkt
   cp "$TARGET/release/hulpmarkt" "$BIN"
 fi
 server_pid=""

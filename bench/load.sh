@@ -27,7 +27,8 @@
 # database), PG_PARAMS (appended to the service's database URL; "?sslmode=disable": TLS on
 # the loopback protects nothing and cost a fifth of reading one request, see the README; set
 # it empty to measure with libpq's default, TLS when the server offers it), SCENARIOS
-# ("healthz get_one post cases"), KEEP_DB=1 (keep the database).
+# ("healthz get_one post cases"), KEEP_DB=1 (keep the database), HULPMARKT_BIN (measure this
+# binary instead of building the tree's; it needs the `seed` command of `bench-tools`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKENDS="${BACKENDS:-sqlite postgres}"
@@ -47,11 +48,15 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 PASSWORD="Een-lang-wachtwoord-42"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
-cargo build --release --quiet --bin hulpmarkt
 work="$(mktemp -d)"
 # A copy, so that another build into a shared target directory cannot swap the binary mid-run.
 BIN="$work/hulpmarkt"
-cp "$TARGET/release/hulpmarkt" "$BIN"
+if [ -n "${HULPMARKT_BIN:-}" ]; then # a binary built elsewhere (paired A/B runs)
+  cp "$HULPMARKT_BIN" "$BIN"
+else
+  cargo build --release --quiet --features bench-tools --bin hulpmarkt
+  cp "$TARGET/release/hulpmarkt" "$BIN"
+fi
 server_pid=""
 pg_db=""
 stop_server() {

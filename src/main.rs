@@ -42,10 +42,12 @@ enum Command {
         action: AdminCommand,
     },
     /// Benchmark tooling: fill an empty database with a synthetic data set (`bench/load.sh`).
+    #[cfg(feature = "bench-tools")]
     #[command(hide = true)]
     Seed(SeedArgs),
 }
 
+#[cfg(feature = "bench-tools")]
 #[derive(clap::Args)]
 struct SeedArgs {
     /// Active offers to create.
@@ -154,6 +156,7 @@ fn main() -> anyhow::Result<()> {
                 .block_on(hulpmarkt::services::privacy::retention(&pool, now, months))?;
             println!("anonymised {changed} requests, matches and cases finished over {months} months ago");
         }
+        #[cfg(feature = "bench-tools")]
         Command::Seed(args) => seed(&cli.settings, args)?,
         Command::Admin {
             action:
@@ -194,6 +197,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "bench-tools")]
 fn seed(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
     use hulpmarkt::services::seed;
     let (pool, _) = startup::prepare_database(settings)?;

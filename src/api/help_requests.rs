@@ -1,19 +1,16 @@
 //! Help requests: a resident posts, lists, reads, changes, cancels and escalates their own.
 //! Anyone else, whatever their role, gets 404 for a request that is not theirs.
 
-#[path = "help_request_duplicates.rs"]
-pub mod duplicates;
 #[path = "help_request_input.rs"]
 pub mod input;
 
 use actix_web::{get, http::header, patch, post, web, HttpResponse};
 
 use crate::services;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use self::duplicates::{nearly_same, DUPLICATE_WINDOW_DAYS};
 use self::input::{HelpRequestBody, HelpRequestPatch};
 use super::{
     case_views::CaseOutcomeView,
@@ -22,14 +19,10 @@ use super::{
 };
 use crate::{
     auth::{Caller, Resident},
-    db::{
-        self,
-        help_requests::{HelpRequest, NewHelpRequest},
-        DbConnection,
-    },
+    db::{self, help_requests::HelpRequest, DbConnection},
     domain::{
-        AvailabilityInput, Category, EscalationReason, FieldError, HelpRequestId,
-        HelpRequestStatus, LawDomain, Urgency, UserId,
+        AvailabilityInput, Category, FieldError, HelpRequestId, HelpRequestStatus, LawDomain,
+        Urgency, UserId,
     },
     error::{AppError, Problem},
     state::AppState,
@@ -153,48 +146,12 @@ pub(crate) fn parse_param<T>(
     parse(raw?).map_err(|e| errors.push(e)).ok()
 }
 
-/// The caller's request `id`, or 404 (also for a malformed id or someone else's request).
-fn owned(
-    conn: &mut DbConnection,
-    id: &Option<HelpRequestId>,
-    owner: &UserId,
-) -> Result<HelpRequest, AppError> {
-    let id = id.as_ref().ok_or(AppError::NotFound("help request"))?;
-    db::help_requests::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("help request"))
-}
+use crate::services::help_requests::owned;
 
 /// Re-reads a request after a write, for the reply.
 fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpRequestView, AppError> {
     let row = owned(conn, &HelpRequestId::parse(id), owner)?;
     view_with_outcome(conn, row)
-}
-
-/// 409 with the existing id when `owner` posted a nearly identical request (see
-/// [`nearly_same`]) in the same category within the last 14 days that is still open or
-/// proposed. Runs inside the insert's write transaction, so on SQLite two identical posts
-/// cannot both pass; on PostgreSQL (read committed) two posts in the same instant could.
-fn refuse_near_duplicate(
-    conn: &mut DbConnection,
-    owner: &UserId,
-    new: &NewHelpRequest,
-) -> Result<(), AppError> {
-    let since = new.created_at - Duration::days(DUPLICATE_WINDOW_DAYS);
-    let earlier = db::help_requests::recent_open_in_category(conn, owner, &new.category, since)?;
-    let this = (new.title.as_str(), new.description.as_str());
-    match earlier
-        .iter()
-        .find(|r| nearly_same(this, (&r.title, &r.description)))
-    {
-        Some(twin) => Err(AppError::Conflict {
-            detail: format!(
-                "you posted a nearly identical request in this category on {}; send \
-                 \"confirm_duplicate\": true to post this one as well",
-                twin.created_at.date()
-            ),
-            existing_id: Some(twin.id.clone()),
-        }),
-        None => Ok(()),
-    }
 }
 
 /// Posts a help request.
@@ -216,13 +173,8 @@ pub async fn create_help_request(
     let confirmed = body.0.confirm_duplicate;
     let policy = state.policy();
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        if !confirmed {
-            refuse_near_duplicate(conn, &owner, &new)?;
-        }
-        // Incremental matching: stored and proposed to the best volunteer in one
-        // transaction, so the answer already shows `proposed` when someone can help. A new
-        // request has no outcome yet: the view is the stored row.
-        let stored = services::matching::store_and_propose(conn, new, now, policy)?;
+        let stored = services::help_requests::post(conn, &owner, new, confirmed, now, policy)?;
+        // A new request has no outcome yet: the view is the stored row.
         HelpRequestView::try_from(stored)
     })
     .await?;
@@ -315,21 +267,14 @@ pub async fn patch_help_request(
         state.clock.now_naive(),
         state.policy(),
     );
+    let owner = caller.user_id;
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let row = owned(conn, &id, &caller.user_id)?;
-        let status = row.status()?;
-        if status != HelpRequestStatus::Open {
-            return Err(AppError::Conflict {
-                detail: format!("only an open request can be changed; this one is {status}"),
-                existing_id: None,
-            });
-        }
-        let merged = HelpRequestBody::from_stored(&row)?.merge(body.0);
-        let changes = merged.validate(&gazetteer, &caller.user_id, now)?.into();
-        let id = HelpRequestId(row.id);
-        db::help_requests::update(conn, &id, &changes)?;
-        services::matching::propose_for_request(conn, id.as_str(), now, policy)?;
-        reread(conn, id.as_str(), &caller.user_id)
+        let merge = |row: &HelpRequest| {
+            let merged = HelpRequestBody::from_stored(row)?.merge(body.0);
+            Ok(merged.validate(&gazetteer, &owner, now)?.into())
+        };
+        let id = services::help_requests::change(conn, &id, &owner, merge, now, policy)?;
+        reread(conn, id.as_str(), &owner)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -347,29 +292,9 @@ async fn change_status(
     let id = HelpRequestId::parse(id);
     let now = state.clock.now_naive();
     db::transaction(&state.pool, move |conn| {
-        let row = owned(conn, &id, &caller.user_id)?;
-        let status = row.status()?;
-        if !allowed.contains(&status) || !status.can_transition_to(next) {
-            return Err(AppError::Conflict {
-                detail: format!("a request that is {status} cannot become {next}"),
-                existing_id: None,
-            });
-        }
-        let id = HelpRequestId(row.id.clone());
-        if next == HelpRequestStatus::Escalated {
-            // Opens the municipal case in this same transaction (ends a live proposal, audits).
-            services::escalation::escalate(
-                conn,
-                id.as_str(),
-                EscalationReason::ResidentRequest,
-                now,
-                Some(caller.user_id.as_str()),
-            )?;
-        } else {
-            db::help_requests::set_status(conn, &id, next, now)?;
-            services::match_lifecycle::withdraw_for_request(conn, id.as_str(), now)?;
-        }
-        reread(conn, id.as_str(), &caller.user_id)
+        let owner = &caller.user_id;
+        let id = services::help_requests::change_status(conn, &id, owner, next, allowed, now)?;
+        reread(conn, id.as_str(), owner)
     })
     .await
 }

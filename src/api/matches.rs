@@ -278,7 +278,7 @@ pub async fn list_request_matches(
     let id = HelpRequestId::parse(&id).ok_or(AppError::NotFound("help request"))?;
     let me = resident.0.user_id.0;
     let items = db::run(&state.pool, move |conn| {
-        let owner = db::candidates::request(conn, id.as_str())?.and_then(|r| r.requester_id);
+        let owner = db::help_requests::request(conn, id.as_str())?.and_then(|r| r.requester_id);
         if owner.as_deref() != Some(me.as_str()) {
             return Err(AppError::NotFound("help request"));
         }

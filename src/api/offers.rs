@@ -99,11 +99,7 @@ pub struct OfferListQuery {
     pub per_page: Option<u32>,
 }
 
-/// The caller's offer `id`, or 404 (also for a malformed id or someone else's offer).
-fn owned(conn: &mut DbConnection, id: &Option<OfferId>, owner: &UserId) -> Result<Offer, AppError> {
-    let id = id.as_ref().ok_or(AppError::NotFound("offer"))?;
-    db::offers::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("offer"))
-}
+use crate::services::offers::owned;
 
 /// The caller's offer with its categories, for a reply.
 fn view(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<OfferView, AppError> {
@@ -131,9 +127,7 @@ pub async fn create_offer(
         .validate(&state.gazetteer, &owner, state.clock.now_naive())?;
     let (now, policy) = (state.clock.now_naive(), state.policy());
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        db::offers::insert(conn, &valid.offer, &valid.categories)?;
-        // Incremental matching: a new offer looks for open requests it can serve at once.
-        services::matching::propose_for_offer(conn, &valid.offer.id, now, policy)?;
+        services::offers::register(conn, &valid.offer, &valid.categories, now, policy)?;
         view(conn, &valid.offer.id, &owner)
     })
     .await?;
@@ -220,24 +214,15 @@ pub async fn patch_offer(
         state.clock.now_naive(),
         state.policy(),
     );
+    let owner = caller.user_id;
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let row = owned(conn, &id, &caller.user_id)?;
-        if row.status()? == OfferStatus::Withdrawn {
-            return Err(AppError::Conflict {
-                detail: "a withdrawn offer cannot be changed".into(),
-                existing_id: None,
-            });
-        }
-        let id = OfferId(row.id.clone());
-        let categories = db::offers::categories_of(conn, std::slice::from_ref(&row.id))?
-            .remove(&row.id)
-            .unwrap_or_default();
-        let merged = OfferBody::from_stored(&row, categories)?.merge(body.0);
-        let valid = merged.validate(&gazetteer, &caller.user_id, now)?;
-        db::offers::update(conn, &id, &valid.offer.into(), &valid.categories)?;
-        // A widened offer (radius, categories, times, capacity) may now serve waiting requests.
-        services::matching::propose_for_offer(conn, id.as_str(), now, policy)?;
-        view(conn, id.as_str(), &caller.user_id)
+        let merge = |row: &Offer, categories: Vec<String>| {
+            let merged = OfferBody::from_stored(row, categories)?.merge(body.0);
+            let valid = merged.validate(&gazetteer, &owner, now)?;
+            Ok((valid.offer.into(), valid.categories))
+        };
+        let id = services::offers::change(conn, &id, &owner, merge, now, policy)?;
+        view(conn, id.as_str(), &owner)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -254,28 +239,9 @@ async fn change_status(
     let id = OfferId::parse(id);
     let (now, policy) = (state.clock.now_naive(), state.policy());
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let row = owned(conn, &id, &caller.user_id)?;
-        let status = row.status()?;
-        if !status.can_transition_to(next) {
-            return Err(AppError::Conflict {
-                detail: format!("an offer that is {status} cannot become {next}"),
-                existing_id: None,
-            });
-        }
-        let id = OfferId(row.id);
-        db::offers::set_status(conn, &id, next, now)?;
-        match next {
-            // Paused (the volunteer is away) or withdrawn: open proposals go to each
-            // request's next candidate at once (the offer is no longer active, so it cannot
-            // be chosen again). Accepted matches stay: the two people finish or cancel them.
-            OfferStatus::Withdrawn | OfferStatus::Paused => {
-                services::match_lifecycle::withdraw_for_offer(conn, id.as_str(), now, policy)?;
-            }
-            OfferStatus::Active => {
-                services::matching::propose_for_offer(conn, id.as_str(), now, policy)?;
-            }
-        }
-        view(conn, id.as_str(), &caller.user_id)
+        let owner = &caller.user_id;
+        let id = services::offers::change_status(conn, &id, owner, next, now, policy)?;
+        view(conn, id.as_str(), owner)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -7,6 +7,9 @@ use diesel::prelude::*;
 use super::{schema::help_requests, DbConnection, MultiBackend};
 use crate::domain::{Category, HelpRequestId, HelpRequestStatus, LawDomain, UserId};
 
+mod for_matching;
+pub use for_matching::*;
+
 /// A stored help request.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = help_requests)]
@@ -305,21 +308,36 @@ pub fn update(
         .map(|_| ())
 }
 
-/// Moves the request to `status`; a final status also sets `closed_at`.
-pub fn set_status(
+/// Moves a request from `from` to `to` if it is still in `from`; returns whether it moved
+/// (a lost race is the caller's 409). Entering a final state (completed, cancelled,
+/// referred, closed) records `closed_at`, which statistics and retention count from.
+pub fn transition(
     conn: &mut DbConnection,
-    id: &HelpRequestId,
-    status: HelpRequestStatus,
+    id: &str,
+    from: HelpRequestStatus,
+    to: HelpRequestStatus,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    let closed_at = status.is_terminal().then_some(now);
-    diesel::update(help_requests::table.find(id.as_str()))
-        .set((
-            help_requests::status.eq(status.as_str()),
-            help_requests::status_changed_at.eq(now),
-            help_requests::updated_at.eq(now),
-            help_requests::closed_at.eq(closed_at),
-        ))
+) -> QueryResult<bool> {
+    let closed_at = to.is_terminal().then_some(now);
+    diesel::update(
+        help_requests::table
+            .find(id)
+            .filter(help_requests::status.eq(from.as_str())),
+    )
+    .set((
+        help_requests::status.eq(to.as_str()),
+        help_requests::status_changed_at.eq(now),
+        help_requests::updated_at.eq(now),
+        help_requests::closed_at.eq(closed_at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Records when a request was matched.
+pub fn set_matched_at(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(help_requests::table.find(id))
+        .set(help_requests::matched_at.eq(now))
         .execute(conn)
         .map(|_| ())
 }

@@ -11,6 +11,9 @@ use super::{
 };
 use crate::domain::{HelpRequestStatus, MatchStatus};
 
+mod for_matching;
+pub use for_matching::*;
+
 /// A stored match.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = matches)]

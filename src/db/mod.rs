@@ -2,12 +2,13 @@
 //! the one helper through which async code runs blocking diesel work.
 
 pub mod audit;
+#[cfg(feature = "bench-tools")]
 pub mod bulk;
-pub mod candidates;
 pub mod cases;
 pub mod help_requests;
 pub mod matches;
 pub mod municipality_settings;
+pub mod offer_index;
 pub mod offers;
 pub mod privacy;
 pub mod refresh_tokens;

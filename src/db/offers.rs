@@ -11,6 +11,9 @@ use super::{
 };
 use crate::domain::{OfferId, OfferStatus, UserId};
 
+mod for_matching;
+pub use for_matching::*;
+
 /// A stored offer (its categories live in `offer_categories`).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = offers)]
@@ -248,18 +251,21 @@ pub fn update(
     insert_categories(conn, id.as_str(), categories)
 }
 
-/// Moves the offer to `status`.
-pub fn set_status(
+/// Moves the offer from `from` to `to` if it is still in `from`; returns whether it moved
+/// (a lost race is the caller's 409).
+pub fn transition(
     conn: &mut DbConnection,
     id: &OfferId,
-    status: OfferStatus,
+    from: OfferStatus,
+    to: OfferStatus,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(offers::table.find(id.as_str()))
-        .set((
-            offers::status.eq(status.as_str()),
-            offers::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
+) -> QueryResult<bool> {
+    diesel::update(
+        offers::table
+            .find(id.as_str())
+            .filter(offers::status.eq(from.as_str())),
+    )
+    .set((offers::status.eq(to.as_str()), offers::updated_at.eq(now)))
+    .execute(conn)
+    .map(|n| n == 1)
 }

@@ -2,9 +2,11 @@
 //! coordinates, and the municipal mergers of 2018–2023, embedded from `data/nl/` (CBS/Kadaster
 //! and GeoNames, CC BY 4.0; see `data/nl/README.md`).
 
+mod bounding_box;
 mod gazetteer;
 mod search;
 
+pub use bounding_box::BoundingBox;
 pub use gazetteer::{Gazetteer, MergerNote, Municipality, MunicipalityCode, Pc4Area, SharedArea};
 pub use search::MunicipalityMatch;
 

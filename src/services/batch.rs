@@ -23,12 +23,8 @@ use super::{
     matching::{context, create_proposal, Policy},
 };
 use crate::{
-    db::{
-        self,
-        candidates::{batch, OfferWithVog},
-        DbConnection, Pool,
-    },
-    domain::MatchStatus,
+    db::{self, offers::OfferWithVog, DbConnection, Pool},
+    domain::{HelpRequestStatus, MatchStatus},
     engine::{self, CategorySet, OfferIndex},
     error::AppError,
 };
@@ -77,25 +73,27 @@ pub fn plan(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<BatchPlan, AppError> {
-    let waiting = batch::waiting_requests(conn)?;
-    let offers = batch::active_offers(conn)?;
+    let waiting = db::help_requests::waiting_requests(conn)?;
+    let offers = db::offers::active_offers(conn)?;
     let mut categories: HashMap<String, Vec<u8>> = HashMap::new();
-    for (offer, code) in batch::active_offer_categories(conn)? {
+    for (offer, code) in db::offers::active_offer_categories(conn)? {
         if let Some((_, rule)) = category_rule(&code) {
             categories.entry(offer).or_default().push(rule.index);
         }
     }
     let mut passes: HashMap<String, Vec<String>> = HashMap::new();
-    for (request, volunteer) in batch::passes(conn)? {
+    for (request, volunteer) in db::matches::passes(conn)? {
         passes.entry(request).or_default().push(volunteer);
     }
     let mut helped: HashMap<String, Vec<String>> = HashMap::new();
-    for (requester, volunteer) in batch::helped(conn)? {
+    for (requester, volunteer) in db::matches::helped(conn)? {
         helped.entry(requester).or_default().push(volunteer);
     }
-    let proposed: HashMap<String, i64> = batch::proposals_per_offer(conn)?.into_iter().collect();
+    let proposed: HashMap<String, i64> = db::matches::proposals_per_offer(conn)?
+        .into_iter()
+        .collect();
     let today: HashMap<String, i64> =
-        batch::proposals_per_volunteer_since(conn, now - Duration::hours(24))?
+        db::matches::proposals_per_volunteer_since(conn, now - Duration::hours(24))?
             .into_iter()
             .filter_map(|(v, n)| v.map(|v| (v, n)))
             .collect();
@@ -224,7 +222,13 @@ fn withdraw_step(
             continue;
         }
         db::matches::release_slot(conn, &live.offer_id, now)?;
-        db::candidates::set_request_status(conn, request_id, "proposed", "open", now)?;
+        db::help_requests::transition(
+            conn,
+            request_id,
+            HelpRequestStatus::Proposed,
+            HelpRequestStatus::Open,
+            now,
+        )?;
         moved += 1;
     }
     Ok(moved)
@@ -240,7 +244,7 @@ fn propose_step(
 ) -> Result<usize, AppError> {
     let mut created = 0;
     for (request_id, offer, score, explanation) in items {
-        let still_open = db::candidates::request(conn, request_id)?
+        let still_open = db::help_requests::request(conn, request_id)?
             .is_some_and(|r| r.status == "open")
             && db::matches::live_for_request(conn, request_id)?.is_none();
         if !still_open || !db::matches::take_slot(conn, &offer.0.id)? {

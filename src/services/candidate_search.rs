@@ -13,11 +13,7 @@ use super::{
     policy::{context, Policy},
 };
 use crate::{
-    db::{
-        self,
-        candidates::{OfferWithVog, RequestRow},
-        DbConnection,
-    },
+    db::{self, help_requests::RequestRow, offers::OfferWithVog, DbConnection},
     domain::Category,
     engine::{self, CategorySet, MatchContext, OfferProfile, RequestProfile},
     error::AppError,
@@ -61,7 +57,7 @@ fn search_round(
     if ranked.is_empty() {
         return Ok((Vec::new(), true));
     }
-    let current = db::candidates::current_candidates(conn, &ranked, category.code())?;
+    let current = db::offers::current_candidates(conn, &ranked, category.code())?;
     let confirmed: HashSet<&str> = current.iter().map(|o| o.0.id.as_str()).collect();
     let changed: Vec<String> = ranked
         .iter()
@@ -89,8 +85,9 @@ fn search_round(
     Ok((offers, exhausted))
 }
 
-/// The candidates the first round of a new request's search confirms (see [`propose_best`]);
+/// The candidates the first round of a new request's search confirms (see [`take_best`]);
 /// the load benchmark times it (`hulpmarkt seed --time-candidate-search`).
+#[cfg(feature = "bench-tools")]
 pub fn candidate_search(
     conn: &mut DbConnection,
     row: &RequestRow,

@@ -13,13 +13,14 @@ use crate::{
     db::{
         self,
         audit::AuditEntry,
-        candidates::RequestRow,
         cases::{Case, CaseNote, Resolution},
+        help_requests::RequestRow,
         matches::Match,
         DbConnection,
     },
     domain::{
-        CaseOutcome, CaseStatus, FormalCategory, FormalStandard, LawDomain, MatchStatus, Note,
+        CaseOutcome, CaseStatus, FormalCategory, FormalStandard, HelpRequestStatus, LawDomain,
+        MatchStatus, Note,
     },
     engine::{self, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
     error::AppError,
@@ -146,7 +147,7 @@ pub fn resolve(
         }
         _ => return Err(conflict("claim the case before resolving it")),
     }
-    let request = db::candidates::request(conn, &case.request_id)?
+    let request = db::help_requests::request(conn, &case.request_id)?
         .ok_or(AppError::NotFound("help request"))?;
     if request.status != "escalated" {
         return Err(conflict(format!(
@@ -162,7 +163,7 @@ pub fn resolve(
         }
         CaseOutcome::ReferredFormal => {
             let (detail, code) = referral(&request, &decision)?;
-            move_request(conn, &request.id, "referred", now)?;
+            move_request(conn, &request.id, HelpRequestStatus::Referred, now)?;
             (Some(detail), code, None)
         }
         CaseOutcome::ReturnedToMarketplace => {
@@ -170,7 +171,7 @@ pub fn resolve(
             if let Some(km) = km {
                 db::cases::set_request_max_distance(conn, &request.id, km, now)?;
             }
-            move_request(conn, &request.id, "open", now)?;
+            move_request(conn, &request.id, HelpRequestStatus::Open, now)?;
             let proposal = super::matching::propose_for_request(conn, &request.id, now, policy)?;
             (km.map(|k| k.to_string()), None, proposal)
         }
@@ -181,7 +182,7 @@ pub fn resolve(
                     "closing a case needs a reason for the resident",
                 ));
             }
-            move_request(conn, &request.id, "closed", now)?;
+            move_request(conn, &request.id, HelpRequestStatus::Closed, now)?;
             (None, None, None)
         }
     };
@@ -217,10 +218,10 @@ pub fn resolve(
 fn move_request(
     conn: &mut DbConnection,
     request_id: &str,
-    to: &str,
+    to: HelpRequestStatus,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if db::candidates::set_request_status(conn, request_id, "escalated", to, now)? {
+    if db::help_requests::transition(conn, request_id, HelpRequestStatus::Escalated, to, now)? {
         Ok(())
     } else {
         Err(conflict("the help request changed meanwhile"))
@@ -301,7 +302,7 @@ fn assign_volunteer(
         .ok_or_else(|| AppError::invalid("offer_id", "required for assigned_volunteer"))?;
     let offer = uuid::Uuid::parse_str(offer_id)
         .ok()
-        .map(|_| db::candidates::offer(conn, offer_id))
+        .map(|_| db::offers::offer(conn, offer_id))
         .transpose()?
         .flatten()
         .ok_or_else(|| AppError::invalid("offer_id", "no such offer"))?;
@@ -309,7 +310,7 @@ fn assign_volunteer(
     let mut ids = EngineIds::default();
     let mut profile = request_profile(request, &mut ids, &[], &[])
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request {} unreadable", request.id)))?;
-    let indexes: Vec<u8> = db::candidates::categories_of(conn, offer_id)?
+    let indexes: Vec<u8> = db::offers::category_codes(conn, offer_id)?
         .iter()
         .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
         .collect();
@@ -358,7 +359,7 @@ fn assign_volunteer(
         updated_at: now,
     };
     db::matches::insert(conn, &accepted)?;
-    move_request(conn, &request.id, "matched", now)?;
-    db::candidates::set_matched_at(conn, &request.id, now)?;
+    move_request(conn, &request.id, HelpRequestStatus::Matched, now)?;
+    db::help_requests::set_matched_at(conn, &request.id, now)?;
     Ok(accepted)
 }

@@ -4,6 +4,8 @@
 
 use chrono::NaiveDateTime;
 
+use crate::geo::BoundingBox;
+
 use super::{
     engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
     matching::MAX_OFFER_RADIUS_KM,
@@ -11,10 +13,11 @@ use super::{
 use crate::{
     db::{
         self,
-        candidates::{BoundingBox, OfferWithVog, RequestRow},
         cases::{Case, CaseNote},
         help_requests::HelpRequest,
+        help_requests::RequestRow,
         matches::Match,
+        offers::OfferWithVog,
         users::User,
         DbConnection,
     },
@@ -79,7 +82,7 @@ pub fn load(
     let suggestions = if case.status == "resolved" {
         Vec::new()
     } else {
-        match db::candidates::request(conn, &case.request_id)? {
+        match db::help_requests::request(conn, &case.request_id)? {
             Some(row) => suggestions(conn, &row, now, vog_max_age_months)?,
             None => Vec::new(),
         }
@@ -210,11 +213,11 @@ pub fn suggestions(
     };
     let bbox = BoundingBox::around(row.lat, row.lon, MAX_OFFER_RADIUS_KM);
     let mut offers: Vec<OfferWithVog> =
-        db::candidates::offers_in_box(conn, category.code(), bbox, row.requester_id.as_deref())?;
+        db::offers::offers_in_box(conn, category.code(), bbox, row.requester_id.as_deref())?;
     if row.remote_ok && category.remote_possible() {
         let near: std::collections::HashSet<String> =
             offers.iter().map(|o| o.0.id.clone()).collect();
-        let remote = db::candidates::remote_offers(conn, category.code(), row.lat, row.lon)?;
+        let remote = db::offers::remote_offers(conn, category.code(), row.lat, row.lon)?;
         offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
     }
     let passed = db::matches::passed_volunteers(conn, &row.id)?;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::{
-    db::candidates::{OfferWithVog, RequestRow},
+    db::{help_requests::RequestRow, offers::OfferWithVog},
     domain::{Availability, Category, LawDomain, Urgency},
     engine::{
         self, CategoryRule, CategorySet, DateWindow, DomainSet, GeoPoint, OfferProfile,

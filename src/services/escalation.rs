@@ -38,7 +38,7 @@ pub fn escalate(
     resident: Option<&str>,
 ) -> Result<Case, AppError> {
     let row =
-        db::candidates::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
+        db::help_requests::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
     let status = HelpRequestStatus::parse(&row.status)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("help request {request_id}: {e}")))?;
     let conflict = || AppError::Conflict {
@@ -52,8 +52,8 @@ pub fn escalate(
         return Err(conflict());
     }
     withdraw_for_request(conn, request_id, now)?;
-    let escalated = HelpRequestStatus::Escalated.as_str();
-    if !db::candidates::set_request_status(conn, request_id, &row.status, escalated, now)? {
+    let escalated = HelpRequestStatus::Escalated;
+    if !db::help_requests::transition(conn, request_id, status, escalated, now)? {
         return Err(conflict());
     }
     let case = Case::open(request_id, &row.municipality_code, reason.as_str(), now);

@@ -45,10 +45,8 @@ use uuid::Uuid;
 
 use crate::{
     db::{
-        candidates::{
-            live::{self, LiveRow},
-            OfferWithVog,
-        },
+        offer_index::{self as live, LiveRow},
+        offers::OfferWithVog,
         DbConnection,
     },
     engine::{self, CategorySet, MatchContext, OfferIndex, RequestProfile},

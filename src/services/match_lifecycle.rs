@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use super::matching::{propose_for_request, Policy};
 use crate::{
     db::{self, matches::Match, DbConnection},
-    domain::MatchStatus,
+    domain::{HelpRequestStatus, MatchStatus},
     error::AppError,
 };
 
@@ -30,7 +30,7 @@ pub fn visible_match(
     if m.volunteer_id.as_deref() == Some(caller) {
         return Ok((m, Side::Volunteer));
     }
-    let requester = db::candidates::request(conn, &m.request_id)?.and_then(|r| r.requester_id);
+    let requester = db::help_requests::request(conn, &m.request_id)?.and_then(|r| r.requester_id);
     if requester.as_deref() == Some(caller) {
         return Ok((m, Side::Resident));
     }
@@ -75,12 +75,18 @@ pub fn accept(
     )? {
         return Err(conflict("this proposal is no longer open"));
     }
-    if !db::candidates::set_request_status(conn, &m.request_id, "proposed", "matched", now)? {
+    if !db::help_requests::transition(
+        conn,
+        &m.request_id,
+        HelpRequestStatus::Proposed,
+        HelpRequestStatus::Matched,
+        now,
+    )? {
         return Err(conflict(
             "the help request is no longer waiting for this proposal",
         ));
     }
-    db::candidates::set_matched_at(conn, &m.request_id, now)?;
+    db::help_requests::set_matched_at(conn, &m.request_id, now)?;
     reread(conn, match_id)
 }
 
@@ -110,7 +116,7 @@ pub fn decline(
     )? {
         return Err(conflict("this proposal is no longer open"));
     }
-    release_and_rematch(conn, &m, "proposed", now, policy)?;
+    release_and_rematch(conn, &m, HelpRequestStatus::Proposed, now, policy)?;
     reread(conn, match_id)
 }
 
@@ -133,7 +139,13 @@ pub fn complete(
         return Err(conflict("only an accepted match can be completed"));
     }
     db::matches::release_slot(conn, &m.offer_id, now)?;
-    db::candidates::set_request_status(conn, &m.request_id, "matched", "completed", now)?;
+    db::help_requests::transition(
+        conn,
+        &m.request_id,
+        HelpRequestStatus::Matched,
+        HelpRequestStatus::Completed,
+        now,
+    )?;
     reread(conn, match_id)
 }
 
@@ -158,19 +170,25 @@ pub fn cancel(
     )? {
         return Err(conflict("only an accepted match can be cancelled"));
     }
-    release_and_rematch(conn, &m, "matched", now, policy)?;
+    release_and_rematch(conn, &m, HelpRequestStatus::Matched, now, policy)?;
     reread(conn, match_id)
 }
 
 fn release_and_rematch(
     conn: &mut DbConnection,
     m: &Match,
-    request_state: &str,
+    request_state: HelpRequestStatus,
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<(), AppError> {
     db::matches::release_slot(conn, &m.offer_id, now)?;
-    if db::candidates::set_request_status(conn, &m.request_id, request_state, "open", now)? {
+    if db::help_requests::transition(
+        conn,
+        &m.request_id,
+        request_state,
+        HelpRequestStatus::Open,
+        now,
+    )? {
         propose_for_request(conn, &m.request_id, now, policy)?;
     }
     Ok(())
@@ -198,7 +216,7 @@ pub fn expire_due(
             None,
         )? {
             expired += 1;
-            release_and_rematch(conn, &m, "proposed", now, policy)?;
+            release_and_rematch(conn, &m, HelpRequestStatus::Proposed, now, policy)?;
         }
     }
     Ok(expired)
@@ -246,7 +264,7 @@ pub fn withdraw_for_offer(
             None,
         )? {
             withdrawn += 1;
-            release_and_rematch(conn, &m, "proposed", now, policy)?;
+            release_and_rematch(conn, &m, HelpRequestStatus::Proposed, now, policy)?;
         }
     }
     Ok(withdrawn)

@@ -6,6 +6,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use crate::geo::BoundingBox;
+
 pub use super::policy::{context, Policy};
 use super::{
     candidate_search::take_best,
@@ -14,9 +16,10 @@ use super::{
 use crate::{
     db::{
         self,
-        candidates::{BoundingBox, OfferWithVog, RequestRow},
+        help_requests::RequestRow,
         help_requests::{HelpRequest, NewHelpRequest},
         matches::Match,
+        offers::OfferWithVog,
         DbConnection,
     },
     domain::{Category, HelpRequestStatus, MatchStatus},
@@ -38,7 +41,13 @@ pub(crate) fn create_proposal(
     created_by: &str,
 ) -> Result<Match, AppError> {
     let proposal = insert_proposal(conn, request_id, offer, scored, now, policy, created_by)?;
-    if !db::candidates::set_request_status(conn, request_id, "open", "proposed", now)? {
+    if !db::help_requests::transition(
+        conn,
+        request_id,
+        HelpRequestStatus::Open,
+        HelpRequestStatus::Proposed,
+        now,
+    )? {
         return Err(AppError::Conflict {
             detail: "the help request is no longer open".into(),
             existing_id: None,
@@ -150,7 +159,7 @@ pub fn propose_for_request(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Option<Match>, AppError> {
-    let Some(row) = db::candidates::request(conn, request_id)? else {
+    let Some(row) = db::help_requests::request(conn, request_id)? else {
         return Ok(None);
     };
     if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
@@ -168,7 +177,7 @@ pub fn propose_for_offer(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Vec<Match>, AppError> {
-    let Some(offer) = db::candidates::offer(conn, offer_id)? else {
+    let Some(offer) = db::offers::offer(conn, offer_id)? else {
         return Ok(Vec::new());
     };
     let Some(volunteer) = offer.0.volunteer_id.clone() else {
@@ -186,9 +195,9 @@ pub fn propose_for_offer(
     if allowance <= 0 {
         return Ok(Vec::new());
     }
-    let codes = db::candidates::categories_of(conn, offer_id)?;
+    let codes = db::offers::category_codes(conn, offer_id)?;
     let limit = 5_000;
-    let mut rows = db::candidates::open_requests(
+    let mut rows = db::help_requests::open_requests(
         conn,
         &codes,
         Some(BoundingBox::around(
@@ -207,11 +216,11 @@ pub fn propose_for_offer(
         if !remote_codes.is_empty() {
             let seen: std::collections::HashSet<String> =
                 rows.iter().map(|r| r.id.clone()).collect();
-            let remote = db::candidates::open_requests(conn, &remote_codes, None, limit)?;
+            let remote = db::help_requests::open_requests(conn, &remote_codes, None, limit)?;
             rows.extend(remote.into_iter().filter(|r| !seen.contains(&r.id)));
         }
     }
-    let passed = db::candidates::passed_requests(conn, &volunteer)?;
+    let passed = db::matches::passed_requests(conn, &volunteer)?;
     rows.retain(|r| {
         !passed.contains(&r.id) && r.requester_id.as_deref() != Some(volunteer.as_str())
     });

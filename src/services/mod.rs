@@ -8,11 +8,14 @@ pub mod case_decisions;
 pub mod case_file;
 pub mod engine_rows;
 pub mod escalation;
+pub mod help_requests;
 pub mod live_offers;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod offers;
 pub mod policy;
 pub mod privacy;
+#[cfg(feature = "bench-tools")]
 pub mod seed;
 pub mod statistics;
 pub mod sweeper;

@@ -17,7 +17,7 @@ use crate::{
         self, audit::AuditEntry, help_requests::HelpRequest, matches::Match, offers::Offer,
         privacy::CaseRecord, refresh_tokens::RefreshToken, users::User, DbConnection,
     },
-    domain::{HelpRequestId, HelpRequestStatus, MatchStatus, OfferId, OfferStatus, UserId},
+    domain::{HelpRequestStatus, MatchStatus, OfferId, OfferStatus, UserId},
     error::AppError,
 };
 
@@ -139,13 +139,16 @@ fn end_volunteer_side(
 ) -> Result<(), AppError> {
     let mut proposals = Vec::new();
     for offer in offers {
-        if offer.status()? != OfferStatus::Withdrawn {
-            db::offers::set_status(
-                conn,
-                &OfferId(offer.id.clone()),
-                OfferStatus::Withdrawn,
-                now,
-            )?;
+        let status = offer.status()?;
+        if status != OfferStatus::Withdrawn {
+            let id = OfferId(offer.id.clone());
+            if !db::offers::transition(conn, &id, status, OfferStatus::Withdrawn, now)? {
+                return Err(AppError::Conflict {
+                    detail: "an offer changed during the erasure; nothing was erased, try again"
+                        .into(),
+                    existing_id: None,
+                });
+            }
             report.offers_withdrawn += 1;
         }
         proposals.extend(db::matches::proposals_of_offer(conn, &offer.id)?);
@@ -186,9 +189,12 @@ fn end_resident_side(
             audit_match_ended(conn, user, "resident", &m.id, now)?;
             report.matches_ended += 1;
         }
-        db::help_requests::set_status(
+        // A request that moved on since it was read is ended by what moved it (the case
+        // below, or the match just ended); it is cancelled only from where it was.
+        db::help_requests::transition(
             conn,
-            &HelpRequestId(request.id.clone()),
+            &request.id,
+            status,
             HelpRequestStatus::Cancelled,
             now,
         )?;

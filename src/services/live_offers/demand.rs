@@ -27,13 +27,13 @@ impl LiveOffers {
         // demand is about who could help), a few hundred per read lock so that writers
         // noting a new load never wait long. Nothing is copied but one page of rows. Past
         // DEMAND_SAMPLE requests, every stride-th one is counted for stride.
-        let total = crate::db::candidates::count_recent_requests(conn, since)?;
+        let total = crate::db::help_requests::count_recent_requests(conn, since)?;
         let stride = sample_stride(u64::try_from(total).unwrap_or(0));
         let mut position: u64 = 0;
         let mut after: Option<(NaiveDateTime, String)> = None;
         loop {
             let rows =
-                crate::db::candidates::recent_requests(conn, since, after.as_ref(), LOAD_PAGE)?;
+                crate::db::help_requests::recent_requests(conn, since, after.as_ref(), LOAD_PAGE)?;
             let Some(last) = rows.last() else {
                 break;
             };

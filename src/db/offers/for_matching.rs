@@ -1,0 +1,208 @@
+//! What matching reads of offers: their matching-relevant columns with the volunteer's VOG
+//! date, the candidates a search ranked, and the offers near a request (a case's
+//! suggestions) or active anywhere (the global batch).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::{
+    db::{
+        schema::{offer_categories, offers, users},
+        DbConnection,
+    },
+    domain::OfferStatus,
+    geo::BoundingBox,
+};
+
+/// The matching-relevant columns of an offer, with its volunteer's VOG date.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = offers)]
+pub struct OfferRow {
+    /// Id.
+    pub id: String,
+    /// The volunteer.
+    pub volunteer_id: Option<String>,
+    /// PC4 latitude.
+    pub lat: f64,
+    /// PC4 longitude.
+    pub lon: f64,
+    /// Municipality code.
+    pub municipality_code: String,
+    /// Travel radius.
+    pub radius_km: f64,
+    /// Remote help offered.
+    pub remote_ok: bool,
+    /// Availability JSON.
+    pub availability: String,
+    /// Capacity.
+    pub capacity: i32,
+    /// Active proposals plus accepted matches.
+    pub active_load: i32,
+    /// Status code.
+    pub status: String,
+    /// Change counter (the in-memory index reads changes by it).
+    pub revision: i64,
+}
+
+/// An offer row with the volunteer's VOG issue date.
+pub type OfferWithVog = (OfferRow, Option<NaiveDate>);
+
+/// An offer by id with its VOG date.
+pub fn offer(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OfferWithVog>> {
+    offers::table
+        .left_join(users::table)
+        .filter(offers::id.eq(id))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .first(conn)
+        .optional()
+}
+
+/// Category codes of one offer.
+pub fn category_codes(conn: &mut DbConnection, offer_id: &str) -> QueryResult<Vec<String>> {
+    offer_categories::table
+        .filter(offer_categories::offer_id.eq(offer_id))
+        .select(offer_categories::category)
+        .load(conn)
+}
+
+/// The offers among `ids` that are active and cover `category`, as they are now (incremental
+/// matching re-reads the candidates its in-memory index ranked best).
+pub fn current_candidates(
+    conn: &mut DbConnection,
+    ids: &[String],
+    category: &str,
+) -> QueryResult<Vec<OfferWithVog>> {
+    // Lookups by key only, the rest checked here: with `status = 'active'` (or a correlated
+    // EXISTS on the categories) in the query, SQLite's planner preferred the status index
+    // and read every active offer (230 ms at 100,000 offers instead of microseconds).
+    // PostgreSQL gets each list as one array (`= ANY($1)`, one prepared statement); SQLite
+    // eight keys per statement of one fixed shape (`db::one_of`), prepared once.
+    let (covering, mut rows): (Vec<String>, Vec<OfferWithVog>) = match conn {
+        DbConnection::Pg(c) => (
+            offer_categories::table
+                .filter(offer_categories::offer_id.eq_any(ids))
+                .filter(offer_categories::category.eq(category))
+                .select(offer_categories::offer_id)
+                .load(c)?,
+            offers::table
+                .left_join(users::table)
+                .filter(offers::id.eq_any(ids))
+                .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+                .load(c)?,
+        ),
+        DbConnection::Sqlite(c) => (
+            crate::db::by_chunks(ids, |keys| {
+                offer_categories::table
+                    .filter(crate::db::one_of!(offer_categories::offer_id, keys))
+                    .filter(offer_categories::category.eq(category))
+                    .select(offer_categories::offer_id)
+                    .load(c)
+            })?,
+            crate::db::by_chunks(ids, |keys| {
+                offers::table
+                    .left_join(users::table)
+                    .filter(crate::db::one_of!(offers::id, keys))
+                    .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+                    .load(c)
+            })?,
+        ),
+    };
+    let covering: std::collections::HashSet<String> = covering.into_iter().collect();
+    rows.retain(|(offer, _)| {
+        offer.status == OfferStatus::Active.as_str() && covering.contains(&offer.id)
+    });
+    Ok(rows)
+}
+
+/// Every active offer in `category` inside the box, whatever its radius, not the requester's
+/// own (case workers' relaxed suggestions look for offers that miss only on distance).
+pub fn offers_in_box(
+    conn: &mut DbConnection,
+    category: &str,
+    bbox: BoundingBox,
+    exclude_volunteer: Option<&str>,
+) -> QueryResult<Vec<OfferWithVog>> {
+    let in_category = offer_categories::table
+        .filter(offer_categories::category.eq(category))
+        .select(offer_categories::offer_id);
+    let mut query = offers::table
+        .left_join(users::table)
+        .filter(offers::status.eq(OfferStatus::Active.as_str()))
+        .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
+        .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
+        .filter(offers::active_load.lt(offers::capacity))
+        .filter(offers::id.eq_any(in_category))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .limit(SUGGESTION_LIMIT)
+        .into_boxed();
+    if let Some(volunteer) = exclude_volunteer {
+        query = query.filter(offers::volunteer_id.ne(volunteer));
+    }
+    query.load(conn)
+}
+
+/// The most offers read for a case's suggestions.
+pub const SUGGESTION_LIMIT: i64 = 5_000;
+
+/// The most remote offers read for a case's suggestions (nearest first).
+pub const REMOTE_LIMIT: i64 = 250;
+
+/// Boxes searched for remote offers, smallest first; the last covers the whole country.
+const REMOTE_RINGS_KM: [f64; 4] = [15.0, 40.0, 100.0, 400.0];
+
+/// Active remote-capable offers in `category`, nearest first (flat-earth ordering, which is
+/// monotone enough within the country), at most [`REMOTE_LIMIT`] (a case worker's suggestions). Searches growing boxes
+/// around the point and stops at the first that holds enough, so a request reads the remote
+/// offers of its region rather than sorting every remote offer of the country.
+pub fn remote_offers(
+    conn: &mut DbConnection,
+    category: &str,
+    lat: f64,
+    lon: f64,
+) -> QueryResult<Vec<OfferWithVog>> {
+    let mut found = Vec::new();
+    for km in REMOTE_RINGS_KM {
+        let bbox = BoundingBox::around(lat, lon, km);
+        let in_category = offer_categories::table
+            .filter(offer_categories::offer_id.eq(offers::id))
+            .filter(offer_categories::category.eq(category));
+        found = offers::table
+            .left_join(users::table)
+            .filter(offers::remote_ok.eq(true))
+            .filter(offers::status.eq(OfferStatus::Active.as_str()))
+            .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
+            .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
+            .filter(offers::active_load.lt(offers::capacity))
+            .filter(diesel::dsl::exists(in_category))
+            .order(
+                ((offers::lat - lat) * (offers::lat - lat)
+                    + (offers::lon - lon) * (offers::lon - lon) * 0.4)
+                    .asc(),
+            )
+            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+            .limit(REMOTE_LIMIT)
+            .load(conn)?;
+        if found.len() as i64 >= REMOTE_LIMIT {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// Every active offer with its VOG date.
+pub fn active_offers(conn: &mut DbConnection) -> QueryResult<Vec<OfferWithVog>> {
+    offers::table
+        .left_join(users::table)
+        .filter(offers::status.eq(OfferStatus::Active.as_str()))
+        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
+        .load(conn)
+}
+
+/// (offer, category) pairs of active offers.
+pub fn active_offer_categories(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    offer_categories::table
+        .inner_join(offers::table)
+        .filter(offers::status.eq(OfferStatus::Active.as_str()))
+        .select((offer_categories::offer_id, offer_categories::category))
+        .load(conn)
+}

@@ -1,0 +1,135 @@
+//! A resident's own help requests: posting (the near-duplicate rule, then incremental
+//! matching), changing an open one, and cancelling or escalating it. Each function runs in
+//! the caller's write transaction; anyone but the owner gets 404.
+
+pub mod duplicates;
+
+use chrono::{Duration, NaiveDateTime};
+
+use self::duplicates::{nearly_same, DUPLICATE_WINDOW_DAYS};
+use super::{escalation, match_lifecycle, matching};
+use crate::{
+    db::{
+        self,
+        help_requests::{HelpRequest, HelpRequestChanges, NewHelpRequest},
+        DbConnection,
+    },
+    domain::{EscalationReason, HelpRequestId, HelpRequestStatus, UserId},
+    error::AppError,
+};
+
+/// The owner's request `id`, or 404 (also for a malformed id or someone else's request).
+pub fn owned(
+    conn: &mut DbConnection,
+    id: &Option<HelpRequestId>,
+    owner: &UserId,
+) -> Result<HelpRequest, AppError> {
+    let id = id.as_ref().ok_or(AppError::NotFound("help request"))?;
+    db::help_requests::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("help request"))
+}
+
+/// Stores a new request and proposes it to its best volunteer (incremental matching), so
+/// the answer already says `proposed` when someone can help. Unless `confirmed`, a nearly
+/// identical open request of the same owner is a 409 naming it.
+pub fn post(
+    conn: &mut DbConnection,
+    owner: &UserId,
+    new: NewHelpRequest,
+    confirmed: bool,
+    now: NaiveDateTime,
+    policy: &matching::Policy,
+) -> Result<HelpRequest, AppError> {
+    if !confirmed {
+        refuse_near_duplicate(conn, owner, &new)?;
+    }
+    matching::store_and_propose(conn, new, now, policy)
+}
+
+/// 409 with the existing id when `owner` posted a nearly identical request (see
+/// [`nearly_same`]) in the same category within the last 14 days that is still open or
+/// proposed. Inside the insert's write transaction, so on SQLite two identical posts cannot
+/// both pass; on PostgreSQL (read committed) two posts in the same instant could.
+fn refuse_near_duplicate(
+    conn: &mut DbConnection,
+    owner: &UserId,
+    new: &NewHelpRequest,
+) -> Result<(), AppError> {
+    let since = new.created_at - Duration::days(DUPLICATE_WINDOW_DAYS);
+    let earlier = db::help_requests::recent_open_in_category(conn, owner, &new.category, since)?;
+    let this = (new.title.as_str(), new.description.as_str());
+    match earlier
+        .iter()
+        .find(|r| nearly_same(this, (&r.title, &r.description)))
+    {
+        Some(twin) => Err(AppError::Conflict {
+            detail: format!(
+                "you posted a nearly identical request in this category on {}; send \
+                 \"confirm_duplicate\": true to post this one as well",
+                twin.created_at.date()
+            ),
+            existing_id: Some(twin.id.clone()),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Changes an open request: `changes` makes the new columns from the stored row (the API
+/// merges and validates the patch there), and the request looks for a volunteer again.
+pub fn change(
+    conn: &mut DbConnection,
+    id: &Option<HelpRequestId>,
+    owner: &UserId,
+    changes: impl FnOnce(&HelpRequest) -> Result<HelpRequestChanges, AppError>,
+    now: NaiveDateTime,
+    policy: &matching::Policy,
+) -> Result<HelpRequestId, AppError> {
+    let row = owned(conn, id, owner)?;
+    let status = row.status()?;
+    if status != HelpRequestStatus::Open {
+        return Err(AppError::Conflict {
+            detail: format!("only an open request can be changed; this one is {status}"),
+            existing_id: None,
+        });
+    }
+    let changes = changes(&row)?;
+    let id = HelpRequestId(row.id);
+    db::help_requests::update(conn, &id, &changes)?;
+    matching::propose_for_request(conn, id.as_str(), now, policy)?;
+    Ok(id)
+}
+
+/// Moves the owner's request to `next` if its lifecycle allows it from where it is (and it
+/// is in `allowed`), ending its live proposal or match; escalation opens the municipal case.
+pub fn change_status(
+    conn: &mut DbConnection,
+    id: &Option<HelpRequestId>,
+    owner: &UserId,
+    next: HelpRequestStatus,
+    allowed: &[HelpRequestStatus],
+    now: NaiveDateTime,
+) -> Result<HelpRequestId, AppError> {
+    let row = owned(conn, id, owner)?;
+    let status = row.status()?;
+    if !allowed.contains(&status) || !status.can_transition_to(next) {
+        return Err(AppError::Conflict {
+            detail: format!("a request that is {status} cannot become {next}"),
+            existing_id: None,
+        });
+    }
+    let id = HelpRequestId(row.id);
+    if next == HelpRequestStatus::Escalated {
+        // Opens the municipal case in this same transaction (ends a live proposal, audits).
+        let reason = EscalationReason::ResidentRequest;
+        escalation::escalate(conn, id.as_str(), reason, now, Some(owner.as_str()))?;
+        return Ok(id);
+    }
+    // Conditional on the status read above: a concurrent escalation or match wins.
+    if !db::help_requests::transition(conn, id.as_str(), status, next, now)? {
+        return Err(AppError::Conflict {
+            detail: "the help request changed meanwhile; reload it".into(),
+            existing_id: None,
+        });
+    }
+    match_lifecycle::withdraw_for_request(conn, id.as_str(), now)?;
+    Ok(id)
+}
