@@ -114,7 +114,21 @@ async fn an_instance_is_not_ready_until_its_offer_index_is_built_and_searches_wa
             actix_web::rt::spawn(async move { request.send().await.expect("request sent") })
         })
         .collect();
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    // Each of them waits for the build lock on a pooled connection of its own: wait until the
+    // three posts and the refresh are all waiting (at most 10 s), then let the build go.
+    let mut waiting = 0;
+    for _ in 0..200 {
+        let pool = app.state.pool.state();
+        waiting = pool.connections - pool.idle_connections;
+        if waiting >= 4 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        waiting >= 4,
+        "the three posts and the refresh should wait for the index; {waiting} connections in use"
+    );
     drop(held);
     let mut answers = Vec::new();
     for post in posts {
@@ -254,6 +268,7 @@ async fn connections_the_database_dropped_are_replaced() {
     }
 
     // Idle past the proof: every check-out tests, so not one request fails.
+    // Kept: lets the pool's connections sit idle a while; there is no condition to await.
     actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
     assert!(
         end_server_sessions(admin_url, name) >= 1,

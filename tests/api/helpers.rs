@@ -3,14 +3,26 @@
 //! The test harness: each test gets the real application, built by the same
 //! `Application::build` as `main`, on a fresh database of its own. Without settings it uses a
 //! temporary SQLite file; with `HULPMARKT_TEST_DATABASE_URL=postgres://…` it creates a fresh
-//! PostgreSQL database per test and drops it afterwards.
+//! PostgreSQL database per test and drops it afterwards. Requests and their answers are in
+//! `helpers::http`, test users in `helpers::test_users`; both are re-exported here.
 
 use std::net::SocketAddr;
 
 use actix_web::web;
 use diesel::{connection::SimpleConnection, Connection, PgConnection};
 use hulpmarkt::{clock::ManualClock, config::Settings, startup::Application, state::AppState};
-use serde_json::Value;
+
+// Submodules, not siblings in `main.rs`: `tests/privacy_logs.rs` includes this file alone.
+#[path = "http.rs"]
+pub mod http;
+#[path = "test_users.rs"]
+pub mod test_users;
+
+#[allow(unused_imports)] // `tests/privacy_logs.rs` uses none of them.
+pub use self::{
+    http::{json_with_status, problem, problem_naming},
+    test_users::{TestUser, TEST_PASSWORD},
+};
 
 /// A database made for one test.
 pub enum TestDatabase {
@@ -174,248 +186,8 @@ impl TestApp {
     }
 }
 
-/// Reads a JSON body, asserting the status first.
-pub async fn json_with_status(response: reqwest::Response, status: u16) -> Value {
-    let actual = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = response.text().await.expect("body");
-    assert_eq!(actual, status, "unexpected status; body: {body}");
-    serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({content_type}): {body}"))
-}
-
-/// Asserts a problem+json error with `status` and returns it.
-pub async fn problem(response: reqwest::Response, status: u16) -> Value {
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    assert_eq!(
-        content_type, "application/problem+json",
-        "errors are problem+json"
-    );
-    let body = json_with_status(response, status).await;
-    assert_eq!(body["status"], status);
-    assert!(
-        body["type"]
-            .as_str()
-            .is_some_and(|t| t.starts_with("urn:hulpmarkt:problem:")),
-        "{body}"
-    );
-    assert!(
-        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
-        "{body}"
-    );
-    body
-}
-
-/// Asserts a problem+json error naming `field`.
-pub async fn problem_naming(response: reqwest::Response, status: u16, field: &str) -> Value {
-    let body = problem(response, status).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
-        .unwrap_or_default();
-    assert!(
-        fields.contains(&field),
-        "expected field {field:?} in {body}"
-    );
-    body
-}
-
-/// A signed-in test user.
-#[derive(Debug, Clone)]
-pub struct TestUser {
-    /// Account id.
-    pub id: String,
-    /// Login e-mail.
-    pub email: String,
-    /// Password.
-    pub password: String,
-    /// Display name.
-    pub name: String,
-    /// Current access token.
-    pub token: String,
-    /// Current refresh token.
-    pub refresh_token: String,
-}
-
 /// The token secret of every test app, so tests can forge tokens to prove they are refused.
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
-
-/// The password every test user gets.
-pub const TEST_PASSWORD: &str = "Lange-zin-voor-de-test-42";
-
-impl TestApp {
-    /// POST a JSON body, optionally with a bearer token.
-    pub async fn post_json(
-        &self,
-        path: &str,
-        body: &Value,
-        token: Option<&str>,
-    ) -> reqwest::Response {
-        let mut request = self.client.post(self.url(path)).json(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request sent")
-    }
-
-    /// PATCH a JSON body with a bearer token.
-    pub async fn patch_json(&self, path: &str, body: &Value, token: &str) -> reqwest::Response {
-        self.client
-            .patch(self.url(path))
-            .json(body)
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    /// PUT a JSON body with a bearer token.
-    pub async fn put_json(&self, path: &str, body: &Value, token: &str) -> reqwest::Response {
-        self.client
-            .put(self.url(path))
-            .json(body)
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    /// GET with a bearer token.
-    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    /// DELETE with a bearer token.
-    pub async fn delete_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .delete(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    /// Signs in and returns (access, refresh).
-    pub async fn login(&self, email: &str, password: &str) -> (String, String) {
-        let body = json_with_status(
-            self.post_json(
-                "/api/v1/auth/login",
-                &serde_json::json!({"email": email, "password": password}),
-                None,
-            )
-            .await,
-            200,
-        )
-        .await;
-        (
-            body["access_token"].as_str().unwrap().to_owned(),
-            body["refresh_token"].as_str().unwrap().to_owned(),
-        )
-    }
-
-    /// Registers a user with `roles` and signs them in.
-    pub async fn register(&self, roles: &[&str]) -> TestUser {
-        let n = uuid::Uuid::new_v4().simple().to_string();
-        let email = format!("user-{}@example.nl", &n[..12]);
-        let name = format!("Testpersoon {}", &n[..6]);
-        let body = serde_json::json!({
-            "email": email, "password": TEST_PASSWORD, "display_name": name, "roles": roles, "phone": "+31612345678"
-        });
-        let created = json_with_status(
-            self.post_json("/api/v1/auth/register", &body, None).await,
-            201,
-        )
-        .await;
-        let (token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
-        TestUser {
-            id: created["id"].as_str().unwrap().to_owned(),
-            email,
-            password: TEST_PASSWORD.into(),
-            name,
-            token,
-            refresh_token,
-        }
-    }
-
-    /// A signed-in resident.
-    pub async fn resident(&self) -> TestUser {
-        self.register(&["resident"]).await
-    }
-
-    /// A signed-in volunteer.
-    pub async fn volunteer(&self) -> TestUser {
-        self.register(&["volunteer"]).await
-    }
-
-    /// An appointed account (admin or case worker) created as the CLI does, then signed in.
-    pub async fn appointed(
-        &self,
-        role: hulpmarkt::services::accounts::AppointedRole,
-        municipality: Option<&str>,
-    ) -> TestUser {
-        let n = uuid::Uuid::new_v4().simple().to_string();
-        let email = format!("staff-{}@gemeente.example.nl", &n[..12]);
-        let name = format!("Medewerker {}", &n[..6]);
-        let state = self.state.clone();
-        let (e, nm, m) = (email.clone(), name.clone(), municipality.map(str::to_owned));
-        let id = actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = state.pool.get().unwrap();
-            hulpmarkt::services::accounts::create_appointed(
-                &mut conn,
-                &state.gazetteer,
-                &hulpmarkt::services::accounts::Appointment {
-                    email: &e,
-                    display_name: &nm,
-                    password: TEST_PASSWORD,
-                    role,
-                    municipality: m.as_deref(),
-                },
-                chrono::Utc::now(),
-            )
-            .unwrap()
-        })
-        .await
-        .unwrap();
-        let (token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
-        TestUser {
-            id: id.0,
-            email,
-            password: TEST_PASSWORD.into(),
-            name,
-            token,
-            refresh_token,
-        }
-    }
-
-    /// A case worker of `municipality`.
-    pub async fn case_worker(&self, municipality: &str) -> TestUser {
-        self.appointed(
-            hulpmarkt::services::accounts::AppointedRole::CaseWorker,
-            Some(municipality),
-        )
-        .await
-    }
-
-    /// An admin.
-    pub async fn admin(&self) -> TestUser {
-        self.appointed(hulpmarkt::services::accounts::AppointedRole::Admin, None)
-            .await
-    }
-}
 
 impl TestApp {
     /// Runs a service workflow in one write transaction on the app's pool, at the app's

@@ -237,7 +237,7 @@ async fn candidates_and_cap_counts_are_read_right_across_chunks() {
     let (mut found, counts) = app
         .run_workflow(move |conn, now, _| {
             let found: Vec<String> =
-                hulpmarkt::db::candidates::current_candidates(conn, &asked, "boodschappen")?
+                hulpmarkt::db::offers::current_candidates(conn, &asked, "boodschappen")?
                     .into_iter()
                     .map(|(offer, _)| offer.id)
                     .collect();

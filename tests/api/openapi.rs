@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use hulpmarkt::api::openapi::document;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{json_with_status, TestApp};
 
 const REGENERATE: &str = "cargo run --quiet -- openapi > api-spec/openapi.json";
 
@@ -236,4 +236,36 @@ async fn login_with_a_nul_byte_in_the_email_is_401_not_500() {
         )
         .await;
     crate::helpers::problem(response, 401).await;
+}
+
+#[actix_web::test]
+async fn the_openapi_document_describes_the_marketplace() {
+    let app = TestApp::spawn().await;
+    let doc = json_with_status(app.get("/api/v1/openapi.json").await, 200).await;
+    for path in [
+        "/api/v1/categories",
+        "/api/v1/help-requests",
+        "/api/v1/help-requests/{id}",
+        "/api/v1/help-requests/{id}/cancel",
+        "/api/v1/help-requests/{id}/escalate",
+        "/api/v1/offers",
+        "/api/v1/offers/{id}",
+        "/api/v1/offers/{id}/pause",
+        "/api/v1/offers/{id}/resume",
+        "/api/v1/offers/{id}/withdraw",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+    for schema in [
+        "HelpRequestBody",
+        "HelpRequestView",
+        "OfferBody",
+        "OfferView",
+        "CategoryList",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "{schema}"
+        );
+    }
 }

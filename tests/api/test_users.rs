@@ -1,0 +1,133 @@
+//! Test users: residents and volunteers registered through the API, case workers and admins
+//! appointed as the CLI does, each signed in.
+
+use crate::helpers::{json_with_status, TestApp};
+
+/// A signed-in test user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// Account id.
+    pub id: String,
+    /// Login e-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Display name.
+    pub name: String,
+    /// Current access token.
+    pub token: String,
+    /// Current refresh token.
+    pub refresh_token: String,
+}
+
+/// The password every test user gets.
+pub const TEST_PASSWORD: &str = "Lange-zin-voor-de-test-42";
+
+impl TestApp {
+    /// Signs in and returns (access, refresh).
+    pub async fn login(&self, email: &str, password: &str) -> (String, String) {
+        let body = json_with_status(
+            self.post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+                None,
+            )
+            .await,
+            200,
+        )
+        .await;
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Registers a user with `roles` and signs them in.
+    pub async fn register(&self, roles: &[&str]) -> TestUser {
+        let n = uuid::Uuid::new_v4().simple().to_string();
+        let email = format!("user-{}@example.nl", &n[..12]);
+        let name = format!("Testpersoon {}", &n[..6]);
+        let body = serde_json::json!({
+            "email": email, "password": TEST_PASSWORD, "display_name": name, "roles": roles, "phone": "+31612345678"
+        });
+        let created = json_with_status(
+            self.post_json("/api/v1/auth/register", &body, None).await,
+            201,
+        )
+        .await;
+        let (token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
+        TestUser {
+            id: created["id"].as_str().unwrap().to_owned(),
+            email,
+            password: TEST_PASSWORD.into(),
+            name,
+            token,
+            refresh_token,
+        }
+    }
+
+    /// A signed-in resident.
+    pub async fn resident(&self) -> TestUser {
+        self.register(&["resident"]).await
+    }
+
+    /// A signed-in volunteer.
+    pub async fn volunteer(&self) -> TestUser {
+        self.register(&["volunteer"]).await
+    }
+
+    /// An appointed account (admin or case worker) created as the CLI does, then signed in.
+    pub async fn appointed(
+        &self,
+        role: hulpmarkt::services::accounts::AppointedRole,
+        municipality: Option<&str>,
+    ) -> TestUser {
+        let n = uuid::Uuid::new_v4().simple().to_string();
+        let email = format!("staff-{}@gemeente.example.nl", &n[..12]);
+        let name = format!("Medewerker {}", &n[..6]);
+        let state = self.state.clone();
+        let (e, nm, m) = (email.clone(), name.clone(), municipality.map(str::to_owned));
+        let id = actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = state.pool.get().unwrap();
+            hulpmarkt::services::accounts::create_appointed(
+                &mut conn,
+                &state.gazetteer,
+                &hulpmarkt::services::accounts::Appointment {
+                    email: &e,
+                    display_name: &nm,
+                    password: TEST_PASSWORD,
+                    role,
+                    municipality: m.as_deref(),
+                },
+                chrono::Utc::now(),
+            )
+            .unwrap()
+        })
+        .await
+        .unwrap();
+        let (token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
+        TestUser {
+            id: id.0,
+            email,
+            password: TEST_PASSWORD.into(),
+            name,
+            token,
+            refresh_token,
+        }
+    }
+
+    /// A case worker of `municipality`.
+    pub async fn case_worker(&self, municipality: &str) -> TestUser {
+        self.appointed(
+            hulpmarkt::services::accounts::AppointedRole::CaseWorker,
+            Some(municipality),
+        )
+        .await
+    }
+
+    /// An admin.
+    pub async fn admin(&self) -> TestUser {
+        self.appointed(hulpmarkt::services::accounts::AppointedRole::Admin, None)
+            .await
+    }
+}
