@@ -4,8 +4,8 @@
 //! Layout (see `README.md`): `config` reads settings, `startup` builds the application,
 //! `error` maps every failure to HTTP once, `db` holds storage, `domain` the parsed types,
 //! `geo` the gazetteer, `engine` the pure matching engine, `auth` accounts and tokens,
-//! `services` the multi-table workflows, `api` the thin HTTP handlers, and `telemetry` logs
-//! and metrics. docs/ARCHITECTURE.md describes the layers.
+//! `services` the multi-table workflows, `api` the thin HTTP handlers, `telemetry` logs
+//! and metrics, and `scheduling` the serving threads' scheduling policy. docs/ARCHITECTURE.md describes the layers.
 
 pub mod api;
 pub mod auth;
@@ -17,6 +17,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod geo;
+pub mod scheduling;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use hulpmarkt::{
     config::Settings,
+    scheduling,
     services::accounts::{self, AppointedRole, Appointment},
     startup, telemetry,
 };
@@ -108,6 +109,13 @@ fn main() -> anyhow::Result<()> {
     telemetry::init_tracing(&cli.settings.log_level, cli.settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            // Before any other thread starts, so that every thread inherits the policy.
+            match scheduling::apply(cli.settings.scheduling) {
+                scheduling::Applied::Set(policy) => tracing::info!(?policy, "thread scheduling"),
+                scheduling::Applied::Unchanged(reason) => {
+                    tracing::info!(%reason, "thread scheduling left as it was");
+                }
+            }
             let app = startup::Application::build(cli.settings)?;
             actix_web::rt::System::new().block_on(app.run_until_stopped())?;
         }

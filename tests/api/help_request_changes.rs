@@ -187,7 +187,7 @@ async fn escalate_marks_the_request_withdraws_a_pending_proposal_and_writes_the_
                     audit_log::detail,
                     audit_log::municipality_code,
                 ))
-                .first(&mut *conn)
+                .first(&mut **conn)
                 .unwrap()
         })
         .await

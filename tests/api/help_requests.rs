@@ -37,7 +37,7 @@ pub async fn count(app: &TestApp, table: &'static str) -> i64 {
     let state = app.state.clone();
     actix_web::rt::task::spawn_blocking(move || {
         let mut conn = state.pool.get().unwrap();
-        let conn = &mut *conn;
+        let conn = &mut **conn;
         match table {
             "help_requests" => help_requests::table.count().get_result(conn),
             "offers" => offers::table.count().get_result(conn),
@@ -82,13 +82,13 @@ async fn reuse_live_match(
             .filter(matches::request_id.eq(&request_id))
             .filter(matches::status.eq_any(["proposed", "accepted"]))
             .select(matches::id)
-            .first(&mut *conn)
+            .first(&mut **conn)
             .optional()
             .unwrap();
         if let Some(id) = &live {
             diesel::update(matches::table.find(id))
                 .set((matches::status.eq(&status), matches::offer_id.eq(&offer_id)))
-                .execute(&mut *conn)
+                .execute(&mut **conn)
                 .unwrap();
         }
         live
@@ -122,7 +122,7 @@ async fn insert_match_row(app: &TestApp, request_id: &str, offer_id: &str, statu
                 matches::created_by.eq("test"),
                 matches::updated_at.eq(now),
             ))
-            .execute(&mut *conn)
+            .execute(&mut **conn)
             .unwrap();
         id
     })
@@ -139,7 +139,7 @@ pub async fn match_status(app: &TestApp, id: &str) -> String {
         matches::table
             .find(id)
             .select(matches::status)
-            .first::<String>(&mut *conn)
+            .first::<String>(&mut **conn)
             .unwrap()
     })
     .await

@@ -262,7 +262,7 @@ async fn a_request_completed_through_its_match_is_anonymised_after_the_retention
             help_requests::table
                 .find(&id)
                 .select((help_requests::title, help_requests::requester_id))
-                .first(&mut *conn)
+                .first(&mut **conn)
                 .unwrap()
         })
         .await

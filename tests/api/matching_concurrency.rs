@@ -77,13 +77,13 @@ async fn offer_load(app: &TestApp, offer_id: &str) -> (i32, i64) {
         let load: i32 = offers::table
             .find(&offer_id)
             .select(offers::active_load)
-            .first(&mut *conn)
+            .first(&mut **conn)
             .unwrap();
         let live: i64 = matches::table
             .filter(matches::offer_id.eq(&offer_id))
             .filter(matches::status.eq_any(["proposed", "accepted"]))
             .count()
-            .get_result(&mut *conn)
+            .get_result(&mut **conn)
             .unwrap();
         (load, live)
     })

@@ -128,7 +128,7 @@ async fn set_request_status(app: &TestApp, id: &str, status: &'static str) {
         let mut conn = state.pool.get().unwrap();
         diesel::update(help_requests::table.find(id))
             .set(help_requests::status.eq(status))
-            .execute(&mut *conn)
+            .execute(&mut **conn)
             .unwrap();
     })
     .await
