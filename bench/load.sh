@@ -73,7 +73,7 @@ cleanup() { stop_server; drop_pg; rm -rf "$work"; }
 trap cleanup EXIT
 
 # info for the offer index's lines (the "offer index built" line below), warn for the rest.
-export HULPMARKT_LOG="warn,hulpmarkt::services::live_offers=info" HULPMARKT_BIND="127.0.0.1:$PORT"
+export HULPMARKT_LOG="warn,hulpmarkt::services::live_offers=info,hulpmarkt::background=info" HULPMARKT_BIND="127.0.0.1:$PORT"
 export HULPMARKT_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123"
 export HULPMARKT_LOGIN_BURST_PER_IP=100000000 HULPMARKT_LOGIN_BURST_PER_ACCOUNT=100000000
 export HULPMARKT_SEED_PASSWORD="$PASSWORD" HULPMARKT_ADMIN_PASSWORD="$PASSWORD"

@@ -303,7 +303,7 @@ pub fn waiting_since(
     limit: i64,
 ) -> QueryResult<Vec<WaitingRequest>> {
     help_requests::table
-        .filter(help_requests::status.eq("open"))
+        .filter(help_requests::status.eq(crate::domain::HelpRequestStatus::Open.as_str()))
         .filter(help_requests::status_changed_at.le(cutoff))
         .order((
             help_requests::status_changed_at.asc(),

@@ -221,7 +221,7 @@ pub fn take_slot(conn: &mut DbConnection, offer_id: &str) -> QueryResult<bool> {
     diesel::update(
         offers::table
             .find(offer_id)
-            .filter(offers::status.eq("active"))
+            .filter(offers::status.eq(crate::domain::OfferStatus::Active.as_str()))
             .filter(offers::active_load.lt(offers::capacity)),
     )
     .set(offers::active_load.eq(offers::active_load + 1))

@@ -13,6 +13,7 @@ pub mod offers;
 pub mod privacy;
 pub mod refresh_tokens;
 pub mod schema;
+mod sqlite_checkpoint;
 mod sqlite_writer;
 pub mod statistics;
 pub mod users;
@@ -157,7 +158,7 @@ impl Pool {
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// How long after a use that went well a PostgreSQL connection is handed out again without
-/// the round trip that tests it (see [`Proven`]).
+/// the round trip that tests it (see [`VouchedConnection`]).
 const PROVEN_FOR: Duration = Duration::from_millis(250);
 
 /// A pooled connection, and when work on it last succeeded.
@@ -170,12 +171,12 @@ const PROVEN_FOR: Duration = Duration::from_millis(250);
 /// whose work failed, or that something else used, is tested again. What a server that
 /// dies inside that quarter second costs is the one request per connection that was about
 /// to start on it, answered 503 like the requests already running on it.
-pub struct Proven {
+pub struct VouchedConnection {
     conn: DbConnection,
     proven_at: Option<Instant>,
 }
 
-impl Proven {
+impl VouchedConnection {
     /// Notes that work on this connection just succeeded.
     fn prove(&mut self) {
         self.proven_at = Some(Instant::now());
@@ -189,14 +190,14 @@ impl Proven {
     }
 }
 
-impl std::ops::Deref for Proven {
+impl std::ops::Deref for VouchedConnection {
     type Target = DbConnection;
     fn deref(&self) -> &DbConnection {
         &self.conn
     }
 }
 
-impl std::ops::DerefMut for Proven {
+impl std::ops::DerefMut for VouchedConnection {
     fn deref_mut(&mut self) -> &mut DbConnection {
         &mut self.conn
     }
@@ -249,18 +250,18 @@ impl Manager {
 }
 
 impl ManageConnection for Manager {
-    type Connection = Proven;
+    type Connection = VouchedConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<Proven, r2d2::Error> {
+    fn connect(&self) -> Result<VouchedConnection, r2d2::Error> {
         let conn = Manager::connect(self).map_err(r2d2::Error::ConnectionError)?;
-        Ok(Proven {
+        Ok(VouchedConnection {
             conn,
             proven_at: None,
         })
     }
 
-    fn is_valid(&self, conn: &mut Proven) -> Result<(), r2d2::Error> {
+    fn is_valid(&self, conn: &mut VouchedConnection) -> Result<(), r2d2::Error> {
         if conn.take_proof() {
             return Ok(());
         }
@@ -268,7 +269,7 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut Proven) -> bool {
+    fn has_broken(&self, conn: &mut VouchedConnection) -> bool {
         // A connection left inside a transaction that could not be rolled back is not
         // returned to the pool.
         diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
@@ -293,7 +294,7 @@ pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
         DatabaseUrl::Postgres(_) => None,
     };
     // A PostgreSQL connection can die with its server (a restart, a failover): a check-out
-    // tests it with one round trip unless it was just proven (see `Proven`). An SQLite
+    // tests it with one round trip unless it was just proven (see `VouchedConnection`). An SQLite
     // connection is a handle on a local file and cannot; testing it cost every request a
     // statement.
     let postgres = matches!(manager.url, DatabaseUrl::Postgres(_));
@@ -417,7 +418,7 @@ mod tests {
     #[test]
     fn a_proof_spares_one_check_out_its_test_and_only_soon_after() {
         let conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
-        let mut pooled = Proven {
+        let mut pooled = VouchedConnection {
             conn: DbConnection::Sqlite(conn),
             proven_at: None,
         };

@@ -29,13 +29,19 @@ use diesel::{
     Connection,
 };
 
-use super::{DbConnection, Manager};
+use super::{sqlite_checkpoint::Checkpointer, DbConnection, Manager};
 use crate::error::AppError;
 
 /// Page cache of the writer connection (KiB): it keeps the pages every new request touches
 /// (the tables' key indexes, the re-read candidates), and since it is the connection that
 /// writes, its cache is never invalidated by another connection's commit.
 const WRITER_CACHE_KIB: u32 = 16 * 1024;
+
+/// WAL pages after which the writer copies the log back into the database itself, inside a
+/// commit (SQLite's automatic checkpoint; its default is 1,000 pages, 4 MiB). The copying
+/// thread of `sqlite_checkpoint` has the log start over at a quarter of this, with little
+/// left for the writer to do; this stays as the bound should that thread fall behind.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
 /// At most this many writes share one commit, so that the first of a group does not wait
 /// for many after it (each runs in well under a millisecond).
@@ -56,9 +62,10 @@ impl SqliteWriter {
     /// Starts the writer thread for `manager`'s database (the connection opens on first use).
     pub(super) fn start(manager: Manager) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel::<Job>();
+        let checkpointer = Checkpointer::start(manager.clone())?;
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || serve(&manager, &queue))?;
+            .spawn(move || serve(&manager, &queue, &checkpointer))?;
         Ok(Self { jobs })
     }
 
@@ -96,7 +103,7 @@ fn not_stored() -> AppError {
 }
 
 /// The writer thread: takes the writes that are waiting, runs them as one group, commits.
-fn serve(manager: &Manager, queue: &mpsc::Receiver<Job>) {
+fn serve(manager: &Manager, queue: &mpsc::Receiver<Job>, checkpointer: &Checkpointer) {
     let mut conn: Option<DbConnection> = None;
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
@@ -116,7 +123,9 @@ fn serve(manager: &Manager, queue: &mpsc::Receiver<Job>) {
                 }
             },
         };
-        if !run_group(connection, group) {
+        if run_group(connection, group) {
+            checkpointer.between_groups(connection);
+        } else {
             // A write panicked, or a failed commit could not be rolled back: the connection
             // may be inside a transaction in a state diesel no longer tracks. Closing it rolls
             // that transaction back; the next group opens a fresh one.
@@ -125,7 +134,7 @@ fn serve(manager: &Manager, queue: &mpsc::Receiver<Job>) {
     }
 }
 
-/// The writer's connection. Besides its cache it keeps temporary
+/// The writer's connection. Besides its cache and checkpoint interval it keeps temporary
 /// storage in memory: every write runs in a savepoint, whose statement journal SQLite
 /// otherwise writes to a temporary file (a `pwrite` to `/var/tmp` per changed page, seen
 /// taking milliseconds while the database file was being synced). The journal lives until
@@ -135,7 +144,9 @@ fn open(manager: &Manager) -> Result<DbConnection, AppError> {
         .connect()
         .map_err(|e| AppError::Unavailable(format!("opening the database: {e}")))?;
     conn.batch_execute(&format!(
-        "PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA temp_store = MEMORY;"
+        "PRAGMA cache_size = -{WRITER_CACHE_KIB}; \
+         PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}; \
+         PRAGMA temp_store = MEMORY;"
     ))?;
     Ok(conn)
 }
@@ -251,6 +262,48 @@ mod tests {
             ),
             0,
             "the refused writes left nothing"
+        );
+    }
+
+    /// Steady writes for longer than many copies (100 MB of pages, one group after another):
+    /// the log starts over near `RESTART_AT_FRAMES` instead of growing to the writer's own
+    /// bound (its file never shrinks, so its size is the longest the log ever was).
+    #[actix_rt::test]
+    async fn under_steady_writes_the_log_starts_over_long_before_the_writers_bound() {
+        use crate::db::sqlite_checkpoint::RESTART_AT_FRAMES;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("steady.db");
+        let manager = Manager::new(DatabaseUrl::Sqlite(path.clone()), SqliteSynchronous::Normal);
+        let mut setup = manager.connect().expect("connect");
+        setup
+            .batch_execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB NOT NULL)")
+            .expect("table");
+        let writer = SqliteWriter::start(manager).expect("writer");
+        let writes = 1_600;
+        for _ in 0..writes {
+            writer
+                .run(|conn| {
+                    sql_query("INSERT INTO blobs (b) VALUES (randomblob(65536))").execute(conn)?;
+                    Ok(())
+                })
+                .await
+                .expect("write");
+            actix_rt::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        assert_eq!(count(&mut setup, "SELECT COUNT(*) AS n FROM blobs"), writes);
+        let frame_bytes = 4096 + 24;
+        let longest = std::fs::metadata(dir.path().join("steady.db-wal"))
+            .expect("the log")
+            .len()
+            / frame_bytes;
+        let written = writes as u64 * 16;
+        assert!(
+            longest > u64::try_from(RESTART_AT_FRAMES).expect("positive"),
+            "the log should have reached the restart length: {longest} frames"
+        );
+        assert!(
+            longest < u64::from(WAL_AUTOCHECKPOINT_PAGES) * 3 / 4,
+            "the log grew to {longest} frames of the {written} written"
         );
     }
 }

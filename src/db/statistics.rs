@@ -63,7 +63,7 @@ pub fn active_offer_categories(
     offer_categories::table
         .inner_join(offers::table)
         .filter(offers::municipality_code.eq(municipality))
-        .filter(offers::status.eq("active"))
+        .filter(offers::status.eq(crate::domain::OfferStatus::Active.as_str()))
         .select((offer_categories::offer_id, offer_categories::category))
         .load(conn)
 }

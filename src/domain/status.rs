@@ -32,7 +32,7 @@ macro_rules! vocabulary {
             pub const ALL: &'static [$name] = &[$(Self::$variant,)+];
 
             /// The wire and storage code.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Self::$variant => $code,)+
                 }

@@ -149,7 +149,7 @@ pub fn resolve(
     }
     let request = db::help_requests::request(conn, &case.request_id)?
         .ok_or(AppError::NotFound("help request"))?;
-    if request.status != "escalated" {
+    if request.status != HelpRequestStatus::Escalated.as_str() {
         return Err(conflict(format!(
             "the help request is {} now, no longer escalated",
             request.status

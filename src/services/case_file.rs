@@ -79,7 +79,7 @@ pub fn load(
         history.push((m, volunteer));
     }
     let notes = db::cases::notes(conn, &case.id)?;
-    let suggestions = if case.status == "resolved" {
+    let suggestions = if case.status == crate::domain::CaseStatus::Resolved.as_str() {
         Vec::new()
     } else {
         match db::help_requests::request(conn, &case.request_id)? {

@@ -162,7 +162,9 @@ pub fn propose_for_request(
     let Some(row) = db::help_requests::request(conn, request_id)? else {
         return Ok(None);
     };
-    if row.status != "open" || db::matches::live_for_request(conn, request_id)?.is_some() {
+    if row.status != HelpRequestStatus::Open.as_str()
+        || db::matches::live_for_request(conn, request_id)?.is_some()
+    {
         return Ok(None);
     }
     let passed = db::matches::passed_volunteers(conn, request_id)?;
@@ -183,7 +185,9 @@ pub fn propose_for_offer(
     let Some(volunteer) = offer.0.volunteer_id.clone() else {
         return Ok(Vec::new());
     };
-    if offer.0.status != "active" || offer.0.active_load >= offer.0.capacity {
+    if offer.0.status != crate::domain::OfferStatus::Active.as_str()
+        || offer.0.active_load >= offer.0.capacity
+    {
         return Ok(Vec::new());
     }
     let today = db::matches::proposals_since(

@@ -11,7 +11,11 @@ use crate::db::statistics::RequestFacts;
 
 /// The statuses that count as need not yet met: waiting in the marketplace or with the
 /// municipality.
-pub const UNMATCHED_STATUSES: [&str; 3] = ["open", "proposed", "escalated"];
+pub const UNMATCHED_STATUSES: [&str; 3] = [
+    crate::domain::HelpRequestStatus::Open.as_str(),
+    crate::domain::HelpRequestStatus::Proposed.as_str(),
+    crate::domain::HelpRequestStatus::Escalated.as_str(),
+];
 /// How many PC4 areas the "most unmatched need" list shows.
 pub const TOP_PC4: usize = 10;
 

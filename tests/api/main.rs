@@ -30,6 +30,7 @@ mod privacy_erasure;
 mod privacy_export;
 mod privacy_retention;
 mod schema;
+mod snapshots;
 mod statistics;
 mod sweeper;
 mod write_path;

@@ -45,7 +45,7 @@ impl IndexNotes {
         self.fresh
             .iter()
             .rev()
-            .filter(|r| r.0 .0.status == "active")
+            .filter(|r| r.0 .0.status == crate::domain::OfferStatus::Active.as_str())
             .take(limit)
             .map(|r| r.0 .0.id.as_str())
     }

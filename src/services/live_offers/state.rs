@@ -49,7 +49,10 @@ impl IndexState {
             };
             // Inactive offers are only read past; the watermark covers them as well.
             let highest = last.0 .0.revision;
-            for row in page.into_iter().filter(|r| r.0 .0.status == "active") {
+            for row in page
+                .into_iter()
+                .filter(|r| r.0 .0.status == crate::domain::OfferStatus::Active.as_str())
+            {
                 profiles.push(book.profile(row));
             }
             book.watermark = book.watermark.max(highest);

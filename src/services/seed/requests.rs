@@ -144,7 +144,7 @@ pub(super) fn seed_requests(
                     request_id: request.id.clone(),
                     municipality_code: request.municipality_code.clone(),
                     reason: reasons[rng.gen_range(0..reasons.len())].as_str().to_owned(),
-                    status: "open".to_owned(),
+                    status: HelpRequestStatus::Open.as_str().to_owned(),
                     assigned_to: None,
                     opened_at: created_at + Duration::hours(48),
                     claimed_at: None,
