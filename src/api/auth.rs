@@ -136,19 +136,6 @@ pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
     ))
 }
 
-pub(crate) fn unique_violation(err: diesel::result::Error) -> AppError {
-    match err {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => AppError::Conflict {
-            detail: "an account with this e-mail address already exists".into(),
-            existing_id: None,
-        },
-        other => other.into(),
-    }
-}
-
 /// Registers a resident and/or volunteer.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, description = "Account created", body = MeView),
@@ -184,7 +171,7 @@ pub async fn register(
     };
     let id = UserId(user.id.clone());
     let stored = db::transaction(&state.pool, move |conn| {
-        db::users::insert(conn, &user).map_err(unique_violation)?;
+        db::users::insert(conn, &user).map_err(crate::services::staff::email_taken)?;
         db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
     })
     .await?;

@@ -135,18 +135,8 @@ pub async fn list_cases(
     }
     let now = state.clock.now_naive();
     let rows = db::transaction(&state.pool, move |conn| {
-        let rows = db::cases::queue(conn, &caseworker.municipality, &filter)?;
-        let entry = AuditEntry::new(
-            now,
-            Some(caseworker.caller.user_id.as_str()),
-            "case_worker",
-            "case.list",
-            "case_queue",
-            &caseworker.municipality,
-        )
-        .in_municipality(&caseworker.municipality);
-        db::audit::record(conn, &entry)?;
-        Ok(rows)
+        let (worker, municipality) = (&caseworker.caller.user_id, &caseworker.municipality);
+        crate::services::staff::read_queue(conn, worker, municipality, &filter, now)
     })
     .await?;
     let mut items = rows
@@ -302,23 +292,13 @@ pub async fn list_case_audit(
     };
     let now = state.clock.now_naive();
     let entries = db::transaction(&state.pool, move |conn| {
-        let case = match (role, &caller.municipality) {
-            ("admin", _) => db::cases::find(conn, &id)?.ok_or(AppError::NotFound("case"))?,
-            (_, Some(municipality)) => case_file::case_of(conn, &id, municipality)?,
+        use crate::services::staff::{read_audit_trail, Reader};
+        let reader = match (role, &caller.municipality) {
+            ("admin", _) => Reader::Admin,
+            (_, Some(municipality)) => Reader::CaseWorker(municipality),
             _ => return Err(AppError::NotFound("case")),
         };
-        let entries = db::audit::for_case(conn, &case.id, &case.request_id)?;
-        let entry = AuditEntry::new(
-            now,
-            Some(caller.user_id.as_str()),
-            role,
-            "case.audit_read",
-            "case",
-            &case.id,
-        )
-        .in_municipality(&case.municipality_code);
-        db::audit::record(conn, &entry)?;
-        Ok(entries)
+        read_audit_trail(conn, &id, &caller.user_id, reader, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(entries))

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::extract::Json;
 use crate::{
     auth::{Admin, Caller},
-    db::{self, audit::AuditEntry, municipality_settings::MunicipalitySettings},
+    db::{self, municipality_settings::MunicipalitySettings},
     domain::Role,
     error::{AppError, Problem},
     state::AppState,
@@ -179,17 +179,7 @@ pub async fn put_municipality_settings(
     };
     let saved = settings.clone();
     db::transaction(&state.pool, move |conn| {
-        db::municipality_settings::save(conn, &settings)?;
-        let entry = AuditEntry::new(
-            now,
-            Some(admin.0.user_id.as_str()),
-            "admin",
-            "municipality_settings.update",
-            "municipality",
-            &code,
-        )
-        .in_municipality(&code);
-        Ok(db::audit::record(conn, &entry)?)
+        crate::services::staff::save_municipality_settings(conn, &settings, &admin.0.user_id, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(MunicipalitySettingsView::new(saved, true)))

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::{extract::Json, me::MeView, responses};
 use crate::{
     auth::{Admin, CaseWorker},
-    db::{self, audit::AuditEntry, users::NewUser},
+    db::{self, users::NewUser},
     domain::{DisplayName, Email, Password, Phone, UserId},
     error::{AppError, Problem},
     state::AppState,
@@ -111,20 +111,9 @@ pub async fn create_case_worker(
             now,
         )
     };
-    let id = UserId(user.id.clone());
     let stored = db::transaction(&state.pool, move |conn| {
-        db::users::insert(conn, &user).map_err(super::auth::unique_violation)?;
-        let entry = AuditEntry::new(
-            now,
-            Some(admin.0.user_id.as_str()),
-            "admin",
-            "user.create_case_worker",
-            "user",
-            id.as_str(),
-        )
-        .in_municipality(&municipality);
-        db::audit::record(conn, &entry)?;
-        db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
+        let admin = &admin.0.user_id;
+        crate::services::staff::appoint_case_worker(conn, &user, &municipality, admin, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(MeView::new(&stored, &state)))
@@ -155,21 +144,9 @@ pub async fn record_vog(
         ));
     }
     let view = db::transaction(&state.pool, move |conn| {
-        let user = db::users::find(conn, &volunteer)?
-            .filter(|u| u.is_volunteer)
-            .ok_or(AppError::NotFound("volunteer"))?;
-        db::users::record_vog(conn, &volunteer, issued_on, &worker.caller.user_id, now)?;
-        let entry = AuditEntry::new(
-            now,
-            Some(worker.caller.user_id.as_str()),
-            "case_worker",
-            "user.vog_recorded",
-            "user",
-            &user.id,
-        )
-        .in_municipality(&worker.municipality)
-        .with_detail(issued_on.to_string());
-        db::audit::record(conn, &entry)?;
+        let (by, municipality) = (&worker.caller.user_id, &worker.municipality);
+        let user =
+            crate::services::staff::record_vog(conn, &volunteer, issued_on, by, municipality, now)?;
         Ok(VogView {
             user_id: user.id,
             vog_issued_on: issued_on,

@@ -149,9 +149,9 @@ pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResu
 /// request, which on every new request read the whole matches table. Only the requester's
 /// completed requests are looked up: completing a match is what completes its request
 /// (`match_lifecycle::complete`, in one transaction), and a resident with a long history
-/// has few of them; looking up every request cost one index search each, 15 % of a new
-/// request's time for a resident with a hundred requests (both read the requester index
-/// only, migration `owner_lookups`).
+/// has few of them; looking up every request cost one index search each, a noticeable part
+/// of a new request's time for a resident with a long history (both read the requester
+/// index only, migration `owner_lookups`).
 pub fn helpers_of(conn: &mut DbConnection, requester_id: &str) -> QueryResult<Vec<String>> {
     super::on_backend!(conn, |c| matches::table
         .filter(

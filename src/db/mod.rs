@@ -55,8 +55,8 @@ pub enum DbConnection {
 /// Runs `$body` on the backend's own connection, bound to `$c`, for queries on hot paths.
 ///
 /// Diesel's derived [`DbConnection`] hands a query to its backend by writing out the query's
-/// whole SQL, on every execution and even when the prepared statement is cached (measured:
-/// a third of the CPU of reading one help request by id went to building SQL text). On the
+/// whole SQL, on every execution and even when the prepared statement is cached (a large
+/// part of the CPU of reading one help request by id; see `bench/HISTORY.md`). On the
 /// backend's own connection the cached statement is found by the query's type and only the
 /// values are bound. The body is compiled once per backend, so it must be portable.
 macro_rules! on_backend {
@@ -122,8 +122,8 @@ const PROVEN_FOR: Duration = Duration::from_millis(250);
 /// A pooled connection, and when work on it last succeeded.
 ///
 /// A PostgreSQL connection can die with its server (a restart, a failover), so the pool
-/// tests one with a round trip before handing it out. Under load that was one statement in
-/// twelve of a new help request and one in three of reading one. A connection that [`run`]
+/// tests one with a round trip before handing it out, a large share of the statements of
+/// reading one request (paired runs: `bench/HISTORY.md`). A connection that [`run`]
 /// or [`transaction`] used successfully less than [`PROVEN_FOR`] ago skips that test once:
 /// the proof is used up by the check-out, and only another success renews it. A connection
 /// whose work failed, or that something else used, is tested again. What a server that

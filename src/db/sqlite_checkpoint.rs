@@ -1,7 +1,7 @@
 //! Copying SQLite's write-ahead log back into the database, mostly off the writer thread.
 //!
-//! A checkpoint ends with a sync of the database file: about 40 ms on this project's test
-//! machine for the pages of a few seconds of writes, and up to 130 ms. Run by the writer
+//! A checkpoint ends with a sync of the database file, tens of milliseconds for the pages of
+//! a few seconds of writes (figures: `bench/HISTORY.md`). Run by the writer
 //! itself (SQLite's automatic checkpoint, inside a `COMMIT`), every write waiting behind it
 //! waits that long, which set the p99 of `POST /help-requests`.
 //!

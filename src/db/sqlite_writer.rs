@@ -1,7 +1,7 @@
 //! SQLite's single writer, with group commit.
 //!
 //! SQLite admits one writer at a time, and with `synchronous = FULL` each commit waits for
-//! the disk (an fsync of the write-ahead log, about 0.4 ms here) and writes every page it
+//! the disk (an fsync of the write-ahead log) and writes every page it
 //! changed, even when the previous commit just wrote the same index pages. So all writes go
 //! through one thread with one connection, and that thread runs the writes that are waiting
 //! together in one transaction: each in its own savepoint, so a write that fails (a 409, a

@@ -42,22 +42,9 @@
 //! volunteer whom fewer recent requests could also have used per free place; the batch still
 //! matches the largest number first. Step 2 is unchanged.
 //!
-//! Measured by `cargo run --release --example simulate_matching -- --seed 1` (3,000 requests,
-//! 1,000 offers arriving over 60 days in the province of Utrecht, answers within 2–48 h,
-//! 48 h grace before escalation; the offline optimum knows the whole stream but may only use
-//! offers that arrive before a request's escalation deadline): by best score, greedy at
-//! arrival 95.04 %, greedy plus the 6-hourly batch 95.74 % (seed 2: 96.06 % and 96.88 %).
-//! The gap is the price of not knowing the future: a volunteer's slot is taken by an early
-//! request that another volunteer could have served, and that slot is missed by a later
-//! request with no other candidate. The demand policy guesses the future from the past and
-//! reaches 98.85 % (seed 2: 99.06 %, seed 3: 99.42 %; seeds 1–10: 98.78–99.49 %), with local
-//! pairs about 0.35 km farther apart on average (4.90 km against 4.54 km for seed 1).
-//! Without escalation (`--grace-hours 0`, not the product's rule) requests wait open for
-//! ever, the loss lies in which open requests a new offer takes (step 2), and the policy
-//! gains almost nothing (seed 1: 96.20 % by score, 96.26 % with demand).
-//! Tried and not adopted: choosing, among the ten best candidates, the one with most free
-//! capacity (0–2 requests of 1,571); counting each past request as 1 / its number of
-//! candidates instead of 1 (about 0.2 points lower on seeds 1–3, in an earlier variant).
+//! `cargo run --release --example simulate_matching` compares the policies against the
+//! offline optimum; the figures, and what was tried and not adopted, are in
+//! `bench/HISTORY.md` ("Matching policy: the simulation").
 
 pub mod assign;
 pub mod constraints;

@@ -1,9 +1,9 @@
 //! Incremental matching's in-memory view of the offers: the finder behind every new proposal.
 //!
-//! Searching the database for a new request's candidates read hundreds of offer rows (seven
-//! box queries, their availability JSON parsed each time) and cost about 60 ms at 100,000
-//! offers, nearly all of a `POST /help-requests`. The pure [`OfferIndex`] ranks 100,000
-//! offers in microseconds, so each instance keeps one, built from the database.
+//! Searching the database for a new request's candidates read hundreds of offer rows and was
+//! nearly all of a `POST /help-requests` (figures: `bench/HISTORY.md`). The pure
+//! [`OfferIndex`] ranks a hundred thousand offers in microseconds, so each instance keeps
+//! one, built from the database.
 //!
 //! The index finds; the database decides. The offers it ranks best are read again inside the
 //! write transaction, checked against every hard constraint on that fresh row, and a slot is

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod privacy;
 #[cfg(feature = "bench-tools")]
 pub mod seed;
+pub mod staff;
 pub mod statistics;
 pub mod sweeper;
 

@@ -76,22 +76,20 @@ async fn reuse_live_match(
         offer_id.to_owned(),
         status.to_owned(),
     );
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
+    // Through the app's own write path (on SQLite its one writer).
+    hulpmarkt::db::transaction(&state.pool, move |conn| {
         let live: Option<String> = matches::table
             .filter(matches::request_id.eq(&request_id))
             .filter(matches::status.eq_any(["proposed", "accepted"]))
             .select(matches::id)
-            .first(&mut **conn)
-            .optional()
-            .unwrap();
+            .first(conn)
+            .optional()?;
         if let Some(id) = &live {
             diesel::update(matches::table.find(id))
                 .set((matches::status.eq(&status), matches::offer_id.eq(&offer_id)))
-                .execute(&mut **conn)
-                .unwrap();
+                .execute(conn)?;
         }
-        live
+        Ok(live)
     })
     .await
     .unwrap()
@@ -105,8 +103,7 @@ async fn insert_match_row(app: &TestApp, request_id: &str, offer_id: &str, statu
         offer_id.to_owned(),
         status.to_owned(),
     );
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
+    hulpmarkt::db::transaction(&state.pool, move |conn| {
         let id = uuid::Uuid::new_v4().to_string();
         diesel::insert_into(matches::table)
             .values((
@@ -122,9 +119,8 @@ async fn insert_match_row(app: &TestApp, request_id: &str, offer_id: &str, statu
                 matches::created_by.eq("test"),
                 matches::updated_at.eq(now),
             ))
-            .execute(&mut **conn)
-            .unwrap();
-        id
+            .execute(conn)?;
+        Ok(id)
     })
     .await
     .unwrap()

@@ -124,12 +124,11 @@ async fn set_request_status(app: &TestApp, id: &str, status: &'static str) {
     use hulpmarkt::db::schema::help_requests;
     let state = app.state.clone();
     let id = id.to_owned();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
+    hulpmarkt::db::transaction(&state.pool, move |conn| {
         diesel::update(help_requests::table.find(id))
             .set(help_requests::status.eq(status))
-            .execute(&mut **conn)
-            .unwrap();
+            .execute(conn)?;
+        Ok(())
     })
     .await
     .unwrap();

@@ -52,18 +52,14 @@ pub async fn person(app: &TestApp, first_name: &str, roles: &[&str]) -> Person {
     }
 }
 
-/// Runs `work` on a pooled connection off the async runtime.
+/// Runs `work` in one transaction of the app's own write path.
 pub async fn with_conn<T: Send + 'static>(
     app: &TestApp,
     work: impl FnOnce(&mut DbConnection) -> T + Send + 'static,
 ) -> T {
-    let state = app.state.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
-        work(&mut conn)
-    })
-    .await
-    .unwrap()
+    hulpmarkt::db::transaction(&app.state.pool, move |conn| Ok(work(conn)))
+        .await
+        .unwrap()
 }
 
 async fn act(app: &TestApp, token: &str, match_id: &str, verb: &str, body: Value) -> Value {

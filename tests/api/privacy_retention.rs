@@ -1,10 +1,7 @@
 //! Privacy: retention anonymises only what finished before the period.
 
 use diesel::prelude::*;
-use hulpmarkt::db::{
-    schema::{case_notes, cases, help_requests, matches},
-    DbConnection,
-};
+use hulpmarkt::db::schema::{case_notes, cases, help_requests, matches};
 use serde_json::json;
 
 use crate::{
@@ -82,16 +79,13 @@ async fn retention_anonymises_only_what_finished_before_the_period() {
     let now = app.state.clock.now_naive();
     let months = app.state.settings.retention_months;
     assert_eq!(months, 12, "the default retention period");
-    let retain = move |conn: &mut DbConnection| {
-        hulpmarkt::db::write_transaction(conn, |conn| {
-            hulpmarkt::services::privacy::apply_retention(conn, now, months)
-        })
-        .unwrap()
-    };
-    let changed = with_conn(&app, retain).await;
+    // Retention as the sweeper and `hulpmarkt retention` run it: in steps, through the writer.
+    let pool = app.state.pool.clone();
+    let retain = || hulpmarkt::services::privacy::retention(&pool, now, months);
+    let changed = retain().await.expect("retention runs");
     assert!(changed >= 3, "request, its match and its case: {changed}");
     assert_eq!(
-        with_conn(&app, retain).await,
+        retain().await.expect("retention runs"),
         0,
         "a second run changes nothing"
     );

@@ -187,9 +187,9 @@ async fn statistics_match_the_seeded_figures() {
     };
     let state = app.state.clone();
     let requester = resident.id.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut conn = state.pool.get().unwrap();
-        insert_seeds(&mut conn, &requester, now);
+    hulpmarkt::db::transaction(&state.pool, move |conn| {
+        insert_seeds(conn, &requester, now);
+        Ok(())
     })
     .await
     .unwrap();
