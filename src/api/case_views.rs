@@ -73,7 +73,7 @@ impl CaseSummary {
     /// The queue line of a case.
     pub fn new(case: Case, request: QueueRequest, now: NaiveDateTime) -> Result<Self, AppError> {
         Ok(Self {
-            status: CaseStatus::parse(&case.status).map_err(|e| bug(&case.id, e))?,
+            status: case.status,
             reason: EscalationReason::parse(&case.reason).map_err(|e| bug(&case.id, e))?,
             domain: LawDomain::parse(&request.domain).map_err(|e| bug(&case.id, e))?,
             category: Category::parse(&request.category).map_err(|e| bug(&case.id, e))?,
@@ -301,7 +301,7 @@ impl CaseView {
         let history = history
             .into_iter()
             .map(|(m, volunteer)| ProposalHistoryView {
-                status: m.status(),
+                status: m.status,
                 id: m.id,
                 offer_id: m.offer_id,
                 created_by: m.created_by,
@@ -312,7 +312,7 @@ impl CaseView {
             })
             .collect();
         Ok(Self {
-            status: CaseStatus::parse(&case.status).map_err(|e| bug(&case.id, e))?,
+            status: case.status,
             reason: EscalationReason::parse(&case.reason).map_err(|e| bug(&case.id, e))?,
             outcome: CaseOutcomeView::of(&case),
             municipality_code: case.municipality_code,

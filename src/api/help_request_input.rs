@@ -275,7 +275,7 @@ impl HelpRequestBody {
             availability: serde_json::to_string(&availability)
                 .map_err(|e| AppError::Internal(e.into()))?,
             consent_municipality: self.consent_municipality,
-            status: HelpRequestStatus::Open.as_str().to_owned(),
+            status: HelpRequestStatus::Open,
             created_at: now,
             updated_at: now,
             status_changed_at: now,

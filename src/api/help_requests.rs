@@ -83,7 +83,7 @@ impl TryFrom<HelpRequest> for HelpRequestView {
             domain: LawDomain::parse(&row.domain).map_err(|e| bug(&e))?,
             category: Category::parse(&row.category).map_err(|e| bug(&e))?,
             urgency: Urgency::parse(&row.urgency).map_err(|e| bug(&e))?,
-            status: HelpRequestStatus::parse(&row.status).map_err(|e| bug(&e))?,
+            status: row.status,
             availability: serde_json::from_str(&row.availability).map_err(|e| bug(&e))?,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),

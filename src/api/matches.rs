@@ -113,7 +113,7 @@ fn view(
     (m, r): MatchWithRequest,
     side: Side,
 ) -> Result<MatchView, AppError> {
-    let status = m.status();
+    let status = m.status;
     let contact = if status.contact_visible() {
         let other = match side {
             Side::Volunteer => r.requester_id.clone(),

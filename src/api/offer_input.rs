@@ -223,7 +223,7 @@ impl OfferBody {
             // In 1..=10, checked above.
             capacity: i32::try_from(self.capacity).unwrap_or(1),
             note: note.into_inner(),
-            status: OfferStatus::Active.as_str().to_owned(),
+            status: OfferStatus::Active,
             created_at: now,
             updated_at: now,
         };

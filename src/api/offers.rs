@@ -69,7 +69,7 @@ impl OfferView {
                 .iter()
                 .map(|c| Category::parse(c).map_err(|e| bug(&e)))
                 .collect::<Result<_, _>>()?,
-            status: OfferStatus::parse(&row.status).map_err(|e| bug(&e))?,
+            status: row.status,
             availability: serde_json::from_str(&row.availability).map_err(|e| bug(&e))?,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),

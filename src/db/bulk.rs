@@ -41,8 +41,8 @@ pub struct SeedCase {
     pub municipality_code: String,
     /// Escalation reason code.
     pub reason: String,
-    /// `open` or `in_progress`.
-    pub status: String,
+    /// Open or in progress.
+    pub status: crate::domain::CaseStatus,
     /// Claimed by.
     pub assigned_to: Option<String>,
     /// Opened at.

@@ -22,8 +22,8 @@ pub struct Case {
     pub municipality_code: String,
     /// Why the request escalated (`EscalationReason` code).
     pub reason: String,
-    /// `open`, `in_progress` or `resolved`.
-    pub status: String,
+    /// Where the case is.
+    pub status: CaseStatus,
     /// The case worker who claimed it.
     pub assigned_to: Option<String>,
     /// The decision (`CaseOutcome` code) once resolved.
@@ -52,7 +52,7 @@ impl Case {
             request_id: request_id.to_owned(),
             municipality_code: municipality.to_owned(),
             reason: reason.to_owned(),
-            status: CaseStatus::Open.as_str().to_owned(),
+            status: CaseStatus::Open,
             assigned_to: None,
             outcome: None,
             outcome_detail: None,

@@ -53,7 +53,7 @@ pub struct HelpRequest {
     /// Whether the municipality may see the request if it escalates.
     pub consent_municipality: bool,
     /// Status code.
-    pub status: String,
+    pub status: HelpRequestStatus,
     /// Outcome code set when a case decides.
     pub outcome: Option<String>,
     /// Created.
@@ -68,14 +68,6 @@ pub struct HelpRequest {
     pub closed_at: Option<NaiveDateTime>,
     /// When its free text was anonymised.
     pub anonymised_at: Option<NaiveDateTime>,
-}
-
-impl HelpRequest {
-    /// The stored status; an unknown code is a bug in the data, reported as an error.
-    pub fn status(&self) -> anyhow::Result<HelpRequestStatus> {
-        HelpRequestStatus::parse(&self.status)
-            .map_err(|e| anyhow::anyhow!("help request {}: {e}", self.id))
-    }
 }
 
 /// A new help request, fully validated.
@@ -121,7 +113,7 @@ pub struct NewHelpRequest {
     /// Consent for the municipality.
     pub consent_municipality: bool,
     /// Status code.
-    pub status: String,
+    pub status: HelpRequestStatus,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.

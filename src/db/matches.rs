@@ -26,8 +26,8 @@ pub struct Match {
     pub offer_id: String,
     /// The offer's volunteer (kept so that a volunteer's matches list cheaply).
     pub volunteer_id: Option<String>,
-    /// `proposed`, `accepted`, `declined`, `expired`, `withdrawn`, `completed`, `cancelled`.
-    pub status: String,
+    /// Where the match is in its lifecycle.
+    pub status: MatchStatus,
     /// Score in [0, 1].
     pub score: f64,
     /// The score's parts as JSON.
@@ -48,13 +48,6 @@ pub struct Match {
     pub created_by: String,
     /// Last change.
     pub updated_at: NaiveDateTime,
-}
-
-impl Match {
-    /// The parsed status (unknown text reads as `withdrawn`, the most closed state).
-    pub fn status(&self) -> MatchStatus {
-        MatchStatus::parse(&self.status).unwrap_or(MatchStatus::Withdrawn)
-    }
 }
 
 /// Inserts a match.

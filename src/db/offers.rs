@@ -45,18 +45,11 @@ pub struct Offer {
     /// A short note.
     pub note: String,
     /// Status code.
-    pub status: String,
+    pub status: OfferStatus,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
-}
-
-impl Offer {
-    /// The stored status; an unknown code is a bug in the data, reported as an error.
-    pub fn status(&self) -> anyhow::Result<OfferStatus> {
-        OfferStatus::parse(&self.status).map_err(|e| anyhow::anyhow!("offer {}: {e}", self.id))
-    }
 }
 
 /// A new offer, fully validated.
@@ -90,7 +83,7 @@ pub struct NewOffer {
     /// Note.
     pub note: String,
     /// Status code.
-    pub status: String,
+    pub status: OfferStatus,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.

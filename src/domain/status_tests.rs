@@ -172,3 +172,36 @@ fn the_pass_codes_are_the_passes() {
     assert!(MatchStatus::PASSES.iter().all(|s| s.is_terminal()));
     assert!(!MatchStatus::PASSES.contains(&MatchStatus::Withdrawn));
 }
+
+/// A status is stored as its code and read back as the value; a code that is not one of the
+/// vocabulary's is an error, never a guess.
+#[test]
+fn statuses_are_stored_as_their_codes_and_unknown_codes_are_refused() {
+    use diesel::{
+        connection::SimpleConnection, sql_query, sql_types::Text, Connection, QueryableByName,
+        RunQueryDsl, SqliteConnection,
+    };
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        status: MatchStatus,
+    }
+    let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+    conn.batch_execute("CREATE TABLE t (status TEXT NOT NULL)")
+        .expect("table");
+    for status in MatchStatus::ALL {
+        sql_query("INSERT INTO t (status) VALUES (?)")
+            .bind::<Text, _>(*status)
+            .execute(&mut conn)
+            .expect("insert");
+    }
+    let read: Vec<Row> = sql_query("SELECT status FROM t")
+        .load(&mut conn)
+        .expect("read");
+    let read: Vec<MatchStatus> = read.into_iter().map(|r| r.status).collect();
+    assert_eq!(read, MatchStatus::ALL);
+    conn.batch_execute("INSERT INTO t (status) VALUES ('bogus')")
+        .expect("a raw row");
+    let bad = sql_query("SELECT status FROM t WHERE status = 'bogus'").load::<Row>(&mut conn);
+    assert!(bad.is_err(), "an unknown code is an error");
+}

@@ -245,7 +245,7 @@ fn propose_step(
     let mut created = 0;
     for (request_id, offer, score, explanation) in items {
         let still_open = db::help_requests::request(conn, request_id)?
-            .is_some_and(|r| r.status == HelpRequestStatus::Open.as_str())
+            .is_some_and(|r| r.status == HelpRequestStatus::Open)
             && db::matches::live_for_request(conn, request_id)?.is_none();
         if !still_open || !db::matches::take_slot(conn, &offer.0.id)? {
             continue;

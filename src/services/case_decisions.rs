@@ -139,17 +139,17 @@ pub fn resolve(
     policy: &Policy,
 ) -> Result<Resolved, AppError> {
     let case = case_of(conn, case_id, worker.municipality)?;
-    match CaseStatus::parse(&case.status) {
-        Ok(CaseStatus::Resolved) => return Err(conflict("this case is resolved; that is final")),
-        Ok(CaseStatus::InProgress) if case.assigned_to.as_deref() == Some(worker.id) => {}
-        Ok(CaseStatus::InProgress) => {
+    match case.status {
+        CaseStatus::Resolved => return Err(conflict("this case is resolved; that is final")),
+        CaseStatus::InProgress if case.assigned_to.as_deref() == Some(worker.id) => {}
+        CaseStatus::InProgress => {
             return Err(conflict("this case is claimed by another case worker"))
         }
-        _ => return Err(conflict("claim the case before resolving it")),
+        CaseStatus::Open => return Err(conflict("claim the case before resolving it")),
     }
     let request = db::help_requests::request(conn, &case.request_id)?
         .ok_or(AppError::NotFound("help request"))?;
-    if request.status != HelpRequestStatus::Escalated.as_str() {
+    if request.status != HelpRequestStatus::Escalated {
         return Err(conflict(format!(
             "the help request is {} now, no longer escalated",
             request.status
@@ -338,7 +338,7 @@ fn assign_volunteer(
         request_id: request.id.clone(),
         offer_id: offer_id.to_owned(),
         volunteer_id: offer.0.volunteer_id.clone(),
-        status: MatchStatus::Accepted.as_str().to_owned(),
+        status: MatchStatus::Accepted,
         score: score.total,
         score_parts: serde_json::json!({
             "proximity": parts.proximity, "availability": parts.availability,

@@ -72,14 +72,14 @@ pub fn load(
     };
     let mut history = Vec::new();
     for m in db::matches::for_request(conn, &case.request_id)? {
-        let volunteer = match (&m.volunteer_id, m.status().contact_visible()) {
+        let volunteer = match (&m.volunteer_id, m.status.contact_visible()) {
             (Some(id), true) => db::users::find(conn, &UserId(id.clone()))?,
             _ => None,
         };
         history.push((m, volunteer));
     }
     let notes = db::cases::notes(conn, &case.id)?;
-    let suggestions = if case.status == crate::domain::CaseStatus::Resolved.as_str() {
+    let suggestions = if case.status == crate::domain::CaseStatus::Resolved {
         Vec::new()
     } else {
         match db::help_requests::request(conn, &case.request_id)? {

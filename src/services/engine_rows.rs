@@ -148,7 +148,7 @@ pub(crate) fn offer_profile(
         municipality: municipality_number(&offer.municipality_code),
         radius_km: offer.radius_km,
         remote_ok: offer.remote_ok,
-        active: offer.status == crate::domain::OfferStatus::Active.as_str(),
+        active: offer.status == crate::domain::OfferStatus::Active,
         week,
         dates,
         capacity: u32::try_from(offer.capacity).unwrap_or(0),

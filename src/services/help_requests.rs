@@ -84,7 +84,7 @@ pub fn change(
     policy: &matching::Policy,
 ) -> Result<HelpRequestId, AppError> {
     let row = owned(conn, id, owner)?;
-    let status = row.status()?;
+    let status = row.status;
     if status != HelpRequestStatus::Open {
         return Err(AppError::Conflict {
             detail: format!("only an open request can be changed; this one is {status}"),
@@ -109,7 +109,7 @@ pub fn change_status(
     now: NaiveDateTime,
 ) -> Result<HelpRequestId, AppError> {
     let row = owned(conn, id, owner)?;
-    let status = row.status()?;
+    let status = row.status;
     if !allowed.contains(&status) || !status.can_transition_to(next) {
         return Err(AppError::Conflict {
             detail: format!("a request that is {status} cannot become {next}"),

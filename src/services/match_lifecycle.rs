@@ -233,12 +233,12 @@ pub fn withdraw_for_request(
         return Ok(None);
     };
     // A proposal is withdrawn; an accepted match can only be called off (cancelled).
-    let to = if m.status() == MatchStatus::Accepted {
+    let to = if m.status == MatchStatus::Accepted {
         MatchStatus::Cancelled
     } else {
         MatchStatus::Withdrawn
     };
-    if db::matches::transition(conn, &m.id, m.status(), to, now, None)? {
+    if db::matches::transition(conn, &m.id, m.status, to, now, None)? {
         db::matches::release_slot(conn, &m.offer_id, now)?;
         return Ok(Some(m));
     }

@@ -73,7 +73,7 @@ fn insert_proposal(
         request_id: request_id.to_owned(),
         offer_id: offer.0.id.clone(),
         volunteer_id: offer.0.volunteer_id.clone(),
-        status: MatchStatus::Proposed.as_str().to_owned(),
+        status: MatchStatus::Proposed,
         score: score.total,
         score_parts: serde_json::json!({
             "proximity": parts.proximity, "availability": parts.availability, "same_municipality": parts.same_municipality,
@@ -132,7 +132,7 @@ pub fn store_and_propose(
         return Ok(db::help_requests::insert(conn, &new)?);
     };
     let proposed = NewHelpRequest {
-        status: HelpRequestStatus::Proposed.as_str().to_owned(),
+        status: HelpRequestStatus::Proposed,
         status_changed_at: now,
         updated_at: now,
         ..new
@@ -162,7 +162,7 @@ pub fn propose_for_request(
     let Some(row) = db::help_requests::request(conn, request_id)? else {
         return Ok(None);
     };
-    if row.status != HelpRequestStatus::Open.as_str()
+    if row.status != HelpRequestStatus::Open
         || db::matches::live_for_request(conn, request_id)?.is_some()
     {
         return Ok(None);
@@ -185,7 +185,7 @@ pub fn propose_for_offer(
     let Some(volunteer) = offer.0.volunteer_id.clone() else {
         return Ok(Vec::new());
     };
-    if offer.0.status != crate::domain::OfferStatus::Active.as_str()
+    if offer.0.status != crate::domain::OfferStatus::Active
         || offer.0.active_load >= offer.0.capacity
     {
         return Ok(Vec::new());

@@ -50,7 +50,7 @@ pub fn change(
     policy: &matching::Policy,
 ) -> Result<OfferId, AppError> {
     let row = owned(conn, id, owner)?;
-    if row.status()? == OfferStatus::Withdrawn {
+    if row.status == OfferStatus::Withdrawn {
         return Err(AppError::Conflict {
             detail: "a withdrawn offer cannot be changed".into(),
             existing_id: None,
@@ -79,7 +79,7 @@ pub fn change_status(
     policy: &matching::Policy,
 ) -> Result<OfferId, AppError> {
     let row = owned(conn, id, owner)?;
-    let status = row.status()?;
+    let status = row.status;
     if !status.can_transition_to(next) {
         return Err(AppError::Conflict {
             detail: format!("an offer that is {status} cannot become {next}"),

@@ -139,7 +139,7 @@ fn end_volunteer_side(
 ) -> Result<(), AppError> {
     let mut proposals = Vec::new();
     for offer in offers {
-        let status = offer.status()?;
+        let status = offer.status;
         if status != OfferStatus::Withdrawn {
             let id = OfferId(offer.id.clone());
             if !db::offers::transition(conn, &id, status, OfferStatus::Withdrawn, now)? {
@@ -157,7 +157,7 @@ fn end_volunteer_side(
         match_lifecycle::withdraw_for_offer(conn, &offer.id, now, policy)?;
     }
     for m in proposals {
-        if db::matches::find(conn, &m.id)?.is_some_and(|m| m.status() == MatchStatus::Withdrawn) {
+        if db::matches::find(conn, &m.id)?.is_some_and(|m| m.status == MatchStatus::Withdrawn) {
             audit_match_ended(conn, user, "volunteer", &m.id, now)?;
             report.matches_ended += 1;
         }
@@ -181,7 +181,7 @@ fn end_resident_side(
     report: &mut ErasureReport,
 ) -> Result<(), AppError> {
     for request in requests {
-        let status = request.status()?;
+        let status = request.status;
         if status.is_terminal() {
             continue;
         }

@@ -292,7 +292,7 @@ fn seed_offers(
                 available_until: window.until,
                 capacity: i32::from(capacity),
                 note: "Ik help graag in de buurt.".to_owned(),
-                status: crate::domain::OfferStatus::Active.as_str().to_owned(),
+                status: crate::domain::OfferStatus::Active,
                 created_at: now - Duration::days(rng.gen_range(0..365)),
                 updated_at: now,
             };

@@ -131,7 +131,7 @@ fn insert_seeds(conn: &mut hulpmarkt::db::DbConnection, requester: &str, now: Na
             available_until: None,
             session_minutes: 60,
             consent_municipality: true,
-            status: s.status.into(),
+            status: s.status.parse().expect("a status code"),
             created_at: created,
             updated_at: created,
             status_changed_at: created,
@@ -151,7 +151,7 @@ fn insert_seeds(conn: &mut hulpmarkt::db::DbConnection, requester: &str, now: Na
                 created + Duration::hours(50),
             );
             if s.status != "escalated" {
-                case.status = "resolved".into();
+                case.status = hulpmarkt::domain::CaseStatus::Resolved;
             }
             hulpmarkt::db::cases::insert(conn, &case).unwrap();
         }

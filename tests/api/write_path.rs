@@ -146,7 +146,7 @@ async fn a_second_live_match_for_a_request_is_a_conflict_never_a_server_error() 
             request_id,
             offer_id,
             volunteer_id: Some(volunteer),
-            status: "proposed".into(),
+            status: hulpmarkt::domain::MatchStatus::Proposed,
             score: 0.5,
             score_parts: "{}".into(),
             explanation: String::new(),

@@ -44,7 +44,7 @@ pub struct RequestRow {
     /// Urgency code.
     pub urgency: String,
     /// Status code.
-    pub status: String,
+    pub status: HelpRequestStatus,
     /// Posted at (waiting since).
     pub created_at: NaiveDateTime,
 }
@@ -67,7 +67,7 @@ impl From<&super::NewHelpRequest> for RequestRow {
             availability: new.availability.clone(),
             session_minutes: new.session_minutes,
             urgency: new.urgency.clone(),
-            status: new.status.clone(),
+            status: new.status,
             created_at: new.created_at,
         }
     }

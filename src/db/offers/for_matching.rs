@@ -39,7 +39,7 @@ pub struct OfferRow {
     /// Active proposals plus accepted matches.
     pub active_load: i32,
     /// Status code.
-    pub status: String,
+    pub status: crate::domain::OfferStatus,
     /// Change counter (the in-memory index reads changes by it).
     pub revision: i64,
 }
@@ -108,9 +108,7 @@ pub fn current_candidates(
         ),
     };
     let covering: std::collections::HashSet<String> = covering.into_iter().collect();
-    rows.retain(|(offer, _)| {
-        offer.status == OfferStatus::Active.as_str() && covering.contains(&offer.id)
-    });
+    rows.retain(|(offer, _)| offer.status == OfferStatus::Active && covering.contains(&offer.id));
     Ok(rows)
 }
 

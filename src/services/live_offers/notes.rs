@@ -45,7 +45,7 @@ impl IndexNotes {
         self.fresh
             .iter()
             .rev()
-            .filter(|r| r.0 .0.status == crate::domain::OfferStatus::Active.as_str())
+            .filter(|r| r.0 .0.status == crate::domain::OfferStatus::Active)
             .take(limit)
             .map(|r| r.0 .0.id.as_str())
     }

@@ -51,7 +51,7 @@ impl IndexState {
             let highest = last.0 .0.revision;
             for row in page
                 .into_iter()
-                .filter(|r| r.0 .0.status == crate::domain::OfferStatus::Active.as_str())
+                .filter(|r| r.0 .0.status == crate::domain::OfferStatus::Active)
             {
                 profiles.push(book.profile(row));
             }

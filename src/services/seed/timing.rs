@@ -34,7 +34,7 @@ pub fn time_candidate_search(
             availability: "{}".to_owned(),
             session_minutes: 60,
             urgency: "normal".to_owned(),
-            status: crate::domain::HelpRequestStatus::Open.as_str().to_owned(),
+            status: crate::domain::HelpRequestStatus::Open,
             created_at: now,
         };
         let started = Instant::now();
