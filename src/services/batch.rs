@@ -234,8 +234,9 @@ fn withdraw_step(
     Ok(moved)
 }
 
-/// Makes these proposals where the request is still open without a live match and the
-/// offer still has a free slot; returns how many were made.
+/// Makes these proposals where the offer still has a free slot and the request is still
+/// open (the conditional updates decide; a request that moved on rolls its item back);
+/// returns how many were made.
 fn propose_step(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -244,22 +245,17 @@ fn propose_step(
 ) -> Result<usize, AppError> {
     let mut created = 0;
     for (request_id, offer, score, explanation) in items {
-        let still_open = db::help_requests::request(conn, request_id)?
-            .is_some_and(|r| r.status == HelpRequestStatus::Open)
-            && db::matches::live_for_request(conn, request_id)?.is_none();
-        if !still_open || !db::matches::take_slot(conn, &offer.0.id)? {
-            continue;
+        let made = super::unless_lost_race(conn, |conn| {
+            if !db::matches::take_slot(conn, &offer.0.id)? {
+                return Ok(false);
+            }
+            let scored = (score, explanation.clone());
+            create_proposal(conn, request_id, offer, scored, now, policy, "batch")?;
+            Ok(true)
+        })?;
+        if made == Some(true) {
+            created += 1;
         }
-        create_proposal(
-            conn,
-            request_id,
-            offer,
-            (score, explanation.clone()),
-            now,
-            policy,
-            "batch",
-        )?;
-        created += 1;
     }
     Ok(created)
 }

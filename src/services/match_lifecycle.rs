@@ -207,16 +207,16 @@ pub fn expire_due(
     let due = db::matches::due_to_expire(conn, now, EXPIRE_STEP as i64)?;
     let mut expired = 0;
     for m in due {
-        if db::matches::transition(
-            conn,
-            &m.id,
-            MatchStatus::Proposed,
-            MatchStatus::Expired,
-            now,
-            None,
-        )? {
-            expired += 1;
+        let done = super::unless_lost_race(conn, |conn| {
+            let proposed = MatchStatus::Proposed;
+            if !db::matches::transition(conn, &m.id, proposed, MatchStatus::Expired, now, None)? {
+                return Ok(false);
+            }
             release_and_rematch(conn, &m, HelpRequestStatus::Proposed, now, policy)?;
+            Ok(true)
+        })?;
+        if done == Some(true) {
+            expired += 1;
         }
     }
     Ok(expired)

@@ -77,3 +77,19 @@ where
         }
     }
 }
+
+/// Runs one item of a long job's step in a savepoint of the step's transaction. A lost race
+/// (409: the request moved on, a concurrent proposal took the one live place) rolls back that
+/// item alone and answers `None`; the step goes on with the next item. On PostgreSQL a
+/// failed statement would otherwise abort the whole step.
+pub fn unless_lost_race<T>(
+    conn: &mut DbConnection,
+    item: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<Option<T>, AppError> {
+    use diesel::Connection;
+    match conn.transaction(item) {
+        Ok(value) => Ok(Some(value)),
+        Err(AppError::Conflict { .. }) => Ok(None),
+        Err(other) => Err(other),
+    }
+}

@@ -242,3 +242,65 @@ async fn a_rolled_back_revision_never_hides_a_later_offer_from_the_index() {
         "the new offer is found before any rebuild"
     );
 }
+
+/// One item of a long job that loses a race is rolled back alone; the step commits the rest
+/// (on PostgreSQL, too, where a failed statement would abort the whole transaction).
+#[actix_web::test]
+async fn an_item_that_loses_a_race_is_rolled_back_alone_and_the_step_goes_on() {
+    let app = TestApp::spawn().await;
+    let (first, second) = (app.volunteer().await, app.volunteer().await);
+    post_offer(&app, &first, &with(offer_body(), "postcode", json!("3512"))).await;
+    let other = post_offer(
+        &app,
+        &second,
+        &with(offer_body(), "postcode", json!("3581")),
+    )
+    .await;
+    let anna = app.resident().await;
+    let request = post_request(&app, &anna, &request_body()).await;
+    let (request_id, offer_id) = (
+        request["id"].as_str().unwrap().to_owned(),
+        other["id"].as_str().unwrap().to_owned(),
+    );
+    let (volunteer, now) = (second.id.clone(), app.clock.now_naive());
+    let outcome = hulpmarkt::db::transaction(&app.state.pool, move |conn| {
+        let lost = hulpmarkt::services::unless_lost_race(conn, |conn| {
+            // A place taken, then a second live match for the request: refused by the index.
+            hulpmarkt::db::matches::take_slot(conn, &offer_id)?;
+            let duplicate = hulpmarkt::db::matches::Match {
+                id: uuid::Uuid::new_v4().to_string(),
+                request_id: request_id.clone(),
+                offer_id: offer_id.clone(),
+                volunteer_id: Some(volunteer),
+                status: hulpmarkt::domain::MatchStatus::Proposed,
+                score: 0.5,
+                score_parts: "{}".into(),
+                explanation: String::new(),
+                decline_reason: None,
+                proposed_at: now,
+                expires_at: now + chrono::Duration::hours(48),
+                responded_at: None,
+                closed_at: None,
+                created_by: "batch".into(),
+                updated_at: now,
+            };
+            hulpmarkt::db::matches::insert(conn, &duplicate)?;
+            Ok(())
+        })?;
+        let load: i32 = offers::table
+            .find(&offer_id)
+            .select(offers::active_load)
+            .first(conn)?;
+        Ok((lost, load))
+    })
+    .await;
+    let (lost, load) = outcome.expect("the step commits");
+    assert_eq!(lost, None, "the lost item answers None");
+    assert_eq!(load, 0, "the place it took was given back with it");
+    assert_eq!(
+        history(&app, &anna, request["id"].as_str().unwrap())
+            .await
+            .len(),
+        1
+    );
+}
