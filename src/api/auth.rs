@@ -9,7 +9,7 @@ use super::{extract::Json, me::MeView, responses};
 use crate::{
     auth::{passwords::Verified, Caller},
     db::{self, users::NewUser},
-    domain::{DisplayName, Email, FieldError, Password, Phone, Role, UserId},
+    domain::{DisplayName, Email, FieldError, Password, Phone, Role},
     error::{AppError, Problem},
     services::accounts::{self, Rotation, Session},
     state::AppState,
@@ -169,7 +169,7 @@ pub async fn register(
             now,
         )
     };
-    let id = UserId(user.id.clone());
+    let id = user.id.clone();
     let stored = db::transaction(&state.pool, move |conn| {
         db::users::insert(conn, &user).map_err(crate::services::staff::email_taken)?;
         db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))

@@ -24,10 +24,6 @@ use crate::{
     services::case_file::{CaseFile, Relaxation, Suggestion},
 };
 
-fn bug(what: &str, e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("{what}: {e}"))
-}
-
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
@@ -74,17 +70,17 @@ impl CaseSummary {
     pub fn new(case: Case, request: QueueRequest, now: NaiveDateTime) -> Result<Self, AppError> {
         Ok(Self {
             status: case.status,
-            reason: EscalationReason::parse(&case.reason).map_err(|e| bug(&case.id, e))?,
-            domain: LawDomain::parse(&request.domain).map_err(|e| bug(&case.id, e))?,
-            category: Category::parse(&request.category).map_err(|e| bug(&case.id, e))?,
-            urgency: Urgency::parse(&request.urgency).map_err(|e| bug(&case.id, e))?,
+            reason: case.reason,
+            domain: request.domain,
+            category: request.category,
+            urgency: request.urgency,
             pc4: request.pc4,
             waiting_since: utc(request.created_at),
             waiting_hours: hours_between(request.created_at, now),
             opened_at: utc(case.opened_at),
-            assigned_to: case.assigned_to,
-            request_id: case.request_id,
-            id: case.id,
+            assigned_to: case.assigned_to.map(|a| a.to_string()),
+            request_id: case.request_id.to_string(),
+            id: case.id.to_string(),
         })
     }
 }
@@ -113,7 +109,7 @@ pub struct CaseOutcomeView {
 impl CaseOutcomeView {
     /// The outcome of a resolved case (`None` while unresolved).
     pub fn of(case: &Case) -> Option<Self> {
-        let outcome = CaseOutcome::parse(case.outcome.as_deref()?).ok()?;
+        let outcome = case.outcome?;
         let detail = case.outcome_detail.as_deref().unwrap_or_default();
         Some(Self {
             outcome,
@@ -215,7 +211,7 @@ impl From<CaseNote> for CaseNoteView {
     fn from(n: CaseNote) -> Self {
         Self {
             id: n.id,
-            author_id: n.author_id,
+            author_id: n.author_id.map(|a| a.to_string()),
             body: n.body,
             created_at: utc(n.created_at),
         }
@@ -278,9 +274,9 @@ impl CaseView {
         } = file;
         let consent = r.consent_municipality;
         let request = CaseRequestView {
-            domain: LawDomain::parse(&r.domain).map_err(|e| bug(&r.id, e))?,
-            category: Category::parse(&r.category).map_err(|e| bug(&r.id, e))?,
-            urgency: Urgency::parse(&r.urgency).map_err(|e| bug(&r.id, e))?,
+            domain: r.domain,
+            category: r.category,
+            urgency: r.urgency,
             waiting_since: utc(r.created_at),
             waiting_hours: hours_between(r.created_at, now),
             consent_municipality: consent,
@@ -288,7 +284,7 @@ impl CaseView {
             remote_ok: consent.then_some(r.remote_ok),
             max_distance_km: r.max_distance_km.filter(|_| consent),
             availability: if consent {
-                Some(serde_json::from_str(&r.availability).map_err(|e| bug(&r.id, e))?)
+                Some(r.availability.clone().into())
             } else {
                 None
             },
@@ -296,15 +292,15 @@ impl CaseView {
             description: consent.then_some(r.description),
             requester: requester.filter(|_| consent).map(contact),
             pc4: r.pc4,
-            id: r.id,
+            id: r.id.to_string(),
         };
         let history = history
             .into_iter()
             .map(|(m, volunteer)| ProposalHistoryView {
                 status: m.status,
-                id: m.id,
-                offer_id: m.offer_id,
-                created_by: m.created_by,
+                id: m.id.to_string(),
+                offer_id: m.offer_id.to_string(),
+                created_by: m.created_by.as_str().to_owned(),
                 proposed_at: utc(m.proposed_at),
                 responded_at: m.responded_at.map(utc),
                 closed_at: m.closed_at.map(utc),
@@ -313,14 +309,14 @@ impl CaseView {
             .collect();
         Ok(Self {
             status: case.status,
-            reason: EscalationReason::parse(&case.reason).map_err(|e| bug(&case.id, e))?,
+            reason: case.reason,
             outcome: CaseOutcomeView::of(&case),
             municipality_code: case.municipality_code,
             opened_at: utc(case.opened_at),
             claimed_at: case.claimed_at.map(utc),
-            assigned_to: case.assigned_to,
-            resolved_offer_id: case.resolved_offer_id,
-            id: case.id,
+            assigned_to: case.assigned_to.map(|a| a.to_string()),
+            resolved_offer_id: case.resolved_offer_id.map(|o| o.to_string()),
+            id: case.id.to_string(),
             request,
             history,
             notes: notes.into_iter().map(CaseNoteView::from).collect(),

@@ -82,7 +82,7 @@ pub struct ResolveCaseBody {
 
 fn worker(w: &CaseWorker) -> Worker<'_> {
     Worker {
-        id: w.caller.user_id.as_str(),
+        id: &w.caller.user_id,
         municipality: &w.municipality,
     }
 }
@@ -121,14 +121,10 @@ pub async fn list_cases(
     .parse()?;
     let mut errors = Vec::new();
     let filter = CaseFilter {
-        status: parse_param(q.status.as_deref(), CaseStatus::parse, &mut errors)
-            .map(|s| s.as_str().to_owned()),
-        domain: parse_param(q.domain.as_deref(), LawDomain::parse, &mut errors)
-            .map(|d| d.as_str().to_owned()),
-        category: parse_param(q.category.as_deref(), Category::parse, &mut errors)
-            .map(|c| c.code().to_owned()),
-        reason: parse_param(q.reason.as_deref(), EscalationReason::parse, &mut errors)
-            .map(|r| r.as_str().to_owned()),
+        status: parse_param(q.status.as_deref(), CaseStatus::parse, &mut errors),
+        domain: parse_param(q.domain.as_deref(), LawDomain::parse, &mut errors),
+        category: parse_param(q.category.as_deref(), Category::parse, &mut errors),
+        reason: parse_param(q.reason.as_deref(), EscalationReason::parse, &mut errors),
     };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));

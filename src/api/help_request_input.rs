@@ -137,19 +137,14 @@ pub struct HelpRequestPatch {
 impl HelpRequestBody {
     /// The stored request in body form, as the base a `PATCH` is merged into.
     pub fn from_stored(row: &HelpRequest) -> Result<Self, AppError> {
-        let availability = serde_json::from_str(&row.availability).map_err(|e| {
-            AppError::Internal(anyhow::anyhow!(
-                "help request {}: availability: {e}",
-                row.id
-            ))
-        })?;
+        let availability = row.availability.clone().into();
         Ok(Self {
-            domain: row.domain.clone(),
-            category: row.category.clone(),
+            domain: row.domain.as_str().to_owned(),
+            category: row.category.code().to_owned(),
             title: row.title.clone(),
             description: row.description.clone(),
             postcode: row.pc4.clone(),
-            urgency: Some(row.urgency.clone()),
+            urgency: Some(row.urgency.as_str().to_owned()),
             involves_minor: row.involves_minor,
             remote_ok: row.remote_ok,
             max_distance_km: row.max_distance_km,
@@ -255,25 +250,24 @@ impl HelpRequestBody {
         };
         let window = availability.date_window();
         Ok(NewHelpRequest {
-            id: crate::domain::HelpRequestId::generate().0,
-            requester_id: requester.0.clone(),
-            domain: domain.as_str().to_owned(),
-            category: category.code().to_owned(),
+            id: crate::domain::HelpRequestId::generate(),
+            requester_id: requester.clone(),
+            domain,
+            category,
             title: title.into_inner(),
             description: description.into_inner(),
             pc4: format!("{:04}", area.pc4),
             municipality_code: area.municipality_code.clone(),
             lat: area.lat,
             lon: area.lon,
-            urgency: urgency.as_str().to_owned(),
+            urgency,
             involves_minor: self.involves_minor,
             remote_ok: self.remote_ok,
             max_distance_km: self.max_distance_km,
             session_minutes: i32::from(availability.session_minutes()),
             available_from: window.from,
             available_until: window.until,
-            availability: serde_json::to_string(&availability)
-                .map_err(|e| AppError::Internal(e.into()))?,
+            availability,
             consent_municipality: self.consent_municipality,
             status: HelpRequestStatus::Open,
             created_at: now,

@@ -72,23 +72,18 @@ pub struct HelpRequestView {
     pub outcome: Option<CaseOutcomeView>,
 }
 
-impl TryFrom<HelpRequest> for HelpRequestView {
-    type Error = AppError;
-    fn try_from(row: HelpRequest) -> Result<Self, AppError> {
-        // Stored values were validated on the way in; failing to read one back is a bug.
-        let bug = |e: &dyn std::fmt::Display| {
-            AppError::Internal(anyhow::anyhow!("help request {}: {e}", row.id))
-        };
-        Ok(Self {
-            domain: LawDomain::parse(&row.domain).map_err(|e| bug(&e))?,
-            category: Category::parse(&row.category).map_err(|e| bug(&e))?,
-            urgency: Urgency::parse(&row.urgency).map_err(|e| bug(&e))?,
+impl From<HelpRequest> for HelpRequestView {
+    fn from(row: HelpRequest) -> Self {
+        Self {
+            domain: row.domain,
+            category: row.category,
+            urgency: row.urgency,
             status: row.status,
-            availability: serde_json::from_str(&row.availability).map_err(|e| bug(&e))?,
+            availability: row.availability.clone().into(),
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
             status_changed_at: row.status_changed_at.and_utc(),
-            id: row.id,
+            id: row.id.to_string(),
             title: row.title,
             description: row.description,
             pc4: row.pc4,
@@ -98,7 +93,7 @@ impl TryFrom<HelpRequest> for HelpRequestView {
             max_distance_km: row.max_distance_km,
             consent_municipality: row.consent_municipality,
             outcome: None,
-        })
+        }
     }
 }
 
@@ -111,7 +106,7 @@ fn view_with_outcome(
         Some(_) => db::cases::latest_resolved_for_request(conn, &row.id)?,
         None => None,
     };
-    let mut view = HelpRequestView::try_from(row)?;
+    let mut view = HelpRequestView::from(row);
     view.outcome = decided.as_ref().and_then(CaseOutcomeView::of);
     Ok(view)
 }
@@ -175,7 +170,7 @@ pub async fn create_help_request(
     let view = services::write(&state.pool, policy, move |conn, policy| {
         let stored = services::help_requests::post(conn, &owner, new, confirmed, now, policy)?;
         // A new request has no outcome yet: the view is the stored row.
-        HelpRequestView::try_from(stored)
+        Ok(HelpRequestView::from(stored))
     })
     .await?;
     Ok(HttpResponse::Created()

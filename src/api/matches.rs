@@ -120,7 +120,7 @@ fn view(
             Side::Resident => m.volunteer_id.clone(),
         };
         match other {
-            Some(id) => db::users::find(conn, &crate::domain::UserId(id))?.map(|u| ContactView {
+            Some(id) => db::users::find(conn, &id)?.map(|u| ContactView {
                 display_name: u.display_name,
                 phone: u.phone,
                 email: u.email,
@@ -132,9 +132,9 @@ fn view(
     };
     let description = (side == Side::Resident || status.contact_visible()).then_some(r.description);
     Ok(MatchView {
-        id: m.id,
-        request_id: m.request_id,
-        offer_id: m.offer_id,
+        id: m.id.to_string(),
+        request_id: m.request_id.to_string(),
+        offer_id: m.offer_id.to_string(),
         status,
         your_side: match side {
             Side::Volunteer => "volunteer".into(),
@@ -153,13 +153,13 @@ fn view(
             None
         },
         request: MatchRequestView {
-            domain: r.domain,
-            category: r.category,
+            domain: r.domain.as_str().to_owned(),
+            category: r.category.code().to_owned(),
             title: r.title,
             description,
             pc4: r.pc4,
             municipality_code: r.municipality_code,
-            urgency: r.urgency,
+            urgency: r.urgency.as_str().to_owned(),
             involves_minor: r.involves_minor,
             session_minutes: r.session_minutes,
         },

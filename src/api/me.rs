@@ -53,7 +53,7 @@ impl MeView {
     /// The view of a stored user.
     pub fn new(user: &User, _state: &AppState) -> Self {
         Self {
-            id: user.id.clone(),
+            id: user.id.to_string(),
             email: user.email.clone(),
             display_name: user.display_name.clone(),
             phone: user.phone.clone(),

@@ -175,7 +175,7 @@ pub async fn put_municipality_settings(
         vog_max_age_months: body.vog_max_age_months,
         retention_months: body.retention_months,
         updated_at: now,
-        updated_by: Some(admin.0.user_id.0.clone()),
+        updated_by: Some(admin.0.user_id.clone()),
     };
     let saved = settings.clone();
     db::transaction(&state.pool, move |conn| {

@@ -109,9 +109,7 @@ pub struct ValidOffer {
 impl OfferBody {
     /// The stored offer in body form, as the base a `PATCH` is merged into.
     pub fn from_stored(row: &Offer, categories: Vec<String>) -> Result<Self, AppError> {
-        let availability = serde_json::from_str(&row.availability).map_err(|e| {
-            AppError::Internal(anyhow::anyhow!("offer {}: availability: {e}", row.id))
-        })?;
+        let availability = row.availability.clone().into();
         Ok(Self {
             categories,
             postcode: row.pc4.clone(),
@@ -208,8 +206,8 @@ impl OfferBody {
         };
         let window = availability.date_window();
         let offer = NewOffer {
-            id: OfferId::generate().0,
-            volunteer_id: volunteer.0.clone(),
+            id: OfferId::generate(),
+            volunteer_id: volunteer.clone(),
             pc4: format!("{:04}", area.pc4),
             municipality_code: area.municipality_code.clone(),
             lat: area.lat,
@@ -218,8 +216,7 @@ impl OfferBody {
             remote_ok: self.remote_ok,
             available_from: window.from,
             available_until: window.until,
-            availability: serde_json::to_string(&availability)
-                .map_err(|e| AppError::Internal(e.into()))?,
+            availability,
             // In 1..=10, checked above.
             capacity: i32::try_from(self.capacity).unwrap_or(1),
             note: note.into_inner(),

@@ -70,10 +70,10 @@ impl OfferView {
                 .map(|c| Category::parse(c).map_err(|e| bug(&e)))
                 .collect::<Result<_, _>>()?,
             status: row.status,
-            availability: serde_json::from_str(&row.availability).map_err(|e| bug(&e))?,
+            availability: row.availability.clone().into(),
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
-            id: row.id,
+            id: row.id.to_string(),
             pc4: row.pc4,
             municipality_code: row.municipality_code,
             radius_km: row.radius_km,
@@ -104,8 +104,10 @@ use crate::services::offers::owned;
 /// The caller's offer with its categories, for a reply.
 fn view(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<OfferView, AppError> {
     let row = owned(conn, &OfferId::parse(id), owner)?;
-    let categories = db::offers::categories_of(conn, std::slice::from_ref(&row.id))?;
-    let categories = categories.get(&row.id).map_or(&[][..], Vec::as_slice);
+    let categories = db::offers::categories_of(conn, &[row.id.to_string()])?;
+    let categories = categories
+        .get(row.id.as_str())
+        .map_or(&[][..], Vec::as_slice);
     OfferView::new(row, categories)
 }
 
@@ -163,12 +165,14 @@ pub async fn list_offers(
     let items = db::run(&state.pool, move |conn| {
         let (rows, total) =
             db::offers::list_owned(conn, &owner, status, page.offset(), page.limit())?;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
         let categories = db::offers::categories_of(conn, &ids)?;
         let items = rows
             .into_iter()
             .map(|row| {
-                let cats = categories.get(&row.id).map_or(&[][..], Vec::as_slice);
+                let cats = categories
+                    .get(row.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
                 OfferView::new(row, cats)
             })
             .collect::<Result<Vec<_>, _>>()?;

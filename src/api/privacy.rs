@@ -172,9 +172,13 @@ fn export_document(
     let help_requests = requests
         .into_iter()
         .map(|r| {
-            let (outcome, matched_at, closed_at) = (r.outcome.clone(), r.matched_at, r.closed_at);
+            let (outcome, matched_at, closed_at) = (
+                r.outcome.map(|o| o.as_str().to_owned()),
+                r.matched_at,
+                r.closed_at,
+            );
             Ok(ExportedHelpRequest {
-                request: HelpRequestView::try_from(r)?,
+                request: HelpRequestView::from(r),
                 outcome,
                 matched_at: matched_at.map(|t| t.and_utc()),
                 closed_at: closed_at.map(|t| t.and_utc()),
@@ -199,12 +203,12 @@ fn export_document(
         cases: cases
             .into_iter()
             .map(|(c, note_count)| ExportedCase {
-                id: c.id,
-                request_id: c.request_id,
+                id: c.id.to_string(),
+                request_id: c.request_id.to_string(),
                 municipality_code: c.municipality_code,
-                reason: c.reason,
-                status: c.status,
-                outcome: c.outcome,
+                reason: c.reason.as_str().to_owned(),
+                status: c.status.as_str().to_owned(),
+                outcome: c.outcome.map(|o| o.as_str().to_owned()),
                 opened_at: c.opened_at.and_utc(),
                 claimed_at: c.claimed_at.map(|t| t.and_utc()),
                 resolved_at: c.resolved_at.map(|t| t.and_utc()),
@@ -235,7 +239,7 @@ fn export_document(
             .collect(),
         account: ExportedAccount {
             roles: user.roles(),
-            id: user.id,
+            id: user.id.to_string(),
             email: user.email,
             display_name: user.display_name,
             phone: user.phone,

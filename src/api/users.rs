@@ -148,7 +148,7 @@ pub async fn record_vog(
         let user =
             crate::services::staff::record_vog(conn, &volunteer, issued_on, by, municipality, now)?;
         Ok(VogView {
-            user_id: user.id,
+            user_id: user.id.to_string(),
             vog_issued_on: issued_on,
         })
     })

@@ -34,17 +34,17 @@ pub struct NewOfferCategory {
 #[diesel(table_name = cases)]
 pub struct SeedCase {
     /// Id.
-    pub id: String,
+    pub id: crate::domain::CaseId,
     /// The escalated request.
-    pub request_id: String,
+    pub request_id: crate::domain::HelpRequestId,
     /// The request's municipality.
     pub municipality_code: String,
     /// Escalation reason code.
-    pub reason: String,
+    pub reason: crate::domain::EscalationReason,
     /// Open or in progress.
     pub status: crate::domain::CaseStatus,
     /// Claimed by.
-    pub assigned_to: Option<String>,
+    pub assigned_to: Option<crate::domain::UserId>,
     /// Opened at.
     pub opened_at: NaiveDateTime,
     /// Claimed at.

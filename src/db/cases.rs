@@ -8,32 +8,35 @@ use super::{
     schema::{case_notes, cases, help_requests},
     DbConnection,
 };
-use crate::domain::CaseStatus;
+use crate::domain::{
+    CaseId, CaseOutcome, CaseStatus, Category, EscalationReason, HelpRequestId, LawDomain, OfferId,
+    Urgency, UserId,
+};
 
 /// A stored case.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cases)]
 pub struct Case {
     /// Id.
-    pub id: String,
+    pub id: CaseId,
     /// The escalated help request.
-    pub request_id: String,
+    pub request_id: HelpRequestId,
     /// CBS code of the municipality that owns the case.
     pub municipality_code: String,
     /// Why the request escalated (`EscalationReason` code).
-    pub reason: String,
+    pub reason: EscalationReason,
     /// Where the case is.
     pub status: CaseStatus,
     /// The case worker who claimed it.
-    pub assigned_to: Option<String>,
+    pub assigned_to: Option<UserId>,
     /// The decision (`CaseOutcome` code) once resolved.
-    pub outcome: Option<String>,
+    pub outcome: Option<CaseOutcome>,
     /// What the decision names: a formal category key (`iwmo:06`), an instrument, a distance.
     pub outcome_detail: Option<String>,
     /// The case worker's explanation for the resident.
     pub resolution_note: Option<String>,
     /// The offer a volunteer was assigned from.
-    pub resolved_offer_id: Option<String>,
+    pub resolved_offer_id: Option<OfferId>,
     /// Opened at.
     pub opened_at: NaiveDateTime,
     /// Claimed at.
@@ -46,12 +49,17 @@ pub struct Case {
 
 impl Case {
     /// A new open case for `request_id`.
-    pub fn open(request_id: &str, municipality: &str, reason: &str, now: NaiveDateTime) -> Self {
+    pub fn open(
+        request_id: &HelpRequestId,
+        municipality: &str,
+        reason: EscalationReason,
+        now: NaiveDateTime,
+    ) -> Self {
         Self {
-            id: crate::domain::ids::new_key(),
-            request_id: request_id.to_owned(),
+            id: CaseId::generate(),
+            request_id: request_id.clone(),
             municipality_code: municipality.to_owned(),
-            reason: reason.to_owned(),
+            reason,
             status: CaseStatus::Open,
             assigned_to: None,
             outcome: None,
@@ -71,13 +79,13 @@ impl Case {
 #[diesel(table_name = help_requests)]
 pub struct QueueRequest {
     /// Law domain code.
-    pub domain: String,
+    pub domain: LawDomain,
     /// Category code.
-    pub category: String,
+    pub category: Category,
     /// PC4.
     pub pc4: String,
     /// Urgency code.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// Posted at (waiting since).
     pub created_at: NaiveDateTime,
 }
@@ -86,13 +94,13 @@ pub struct QueueRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     /// Only this case status; `None` means every unresolved case.
-    pub status: Option<String>,
+    pub status: Option<CaseStatus>,
     /// Only this law domain.
-    pub domain: Option<String>,
+    pub domain: Option<LawDomain>,
     /// Only this category.
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Only this escalation reason.
-    pub reason: Option<String>,
+    pub reason: Option<EscalationReason>,
 }
 
 /// Inserts a case.
@@ -124,18 +132,18 @@ pub fn queue(
         .filter(cases::municipality_code.eq(municipality))
         .select((Case::as_select(), QueueRequest::as_select()))
         .into_boxed();
-    query = match &filter.status {
-        Some(status) => query.filter(cases::status.eq(status.clone())),
+    query = match filter.status {
+        Some(status) => query.filter(cases::status.eq(status)),
         None => query.filter(cases::status.ne(CaseStatus::Resolved.as_str())),
     };
-    if let Some(domain) = &filter.domain {
-        query = query.filter(help_requests::domain.eq(domain.clone()));
+    if let Some(domain) = filter.domain {
+        query = query.filter(help_requests::domain.eq(domain));
     }
-    if let Some(category) = &filter.category {
-        query = query.filter(help_requests::category.eq(category.clone()));
+    if let Some(category) = filter.category {
+        query = query.filter(help_requests::category.eq(category));
     }
-    if let Some(reason) = &filter.reason {
-        query = query.filter(cases::reason.eq(reason.clone()));
+    if let Some(reason) = filter.reason {
+        query = query.filter(cases::reason.eq(reason));
     }
     query.load(conn)
 }
@@ -166,13 +174,13 @@ pub fn claim(
 #[derive(Debug, Clone)]
 pub struct Resolution {
     /// `CaseOutcome` code.
-    pub outcome: String,
+    pub outcome: CaseOutcome,
     /// Formal category key, instrument or distance.
     pub detail: Option<String>,
     /// Explanation for the resident.
     pub note: Option<String>,
     /// The assigned offer.
-    pub offer_id: Option<String>,
+    pub offer_id: Option<OfferId>,
 }
 
 /// Resolves a case that `worker` holds in progress; returns whether it did.
@@ -256,9 +264,9 @@ pub struct CaseNote {
     /// Id.
     pub id: String,
     /// The case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The case worker who wrote it.
-    pub author_id: Option<String>,
+    pub author_id: Option<UserId>,
     /// The text (≤ 1 000 characters).
     pub body: String,
     /// Written at.
@@ -287,11 +295,11 @@ pub fn notes(conn: &mut DbConnection, case_id: &str) -> QueryResult<Vec<CaseNote
 #[diesel(table_name = help_requests)]
 pub struct WaitingRequest {
     /// Id.
-    pub id: String,
+    pub id: HelpRequestId,
     /// Municipality code (whose grace period applies).
     pub municipality_code: String,
     /// Urgency code.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// When it (last) became open.
     pub status_changed_at: NaiveDateTime,
 }

@@ -5,7 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{schema::help_requests, DbConnection, MultiBackend};
-use crate::domain::{Category, HelpRequestId, HelpRequestStatus, LawDomain, UserId};
+use crate::domain::{
+    Availability, CaseOutcome, Category, HelpRequestId, HelpRequestStatus, LawDomain, Urgency,
+    UserId,
+};
 
 mod for_matching;
 pub use for_matching::*;
@@ -15,13 +18,13 @@ pub use for_matching::*;
 #[diesel(table_name = help_requests)]
 pub struct HelpRequest {
     /// Id.
-    pub id: String,
+    pub id: HelpRequestId,
     /// The resident who posted it (`None` after erasure).
-    pub requester_id: Option<String>,
+    pub requester_id: Option<UserId>,
     /// Law domain code.
-    pub domain: String,
+    pub domain: LawDomain,
     /// Category code.
-    pub category: String,
+    pub category: Category,
     /// Title.
     pub title: String,
     /// Description.
@@ -35,7 +38,7 @@ pub struct HelpRequest {
     /// Longitude of the PC4 point.
     pub lon: f64,
     /// Urgency code.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// Whether a minor is involved (safeguarding).
     pub involves_minor: bool,
     /// Whether help at a distance is fine.
@@ -43,7 +46,7 @@ pub struct HelpRequest {
     /// Maximum distance to a volunteer, km.
     pub max_distance_km: Option<f64>,
     /// The validated availability as JSON (the `AvailabilityInput` shape).
-    pub availability: String,
+    pub availability: Availability,
     /// First day of the date window.
     pub available_from: Option<NaiveDate>,
     /// Last day of the date window.
@@ -55,7 +58,7 @@ pub struct HelpRequest {
     /// Status code.
     pub status: HelpRequestStatus,
     /// Outcome code set when a case decides.
-    pub outcome: Option<String>,
+    pub outcome: Option<CaseOutcome>,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.
@@ -75,13 +78,13 @@ pub struct HelpRequest {
 #[diesel(table_name = help_requests)]
 pub struct NewHelpRequest {
     /// Id.
-    pub id: String,
+    pub id: HelpRequestId,
     /// The resident.
-    pub requester_id: String,
+    pub requester_id: UserId,
     /// Law domain code.
-    pub domain: String,
+    pub domain: LawDomain,
     /// Category code.
-    pub category: String,
+    pub category: Category,
     /// Title.
     pub title: String,
     /// Description.
@@ -95,7 +98,7 @@ pub struct NewHelpRequest {
     /// Longitude.
     pub lon: f64,
     /// Urgency code.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// A minor is involved.
     pub involves_minor: bool,
     /// Remote help is fine.
@@ -103,7 +106,7 @@ pub struct NewHelpRequest {
     /// Maximum distance, km.
     pub max_distance_km: Option<f64>,
     /// Availability JSON.
-    pub availability: String,
+    pub availability: Availability,
     /// Date window start.
     pub available_from: Option<NaiveDate>,
     /// Date window end.
@@ -128,9 +131,9 @@ pub struct NewHelpRequest {
 #[diesel(table_name = help_requests)]
 pub struct HelpRequestChanges {
     /// Law domain code.
-    pub domain: Option<String>,
+    pub domain: Option<LawDomain>,
     /// Category code.
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Title.
     pub title: Option<String>,
     /// Description.
@@ -144,7 +147,7 @@ pub struct HelpRequestChanges {
     /// Longitude.
     pub lon: Option<f64>,
     /// Urgency code.
-    pub urgency: Option<String>,
+    pub urgency: Option<Urgency>,
     /// A minor is involved.
     pub involves_minor: Option<bool>,
     /// Remote help is fine.
@@ -152,7 +155,7 @@ pub struct HelpRequestChanges {
     /// Maximum distance, km.
     pub max_distance_km: Option<Option<f64>>,
     /// Availability JSON.
-    pub availability: Option<String>,
+    pub availability: Option<Availability>,
     /// Date window start.
     pub available_from: Option<Option<NaiveDate>>,
     /// Date window end.

@@ -9,7 +9,10 @@ use super::{
     schema::{help_requests, matches, offers},
     DbConnection,
 };
-use crate::domain::{HelpRequestStatus, MatchStatus};
+use crate::domain::{
+    Category, HelpRequestId, HelpRequestStatus, LawDomain, MatchId, MatchOrigin, MatchStatus,
+    OfferId, Urgency, UserId,
+};
 
 mod for_matching;
 pub use for_matching::*;
@@ -19,13 +22,13 @@ pub use for_matching::*;
 #[diesel(table_name = matches)]
 pub struct Match {
     /// Id.
-    pub id: String,
+    pub id: MatchId,
     /// The help request.
-    pub request_id: String,
+    pub request_id: HelpRequestId,
     /// The offer.
-    pub offer_id: String,
+    pub offer_id: OfferId,
     /// The offer's volunteer (kept so that a volunteer's matches list cheaply).
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<UserId>,
     /// Where the match is in its lifecycle.
     pub status: MatchStatus,
     /// Score in [0, 1].
@@ -45,7 +48,7 @@ pub struct Match {
     /// Ended (completed, cancelled, withdrawn, expired) at.
     pub closed_at: Option<NaiveDateTime>,
     /// `incremental`, `batch` or `case_worker`.
-    pub created_by: String,
+    pub created_by: MatchOrigin,
     /// Last change.
     pub updated_at: NaiveDateTime,
 }
@@ -271,13 +274,13 @@ pub fn proposals_of_offer(conn: &mut DbConnection, offer_id: &str) -> QueryResul
 #[diesel(table_name = help_requests)]
 pub struct RequestSummary {
     /// Id.
-    pub id: String,
+    pub id: HelpRequestId,
     /// The resident.
-    pub requester_id: Option<String>,
+    pub requester_id: Option<UserId>,
     /// Law domain.
-    pub domain: String,
+    pub domain: LawDomain,
     /// Category code.
-    pub category: String,
+    pub category: Category,
     /// Title.
     pub title: String,
     /// Description (may hold health data: shown to the volunteer only from acceptance on).
@@ -287,7 +290,7 @@ pub struct RequestSummary {
     /// Municipality.
     pub municipality_code: String,
     /// Urgency.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// A minor is involved.
     pub involves_minor: bool,
     /// Length of one visit.

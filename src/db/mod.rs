@@ -5,6 +5,7 @@ pub mod audit;
 #[cfg(feature = "bench-tools")]
 pub mod bulk;
 pub mod cases;
+mod columns;
 pub mod help_requests;
 mod lookups;
 pub mod matches;

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{schema::municipality_settings, DbConnection};
+use crate::domain::{Urgency, UserId};
 
 /// One municipality's settings.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -23,7 +24,7 @@ pub struct MunicipalitySettings {
     /// Last changed at (the epoch for defaults never stored).
     pub updated_at: NaiveDateTime,
     /// The admin who changed them last.
-    pub updated_by: Option<String>,
+    pub updated_by: Option<UserId>,
 }
 
 impl MunicipalitySettings {
@@ -50,8 +51,8 @@ impl MunicipalitySettings {
     }
 
     /// The grace period in hours for an urgency code.
-    pub fn grace_hours(&self, urgency: &str) -> i32 {
-        if urgency == "high" {
+    pub fn grace_hours(&self, urgency: Urgency) -> i32 {
+        if urgency == Urgency::High {
             self.grace_hours_high
         } else {
             self.grace_hours_normal

@@ -90,7 +90,7 @@ fn with_categories(rows: Vec<OfferWithVog>, pairs: Vec<(String, String)>) -> Vec
     }
     rows.into_iter()
         .map(|row| {
-            let codes = of.remove(&row.0.id).unwrap_or_default();
+            let codes = of.remove(row.0.id.as_str()).unwrap_or_default();
             (row, codes)
         })
         .collect()

@@ -9,7 +9,7 @@ use super::{
     schema::{offer_categories, offers},
     DbConnection, MultiBackend,
 };
-use crate::domain::{OfferId, OfferStatus, UserId};
+use crate::domain::{Availability, OfferId, OfferStatus, UserId};
 
 mod for_matching;
 pub use for_matching::*;
@@ -19,9 +19,9 @@ pub use for_matching::*;
 #[diesel(table_name = offers)]
 pub struct Offer {
     /// Id.
-    pub id: String,
+    pub id: OfferId,
     /// The volunteer (`None` after erasure).
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<UserId>,
     /// Four-digit postcode area.
     pub pc4: String,
     /// CBS code of the municipality derived from the PC4.
@@ -35,7 +35,7 @@ pub struct Offer {
     /// Whether the volunteer helps at a distance in remote-capable categories.
     pub remote_ok: bool,
     /// The validated availability as JSON (the `AvailabilityInput` shape).
-    pub availability: String,
+    pub availability: Availability,
     /// First day of the date window.
     pub available_from: Option<NaiveDate>,
     /// Last day of the date window.
@@ -57,9 +57,9 @@ pub struct Offer {
 #[diesel(table_name = offers)]
 pub struct NewOffer {
     /// Id.
-    pub id: String,
+    pub id: OfferId,
     /// The volunteer.
-    pub volunteer_id: String,
+    pub volunteer_id: UserId,
     /// PC4.
     pub pc4: String,
     /// Municipality code.
@@ -73,7 +73,7 @@ pub struct NewOffer {
     /// Remote help.
     pub remote_ok: bool,
     /// Availability JSON.
-    pub availability: String,
+    pub availability: Availability,
     /// Date window start.
     pub available_from: Option<NaiveDate>,
     /// Date window end.
@@ -108,7 +108,7 @@ pub struct OfferChanges {
     /// Remote help.
     pub remote_ok: Option<bool>,
     /// Availability JSON.
-    pub availability: Option<String>,
+    pub availability: Option<Availability>,
     /// Date window start.
     pub available_from: Option<Option<NaiveDate>>,
     /// Date window end.
@@ -146,7 +146,7 @@ pub fn insert(conn: &mut DbConnection, offer: &NewOffer, categories: &[String]) 
     diesel::insert_into(offers::table)
         .values(offer)
         .execute(conn)?;
-    insert_categories(conn, &offer.id, categories)
+    insert_categories(conn, offer.id.as_str(), categories)
 }
 
 fn insert_categories(

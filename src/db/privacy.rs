@@ -17,7 +17,10 @@ use super::{
     schema::{audit_log, case_notes, cases, help_requests, matches, offers, users},
     DbConnection,
 };
-use crate::domain::{CaseOutcome, CaseStatus, HelpRequestStatus, MatchStatus, UserId};
+use crate::domain::{
+    CaseId, CaseOutcome, CaseStatus, EscalationReason, HelpRequestId, HelpRequestStatus,
+    MatchStatus, UserId,
+};
 
 /// What replaces a title, description or case note once it has been anonymised: neutral,
 /// the same for everyone, so nothing of the original can be inferred from it.
@@ -34,17 +37,17 @@ pub const NO_LOGIN_HASH: &str = "!erased";
 #[diesel(table_name = cases)]
 pub struct CaseRecord {
     /// Id.
-    pub id: String,
+    pub id: CaseId,
     /// The escalated help request.
-    pub request_id: String,
+    pub request_id: HelpRequestId,
     /// The municipality whose case it is.
     pub municipality_code: String,
     /// Escalation reason code.
-    pub reason: String,
+    pub reason: EscalationReason,
     /// `open`, `in_progress` or `resolved`.
-    pub status: String,
+    pub status: CaseStatus,
     /// Outcome code once resolved.
-    pub outcome: Option<String>,
+    pub outcome: Option<CaseOutcome>,
     /// A code qualifying the outcome (a formal category) or a case worker's reason.
     pub outcome_detail: Option<String>,
     /// The case worker's note on the decision.

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{schema::refresh_tokens, DbConnection};
+use crate::domain::UserId;
 
 /// A stored refresh token.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -12,7 +13,7 @@ pub struct RefreshToken {
     /// Id.
     pub id: String,
     /// Owner.
-    pub user_id: String,
+    pub user_id: UserId,
     /// All tokens descending from one login share a family.
     pub family_id: String,
     /// SHA-256 of the token.

@@ -8,21 +8,22 @@ use super::{
     schema::{cases, help_requests, offer_categories, offers},
     DbConnection,
 };
+use crate::domain::{Category, HelpRequestId, HelpRequestStatus, LawDomain};
 
 /// The columns of a request that statistics count.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = help_requests)]
 pub struct RequestFacts {
     /// Id.
-    pub id: String,
+    pub id: HelpRequestId,
     /// Law domain code.
-    pub domain: String,
+    pub domain: LawDomain,
     /// Category code.
-    pub category: String,
+    pub category: Category,
     /// PC4.
     pub pc4: String,
     /// Status code.
-    pub status: String,
+    pub status: HelpRequestStatus,
     /// Posted at.
     pub created_at: NaiveDateTime,
     /// When a volunteer accepted (the first time).

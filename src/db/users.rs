@@ -11,7 +11,7 @@ use crate::domain::{Role, UserId};
 #[diesel(table_name = users)]
 pub struct User {
     /// Id.
-    pub id: String,
+    pub id: UserId,
     /// Lower-cased e-mail (the login name); a placeholder after erasure.
     pub email: String,
     /// argon2id PHC string.
@@ -33,7 +33,7 @@ pub struct User {
     /// Issue date of the volunteer's VOG, recorded by a case worker.
     pub vog_issued_on: Option<NaiveDate>,
     /// The case worker who recorded the VOG.
-    pub vog_recorded_by: Option<String>,
+    pub vog_recorded_by: Option<UserId>,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.
@@ -45,7 +45,7 @@ pub struct User {
 impl User {
     /// Typed id.
     pub fn user_id(&self) -> UserId {
-        UserId(self.id.clone())
+        self.id.clone()
     }
 
     /// The roles held, in a fixed order.
@@ -67,7 +67,7 @@ impl User {
 #[diesel(table_name = users)]
 pub struct NewUser {
     /// Id.
-    pub id: String,
+    pub id: UserId,
     /// Lower-cased e-mail.
     pub email: String,
     /// argon2id PHC string.
@@ -102,7 +102,7 @@ impl NewUser {
         now: NaiveDateTime,
     ) -> Self {
         Self {
-            id: UserId::generate().0,
+            id: UserId::generate(),
             email,
             password_hash,
             display_name,

@@ -91,7 +91,18 @@ impl DateWindow {
 /// each at least one session long; `from <= until`; `session_minutes` in 15–480.
 ///
 /// Serializes to (and deserializes from, with full validation) the [`AvailabilityInput`] shape.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(into = "AvailabilityInput", try_from = "AvailabilityInput")]
 pub struct Availability {
     /// Weekly slots, sorted; empty means any time.
@@ -104,6 +115,13 @@ pub struct Availability {
     #[schema(minimum = 15, maximum = 480)]
     session_minutes: u16,
 }
+
+// Stored as the JSON of the input shape; a stored value is validated again when read.
+super::stored::stored_as_text!(
+    Availability,
+    write = |v| serde_json::to_string(v)?,
+    read = |json| serde_json::from_str::<Availability>(&json)
+);
 
 impl Default for Availability {
     /// Any time, no date window, 60-minute sessions.

@@ -22,7 +22,10 @@ pub const TAXONOMY_VERSION: &str = "2026.1";
     serde::Serialize,
     serde::Deserialize,
     utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum LawDomain {
     /// Wmo 2015: support at home for elderly, ill or disabled people.
@@ -75,6 +78,12 @@ impl fmt::Display for LawDomain {
     }
 }
 
+super::stored::stored_as_text!(
+    LawDomain,
+    write = |v| v.as_str(),
+    read = |code| LawDomain::parse(&code)
+);
+
 impl FromStr for LawDomain {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -96,7 +105,10 @@ impl FromStr for LawDomain {
     serde::Serialize,
     serde::Deserialize,
     utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// Groceries.
@@ -288,6 +300,12 @@ impl fmt::Display for Category {
         f.write_str(self.code())
     }
 }
+
+super::stored::stored_as_text!(
+    Category,
+    write = |v| v.code(),
+    read = |code| Category::parse(&code)
+);
 
 impl FromStr for Category {
     type Err = FieldError;

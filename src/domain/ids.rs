@@ -15,7 +15,12 @@ pub fn new_key() -> String {
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(transparent)]
         #[schema(value_type = String, format = Uuid)]
         pub struct $name(pub String);
@@ -31,6 +36,28 @@ macro_rules! typed_id {
             }
             /// The id as stored.
             pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        // Stored ids are written by this service; they are read back as they are.
+        $crate::domain::stored::stored_as_text!(
+            $name,
+            write = |v| v.as_str(),
+            read = |id| Ok::<_, std::convert::Infallible>($name(id))
+        );
+
+        // An id reads as the text it is stored as (queries, logs, map keys of loaded
+        // columns); one kind of id still never passes for another.
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
                 &self.0
             }
         }

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod postcode;
 pub mod slot;
 pub mod status;
+pub(crate) mod stored;
 pub mod text;
 
 use std::fmt;
@@ -23,8 +24,8 @@ pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, UserId};
 pub use postcode::Postcode;
 pub use slot::{Slot, TimeOfDay, Weekday};
 pub use status::{
-    CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchStatus, OfferStatus, Role,
-    Urgency,
+    CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchOrigin, MatchStatus,
+    OfferStatus, Role, Urgency,
 };
 pub use text::{is_common_password, Description, DisplayName, Email, Note, Password, Phone, Title};
 

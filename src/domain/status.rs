@@ -65,37 +65,11 @@ macro_rules! vocabulary {
             }
         }
 
-        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $name {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, diesel::sqlite::Sqlite>,
-            ) -> diesel::serialize::Result {
-                out.set_value(self.as_str());
-                Ok(diesel::serialize::IsNull::No)
-            }
-        }
-
-        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-            ) -> diesel::serialize::Result {
-                use std::io::Write;
-                out.write_all(self.as_str().as_bytes())?;
-                Ok(diesel::serialize::IsNull::No)
-            }
-        }
-
-        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
-        where
-            DB: diesel::backend::Backend,
-            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                let code = String::from_sql(bytes)?;
-                Self::parse(&code).map_err(|e| e.message.into())
-            }
-        }
+        $crate::domain::stored::stored_as_text!(
+            $name,
+            write = |v| v.as_str(),
+            read = |code| Self::parse(&code)
+        );
     };
 }
 
@@ -111,6 +85,18 @@ vocabulary! {
         Normal = "normal",
         /// Needed soon; escalates sooner.
         High = "high",
+    }
+}
+
+vocabulary! {
+    /// Which part of the service proposed a match.
+    pub enum MatchOrigin, field = "created_by" {
+        /// Incremental matching, when a request or an offer changed.
+        Incremental = "incremental",
+        /// The global batch.
+        Batch = "batch",
+        /// A case worker who assigned a volunteer to a case.
+        CaseWorker = "case_worker",
     }
 }
 

@@ -91,7 +91,7 @@ pub fn rotate(
         tracing::warn!(family = %token.family_id, "refresh token reuse detected; family revoked");
         return Ok(Rotation::ReuseDetected);
     }
-    let Some(user) = db::users::find(conn, &crate::domain::UserId(token.user_id.clone()))? else {
+    let Some(user) = db::users::find(conn, &token.user_id)? else {
         return Ok(Rotation::Invalid);
     };
     issue_session(conn, keys, &user, Some(token.family_id), now).map(Rotation::Rotated)
@@ -106,7 +106,7 @@ pub fn logout(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if let Some(token) = db::refresh_tokens::find_by_hash(conn, &hash_refresh_token(presented))? {
-        if token.user_id == user_id {
+        if token.user_id.as_str() == user_id {
             db::refresh_tokens::revoke_family(conn, &token.family_id, now.naive_utc())?;
         }
     }
@@ -176,7 +176,7 @@ pub fn create_appointed(
     let id = crate::domain::UserId::generate();
     let naive = now.naive_utc();
     let user = db::users::NewUser {
-        id: id.0.clone(),
+        id: id.clone(),
         is_case_worker: role == AppointedRole::CaseWorker,
         is_admin: role == AppointedRole::Admin,
         municipality_code,

@@ -24,7 +24,7 @@ use super::{
 };
 use crate::{
     db::{self, offers::OfferWithVog, DbConnection, Pool},
-    domain::{HelpRequestStatus, MatchStatus},
+    domain::{HelpRequestId, HelpRequestStatus, MatchOrigin, MatchStatus, OfferId},
     engine::{self, CategorySet, OfferIndex},
     error::AppError,
 };
@@ -55,9 +55,9 @@ pub struct BatchPlan {
     /// Counts so far (waiting, offers, kept).
     pub report: BatchReport,
     /// Live proposals to withdraw: (request, the offer it is proposed to now).
-    withdrawals: Vec<(String, String)>,
+    withdrawals: Vec<(HelpRequestId, OfferId)>,
     /// New proposals: request, offer, score and explanation.
-    proposals: Vec<(String, OfferWithVog, engine::Score, String)>,
+    proposals: Vec<(HelpRequestId, OfferWithVog, engine::Score, String)>,
 }
 
 impl BatchPlan {
@@ -101,10 +101,14 @@ pub fn plan(
     let mut ids = EngineIds::default();
     let mut profiles = Vec::with_capacity(offers.len());
     for offer in &offers {
-        let set = CategorySet::of(categories.get(&offer.0.id).map_or(&[][..], Vec::as_slice));
+        let set = CategorySet::of(
+            categories
+                .get(offer.0.id.as_str())
+                .map_or(&[][..], Vec::as_slice),
+        );
         let mut profile = offer_profile(offer, set, &mut ids);
         // The batch may rearrange unanswered proposals: only accepted matches stay fixed.
-        let open_proposals = proposed.get(&offer.0.id).copied().unwrap_or(0);
+        let open_proposals = proposed.get(offer.0.id.as_str()).copied().unwrap_or(0);
         let accepted = (i64::from(offer.0.active_load) - open_proposals).max(0);
         profile.load = u32::try_from(accepted).unwrap_or(0);
         // New proposals beyond those it holds stay within the volunteer's daily cap.
@@ -112,7 +116,7 @@ pub fn plan(
             .0
             .volunteer_id
             .as_ref()
-            .and_then(|v| today.get(v))
+            .and_then(|v| today.get(v.as_str()))
             .copied()
             .unwrap_or(0);
         let allowance = open_proposals + (policy.daily_cap - given_today).max(0);
@@ -131,16 +135,14 @@ pub fn plan(
     let mut requests = Vec::with_capacity(waiting.len());
     let mut rows = Vec::with_capacity(waiting.len());
     for (row, current) in waiting {
-        let declined = passes.get(&row.id).map_or(&[][..], Vec::as_slice);
+        let declined = passes.get(row.id.as_str()).map_or(&[][..], Vec::as_slice);
         let before = row
             .requester_id
             .as_ref()
-            .and_then(|r| helped.get(r))
+            .and_then(|r| helped.get(r.as_str()))
             .map_or(&[][..], Vec::as_slice);
-        if let Some(profile) = request_profile(&row, &mut ids, declined, before) {
-            requests.push(profile);
-            rows.push((row, current));
-        }
+        requests.push(request_profile(&row, &mut ids, declined, before));
+        rows.push((row, current));
     }
     let index = OfferIndex::new(profiles);
     let ctx = context(now, policy);
@@ -202,7 +204,7 @@ pub fn plan(
 fn withdraw_step(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    items: &[(String, String)],
+    items: &[(HelpRequestId, OfferId)],
 ) -> Result<usize, AppError> {
     let mut moved = 0;
     for (request_id, offer_id) in items {
@@ -241,7 +243,7 @@ fn propose_step(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     policy: &Policy,
-    items: &[(String, OfferWithVog, engine::Score, String)],
+    items: &[(HelpRequestId, OfferWithVog, engine::Score, String)],
 ) -> Result<usize, AppError> {
     let mut created = 0;
     for (request_id, offer, score, explanation) in items {
@@ -250,7 +252,15 @@ fn propose_step(
                 return Ok(false);
             }
             let scored = (score, explanation.clone());
-            create_proposal(conn, request_id, offer, scored, now, policy, "batch")?;
+            create_proposal(
+                conn,
+                request_id,
+                offer,
+                scored,
+                now,
+                policy,
+                MatchOrigin::Batch,
+            )?;
             Ok(true)
         })?;
         if made == Some(true) {

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::{Duration, NaiveDateTime};
 
 use super::{
-    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    engine_rows::{offer_profile, request_profile, EngineIds},
     live_offers::{LiveOffers, SearchFor},
     policy::{context, Policy},
 };
@@ -70,7 +70,7 @@ fn search_round(
     tried.extend(ranked);
     let volunteers: Vec<String> = current
         .iter()
-        .filter_map(|o| o.0.volunteer_id.clone())
+        .filter_map(|o| o.0.volunteer_id.as_ref().map(ToString::to_string))
         .collect();
     let capped = capped_volunteers(conn, volunteers, now, policy)?;
     policy.notes().capped(capped.clone(), now);
@@ -79,7 +79,7 @@ fn search_round(
         .filter(|o| {
             o.0.volunteer_id
                 .as_ref()
-                .is_some_and(|v| !capped.contains(v))
+                .is_some_and(|v| !capped.iter().any(|c| c.as_str() == v.as_str()))
         })
         .collect();
     Ok((offers, exhausted))
@@ -94,13 +94,9 @@ pub fn candidate_search(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Vec<OfferWithVog>, AppError> {
-    let Some((category, _)) = category_rule(&row.category) else {
-        return Ok(Vec::new());
-    };
+    let category = row.category;
     policy.offers.catch_up(conn, &mut policy.notes())?;
-    let Some(request) = request_profile(row, &mut EngineIds::default(), &[], &[]) else {
-        return Ok(Vec::new());
-    };
+    let request = request_profile(row, &mut EngineIds::default(), &[], &[]);
     let wanted = SearchFor {
         request,
         requester: row.requester_id.as_deref(),
@@ -153,9 +149,7 @@ pub(crate) fn take_best(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Option<TakenOffer>, AppError> {
-    let Some((category, _)) = category_rule(&row.category) else {
-        return Ok(None);
-    };
+    let category = row.category;
     let helped = match &row.requester_id {
         Some(requester) => db::matches::helpers_of(conn, requester)?,
         None => Vec::new(),
@@ -165,9 +159,7 @@ pub(crate) fn take_best(
     live.catch_up(conn, &mut policy.notes())?;
     let ctx = context(now, policy);
     let mut ids = EngineIds::default();
-    let Some(profile) = request_profile(row, &mut ids, passed, helped) else {
-        return Ok(None);
-    };
+    let profile = request_profile(row, &mut ids, passed, helped);
     let wanted = SearchFor {
         request: profile.clone(),
         requester: row.requester_id.as_deref(),

@@ -20,7 +20,7 @@ use crate::{
     },
     domain::{
         CaseOutcome, CaseStatus, FormalCategory, FormalStandard, HelpRequestStatus, LawDomain,
-        MatchStatus, Note,
+        MatchId, MatchOrigin, MatchStatus, Note, UserId,
     },
     engine::{self, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
     error::AppError,
@@ -30,7 +30,7 @@ use crate::{
 #[derive(Debug, Clone, Copy)]
 pub struct Worker<'a> {
     /// Their user id.
-    pub id: &'a str,
+    pub id: &'a UserId,
     /// Their municipality.
     pub municipality: &'a str,
 }
@@ -94,7 +94,7 @@ pub fn add_note(
     let note = CaseNote {
         id: crate::domain::ids::new_key(),
         case_id: case.id.clone(),
-        author_id: Some(worker.id.to_owned()),
+        author_id: Some(worker.id.clone()),
         body: body.into_inner(),
         created_at: now,
     };
@@ -187,12 +187,10 @@ pub fn resolve(
         }
     };
     let resolution = Resolution {
-        outcome: decision.outcome.as_str().to_owned(),
+        outcome: decision.outcome,
         detail,
         note,
-        offer_id: decision
-            .offer_id
-            .filter(|_| decision.outcome == CaseOutcome::AssignedVolunteer),
+        offer_id: new_match.as_ref().map(|m| m.offer_id.clone()),
     };
     if !db::cases::resolve(conn, &case.id, worker.id, &resolution, now)? {
         return Err(conflict("the case changed meanwhile; read it again"));
@@ -236,8 +234,7 @@ fn referral(
     request: &RequestRow,
     decision: &Decision,
 ) -> Result<(String, Option<String>), AppError> {
-    let domain = LawDomain::parse(&request.domain)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("request {}: {e}", request.id)))?;
+    let domain = request.domain;
     let standard = match domain {
         LawDomain::Wmo => Some(FormalStandard::Iwmo),
         LawDomain::Jeugdwet => Some(FormalStandard::Ijw),
@@ -308,8 +305,7 @@ fn assign_volunteer(
         .ok_or_else(|| AppError::invalid("offer_id", "no such offer"))?;
     let settings = db::municipality_settings::effective(conn, worker.municipality)?;
     let mut ids = EngineIds::default();
-    let mut profile = request_profile(request, &mut ids, &[], &[])
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request {} unreadable", request.id)))?;
+    let mut profile = request_profile(request, &mut ids, &[], &[]);
     let indexes: Vec<u8> = db::offers::category_codes(conn, offer_id)?
         .iter()
         .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
@@ -334,9 +330,9 @@ fn assign_volunteer(
     let score = engine::score(&profile, &candidate, &fit);
     let parts = score.parts;
     let accepted = Match {
-        id: crate::domain::ids::new_key(),
+        id: MatchId::generate(),
         request_id: request.id.clone(),
-        offer_id: offer_id.to_owned(),
+        offer_id: offer.0.id.clone(),
         volunteer_id: offer.0.volunteer_id.clone(),
         status: MatchStatus::Accepted,
         score: score.total,
@@ -355,7 +351,7 @@ fn assign_volunteer(
         expires_at: now + policy.proposal_ttl,
         responded_at: Some(now),
         closed_at: None,
-        created_by: "case_worker".to_owned(),
+        created_by: MatchOrigin::CaseWorker,
         updated_at: now,
     };
     db::matches::insert(conn, &accepted)?;

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use crate::geo::BoundingBox;
 
 use super::{
-    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    engine_rows::{offer_profile, request_profile, rule_of, EngineIds},
     matching::MAX_OFFER_RADIUS_KM,
 };
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
         users::User,
         DbConnection,
     },
-    domain::UserId,
+    domain::OfferId,
     engine::{
         self, constraints::weekly_overlap, CategorySet, DateWindow, MatchContext, OfferProfile,
         RequestProfile, Violation, WeeklySlots,
@@ -67,13 +67,13 @@ pub fn load(
 ) -> Result<CaseFile, AppError> {
     let request = db::cases::request_of(conn, &case.request_id)?;
     let requester = match (&request.requester_id, request.consent_municipality) {
-        (Some(id), true) => db::users::find(conn, &UserId(id.clone()))?,
+        (Some(id), true) => db::users::find(conn, id)?,
         _ => None,
     };
     let mut history = Vec::new();
     for m in db::matches::for_request(conn, &case.request_id)? {
         let volunteer = match (&m.volunteer_id, m.status.contact_visible()) {
-            (Some(id), true) => db::users::find(conn, &UserId(id.clone()))?,
+            (Some(id), true) => db::users::find(conn, id)?,
             _ => None,
         };
         history.push((m, volunteer));
@@ -208,23 +208,19 @@ pub fn suggestions(
     now: NaiveDateTime,
     vog_max_age_months: u32,
 ) -> Result<Vec<Suggestion>, AppError> {
-    let Some((category, rule)) = category_rule(&row.category) else {
-        return Ok(Vec::new());
-    };
+    let (category, rule) = (row.category, rule_of(row.category));
     let bbox = BoundingBox::around(row.lat, row.lon, MAX_OFFER_RADIUS_KM);
     let mut offers: Vec<OfferWithVog> =
         db::offers::offers_in_box(conn, category.code(), bbox, row.requester_id.as_deref())?;
     if row.remote_ok && category.remote_possible() {
-        let near: std::collections::HashSet<String> =
+        let near: std::collections::HashSet<OfferId> =
             offers.iter().map(|o| o.0.id.clone()).collect();
         let remote = db::offers::remote_offers(conn, category.code(), row.lat, row.lon)?;
         offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
     }
     let passed = db::matches::passed_volunteers(conn, &row.id)?;
     let mut ids = EngineIds::default();
-    let Some(profile) = request_profile(row, &mut ids, &passed, &[]) else {
-        return Ok(Vec::new());
-    };
+    let profile = request_profile(row, &mut ids, &passed, &[]);
     let ctx = MatchContext {
         today: now.date(),
         vog_max_age_months,
@@ -235,7 +231,7 @@ pub fn suggestions(
         .filter_map(|o| {
             let offer = offer_profile(o, categories, &mut ids);
             relaxation_for(&profile, &offer, &ctx).map(|(distance_km, relaxation)| Suggestion {
-                offer_id: o.0.id.clone(),
+                offer_id: o.0.id.to_string(),
                 distance_km,
                 relaxation,
             })

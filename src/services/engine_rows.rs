@@ -26,23 +26,29 @@ impl EngineIds {
     }
 }
 
+/// The rule of a stored category code (an offer's categories are loaded as codes).
 pub(crate) fn category_rule(code: &str) -> Option<(Category, CategoryRule)> {
     let category = Category::parse(code).ok()?;
-    let index = Category::ALL.iter().position(|c| *c == category)? as u8;
+    Some((category, rule_of(category)))
+}
+
+/// What the engine needs to know of a category.
+pub(crate) fn rule_of(category: Category) -> CategoryRule {
+    let index = Category::ALL
+        .iter()
+        .position(|c| *c == category)
+        .map_or(u8::MAX, |i| i as u8);
     let domains: Vec<engine::Domain> = category
         .domains()
         .iter()
         .map(|d| engine_domain(*d))
         .collect();
-    Some((
-        category,
-        CategoryRule {
-            index,
-            domains: DomainSet::of(&domains),
-            requires_vog: category.requires_vog(),
-            remote_possible: category.remote_possible(),
-        },
-    ))
+    CategoryRule {
+        index,
+        domains: DomainSet::of(&domains),
+        requires_vog: category.requires_vog(),
+        remote_possible: category.remote_possible(),
+    }
 }
 
 fn engine_domain(domain: LawDomain) -> engine::Domain {
@@ -57,40 +63,26 @@ fn municipality_number(code: &str) -> u16 {
     code.get(2..).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
-/// Weekly slots and date window of stored availability JSON (unreadable JSON = never).
-fn availability(json: &str) -> (WeeklySlots, DateWindow, Option<u16>) {
-    match serde_json::from_str::<Availability>(json) {
-        Ok(a) => {
-            let intervals = a
-                .week_intervals()
-                .into_iter()
-                .map(|(s, e)| {
-                    (
-                        s.min(u32::from(u16::MAX)) as u16,
-                        e.min(u32::from(u16::MAX)) as u16,
-                    )
-                })
-                .collect();
-            let window = a.date_window();
+/// Weekly slots and date window of an availability.
+fn availability(a: &Availability) -> (WeeklySlots, DateWindow) {
+    let intervals = a
+        .week_intervals()
+        .into_iter()
+        .map(|(s, e)| {
             (
-                WeeklySlots::from_intervals(intervals),
-                DateWindow {
-                    from: window.from,
-                    until: window.until,
-                },
-                Some(a.session_minutes()),
+                s.min(u32::from(u16::MAX)) as u16,
+                e.min(u32::from(u16::MAX)) as u16,
             )
-        }
-        // An empty, non-any-time week can never overlap: a damaged row is never matched.
-        Err(_) => (
-            WeeklySlots::from_intervals(vec![(0, 0)]),
-            DateWindow {
-                from: None,
-                until: None,
-            },
-            None,
-        ),
-    }
+        })
+        .collect();
+    let window = a.date_window();
+    (
+        WeeklySlots::from_intervals(intervals),
+        DateWindow {
+            from: window.from,
+            until: window.until,
+        },
+    )
 }
 
 pub(crate) fn request_profile(
@@ -98,16 +90,16 @@ pub(crate) fn request_profile(
     ids: &mut EngineIds,
     declined_by: &[String],
     helped_before: &[String],
-) -> Option<RequestProfile> {
-    let (_, category) = category_rule(&row.category)?;
-    let domain = engine_domain(LawDomain::parse(&row.domain).ok()?);
-    let (week, dates, _) = availability(&row.availability);
-    let urgency = match Urgency::parse(&row.urgency).unwrap_or(Urgency::Normal) {
+) -> RequestProfile {
+    let category = rule_of(row.category);
+    let domain = engine_domain(row.domain);
+    let (week, dates) = availability(&row.availability);
+    let urgency = match row.urgency {
         Urgency::Low => 0,
         Urgency::Normal => 1,
         Urgency::High => 2,
     };
-    Some(RequestProfile {
+    RequestProfile {
         id: ids.of(&row.id),
         requester: row.requester_id.as_deref().map_or(0, |r| ids.of(r)),
         category,
@@ -122,12 +114,12 @@ pub(crate) fn request_profile(
         involves_minor: row.involves_minor,
         week,
         dates,
-        session_minutes: u16::try_from(row.session_minutes).unwrap_or(60),
+        session_minutes: row.availability.session_minutes(),
         urgency,
         waiting_since: row.created_at.and_utc().timestamp(),
         declined_by: declined_by.iter().map(|v| ids.of(v)).collect(),
         helped_by_before: helped_before.iter().map(|v| ids.of(v)).collect(),
-    })
+    }
 }
 
 pub(crate) fn offer_profile(
@@ -136,7 +128,7 @@ pub(crate) fn offer_profile(
     ids: &mut EngineIds,
 ) -> OfferProfile {
     let (offer, vog) = row;
-    let (week, dates, _) = availability(&offer.availability);
+    let (week, dates) = availability(&offer.availability);
     OfferProfile {
         id: ids.of(&offer.id),
         volunteer: offer.volunteer_id.as_deref().map_or(0, |v| ids.of(v)),

@@ -19,7 +19,7 @@ use crate::{
         municipality_settings::{self, MunicipalitySettings},
         DbConnection,
     },
-    domain::{EscalationReason, HelpRequestStatus},
+    domain::{EscalationReason, HelpRequestId, HelpRequestStatus},
     error::AppError,
 };
 
@@ -32,7 +32,7 @@ pub const ESCALATIONS_PER_SWEEP: i64 = 1_000;
 /// caller's write transaction. 409 when the request is not open or proposed.
 pub fn escalate(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &HelpRequestId,
     reason: EscalationReason,
     now: NaiveDateTime,
     resident: Option<&str>,
@@ -55,7 +55,7 @@ pub fn escalate(
     if !db::help_requests::transition(conn, request_id, status, escalated, now)? {
         return Err(conflict());
     }
-    let case = Case::open(request_id, &row.municipality_code, reason.as_str(), now);
+    let case = Case::open(request_id, &row.municipality_code, reason, now);
     db::cases::insert(conn, &case)?;
     let role = if resident.is_some() {
         "resident"
@@ -80,7 +80,7 @@ pub fn escalate(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueEscalation {
     /// The request.
-    pub request_id: String,
+    pub request_id: HelpRequestId,
     /// `no_candidates` when nobody was ever proposed, `declined` when every proposal was
     /// declined or expired.
     pub reason: EscalationReason,
@@ -108,8 +108,8 @@ pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalat
     let mut due = Vec::new();
     for row in db::cases::waiting_since(conn, cutoff, ESCALATIONS_PER_SWEEP)? {
         let grace = settings.get(&row.municipality_code).map_or_else(
-            || MunicipalitySettings::defaults(&row.municipality_code).grace_hours(&row.urgency),
-            |s| s.grace_hours(&row.urgency),
+            || MunicipalitySettings::defaults(&row.municipality_code).grace_hours(row.urgency),
+            |s| s.grace_hours(row.urgency),
         );
         if row.status_changed_at + Duration::hours(i64::from(grace)) > now {
             continue;

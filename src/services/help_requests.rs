@@ -55,7 +55,8 @@ fn refuse_near_duplicate(
     new: &NewHelpRequest,
 ) -> Result<(), AppError> {
     let since = new.created_at - Duration::days(DUPLICATE_WINDOW_DAYS);
-    let earlier = db::help_requests::recent_open_in_category(conn, owner, &new.category, since)?;
+    let earlier =
+        db::help_requests::recent_open_in_category(conn, owner, new.category.code(), since)?;
     let this = (new.title.as_str(), new.description.as_str());
     match earlier
         .iter()
@@ -67,7 +68,7 @@ fn refuse_near_duplicate(
                  \"confirm_duplicate\": true to post this one as well",
                 twin.created_at.date()
             ),
-            existing_id: Some(twin.id.clone()),
+            existing_id: Some(twin.id.to_string()),
         }),
         None => Ok(()),
     }
@@ -92,7 +93,7 @@ pub fn change(
         });
     }
     let changes = changes(&row)?;
-    let id = HelpRequestId(row.id);
+    let id = row.id;
     db::help_requests::update(conn, &id, &changes)?;
     matching::propose_for_request(conn, id.as_str(), now, policy)?;
     Ok(id)
@@ -116,11 +117,11 @@ pub fn change_status(
             existing_id: None,
         });
     }
-    let id = HelpRequestId(row.id);
+    let id = row.id;
     if next == HelpRequestStatus::Escalated {
         // Opens the municipal case in this same transaction (ends a live proposal, audits).
         let reason = EscalationReason::ResidentRequest;
-        escalation::escalate(conn, id.as_str(), reason, now, Some(owner.as_str()))?;
+        escalation::escalate(conn, &id, reason, now, Some(owner.as_str()))?;
         return Ok(id);
     }
     // Conditional on the status read above: a concurrent escalation or match wins.

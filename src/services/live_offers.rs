@@ -54,6 +54,7 @@ use crate::{
 };
 
 use super::engine_rows::{category_rule, offer_profile, request_profile, EngineIds};
+use crate::domain::HelpRequestId;
 
 mod demand;
 mod notes;

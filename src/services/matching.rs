@@ -22,7 +22,7 @@ use crate::{
         offers::OfferWithVog,
         DbConnection,
     },
-    domain::{Category, HelpRequestStatus, MatchStatus},
+    domain::{Category, HelpRequestId, HelpRequestStatus, MatchId, MatchOrigin, MatchStatus},
     engine::{self, CategorySet},
     error::AppError,
 };
@@ -33,12 +33,12 @@ pub const MAX_OFFER_RADIUS_KM: f64 = 100.0;
 /// Creates the proposal row and moves the request to `proposed`.
 pub(crate) fn create_proposal(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &HelpRequestId,
     offer: &OfferWithVog,
     scored: (&engine::Score, String),
     now: NaiveDateTime,
     policy: &Policy,
-    created_by: &str,
+    created_by: MatchOrigin,
 ) -> Result<Match, AppError> {
     let proposal = insert_proposal(conn, request_id, offer, scored, now, policy, created_by)?;
     if !db::help_requests::transition(
@@ -60,17 +60,17 @@ pub(crate) fn create_proposal(
 /// [`create_proposal`] and [`store_and_propose`]).
 fn insert_proposal(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &HelpRequestId,
     offer: &OfferWithVog,
     (score, explanation): (&engine::Score, String),
     now: NaiveDateTime,
     policy: &Policy,
-    created_by: &str,
+    created_by: MatchOrigin,
 ) -> Result<Match, AppError> {
     let parts = score.parts;
     let proposal = Match {
-        id: crate::domain::ids::new_key(),
-        request_id: request_id.to_owned(),
+        id: MatchId::generate(),
+        request_id: request_id.clone(),
         offer_id: offer.0.id.clone(),
         volunteer_id: offer.0.volunteer_id.clone(),
         status: MatchStatus::Proposed,
@@ -86,7 +86,7 @@ fn insert_proposal(
         expires_at: now + policy.proposal_ttl,
         responded_at: None,
         closed_at: None,
-        created_by: created_by.to_owned(),
+        created_by,
         updated_at: now,
     };
     db::matches::insert(conn, &proposal)?;
@@ -112,7 +112,7 @@ fn propose_best(
         scored,
         now,
         policy,
-        "incremental",
+        MatchOrigin::Incremental,
     )
     .map(Some)
 }
@@ -146,7 +146,7 @@ pub fn store_and_propose(
         scored,
         now,
         policy,
-        "incremental",
+        MatchOrigin::Incremental,
     )?;
     Ok(stored)
 }
@@ -190,11 +190,8 @@ pub fn propose_for_offer(
     {
         return Ok(Vec::new());
     }
-    let today = db::matches::proposals_since(
-        conn,
-        std::slice::from_ref(&volunteer),
-        now - Duration::hours(24),
-    )?;
+    let today =
+        db::matches::proposals_since(conn, &[volunteer.to_string()], now - Duration::hours(24))?;
     let allowance = policy.daily_cap - today.first().map_or(0, |(_, n)| *n);
     if allowance <= 0 {
         return Ok(Vec::new());
@@ -218,7 +215,7 @@ pub fn propose_for_offer(
             .cloned()
             .collect();
         if !remote_codes.is_empty() {
-            let seen: std::collections::HashSet<String> =
+            let seen: std::collections::HashSet<HelpRequestId> =
                 rows.iter().map(|r| r.id.clone()).collect();
             let remote = db::help_requests::open_requests(conn, &remote_codes, None, limit)?;
             rows.extend(remote.into_iter().filter(|r| !seen.contains(&r.id)));
@@ -226,7 +223,8 @@ pub fn propose_for_offer(
     }
     let passed = db::matches::passed_requests(conn, &volunteer)?;
     rows.retain(|r| {
-        !passed.contains(&r.id) && r.requester_id.as_deref() != Some(volunteer.as_str())
+        !passed.iter().any(|p| p.as_str() == r.id.as_str())
+            && r.requester_id.as_deref() != Some(volunteer.as_str())
     });
 
     let mut ids = EngineIds::default();
@@ -241,15 +239,12 @@ pub fn propose_for_offer(
             .load
             .saturating_add(u32::try_from(allowance).unwrap_or(0)),
     );
-    let mut requests = Vec::with_capacity(rows.len());
-    let mut kept_rows = Vec::with_capacity(rows.len());
-    for row in rows {
-        // Continuity only raises the score; declines are handled by the filter above.
-        if let Some(p) = request_profile(&row, &mut ids, &[], &[]) {
-            requests.push(p);
-            kept_rows.push(row);
-        }
-    }
+    // Continuity only raises the score; declines are handled by the filter above.
+    let requests: Vec<_> = rows
+        .iter()
+        .map(|row| request_profile(row, &mut ids, &[], &[]))
+        .collect();
+    let kept_rows = rows;
     let mut made = Vec::new();
     for (i, score) in engine::requests_for_offer(&profile, &requests, &context(now, policy)) {
         if db::matches::live_for_request(conn, &kept_rows[i].id)?.is_some()
@@ -268,7 +263,7 @@ pub fn propose_for_offer(
             (&score, explanation),
             now,
             policy,
-            "incremental",
+            MatchOrigin::Incremental,
         )?);
     }
     Ok(made)

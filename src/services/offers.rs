@@ -56,11 +56,11 @@ pub fn change(
             existing_id: None,
         });
     }
-    let categories = db::offers::categories_of(conn, std::slice::from_ref(&row.id))?
-        .remove(&row.id)
+    let categories = db::offers::categories_of(conn, &[row.id.to_string()])?
+        .remove(row.id.as_str())
         .unwrap_or_default();
     let (changes, categories) = changes(&row, categories)?;
-    let id = OfferId(row.id);
+    let id = row.id;
     db::offers::update(conn, &id, &changes, &categories)?;
     matching::propose_for_offer(conn, id.as_str(), now, policy)?;
     Ok(id)
@@ -86,7 +86,7 @@ pub fn change_status(
             existing_id: None,
         });
     }
-    let id = OfferId(row.id);
+    let id = row.id;
     if !db::offers::transition(conn, &id, status, next, now)? {
         return Err(AppError::Conflict {
             detail: "the offer changed meanwhile; reload it".into(),

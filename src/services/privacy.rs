@@ -17,7 +17,7 @@ use crate::{
         self, audit::AuditEntry, help_requests::HelpRequest, matches::Match, offers::Offer,
         privacy::CaseRecord, refresh_tokens::RefreshToken, users::User, DbConnection,
     },
-    domain::{HelpRequestStatus, MatchStatus, OfferId, OfferStatus, UserId},
+    domain::{HelpRequestStatus, MatchStatus, OfferStatus, UserId},
     error::AppError,
 };
 
@@ -69,31 +69,31 @@ pub fn personal_data(conn: &mut DbConnection, user: &UserId) -> Result<PersonalD
     let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
     let requests = db::privacy::requests_of(conn, user)?;
     let offer_rows = db::privacy::offers_of(conn, user)?;
-    let request_ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
-    let offer_ids: Vec<String> = offer_rows.iter().map(|o| o.id.clone()).collect();
+    let request_ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
+    let offer_ids: Vec<String> = offer_rows.iter().map(|o| o.id.to_string()).collect();
     let mut categories = db::offers::categories_of(conn, &offer_ids)?;
     let offers = offer_rows
         .into_iter()
         .map(|o| {
-            let codes = categories.remove(&o.id).unwrap_or_default();
+            let codes = categories.remove(o.id.as_str()).unwrap_or_default();
             (o, codes)
         })
         .collect();
     let matches = db::privacy::matches_of(conn, user, &request_ids, &offer_ids)?;
     let case_rows = db::privacy::cases_of(conn, &request_ids)?;
-    let case_ids: Vec<String> = case_rows.iter().map(|c| c.id.clone()).collect();
+    let case_ids: Vec<String> = case_rows.iter().map(|c| c.id.to_string()).collect();
     let counts = db::privacy::note_counts(conn, &case_ids)?;
     let cases = case_rows
         .into_iter()
         .map(|c| {
-            let n = counts.get(&c.id).copied().unwrap_or(0);
+            let n = counts.get(c.id.as_str()).copied().unwrap_or(0);
             (c, n)
         })
         .collect();
     let mut object_ids = vec![user.0.clone()];
     object_ids.extend(request_ids);
     object_ids.extend(offer_ids);
-    object_ids.extend(matches.iter().map(|m| m.id.clone()));
+    object_ids.extend(matches.iter().map(|m| m.id.to_string()));
     object_ids.extend(case_ids);
     let audit = db::privacy::audit_about(conn, user, &object_ids)?;
     let refresh_tokens = db::privacy::refresh_tokens_of(conn, user)?;
@@ -141,7 +141,7 @@ fn end_volunteer_side(
     for offer in offers {
         let status = offer.status;
         if status != OfferStatus::Withdrawn {
-            let id = OfferId(offer.id.clone());
+            let id = offer.id.clone();
             if !db::offers::transition(conn, &id, status, OfferStatus::Withdrawn, now)? {
                 return Err(AppError::Conflict {
                     detail: "an offer changed during the erasure; nothing was erased, try again"
@@ -200,7 +200,7 @@ fn end_resident_side(
         )?;
         report.help_requests_cancelled += 1;
     }
-    let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
     for case in db::privacy::cases_of(conn, &ids)? {
         if db::privacy::close_case_for_erasure(conn, &case.id, now)? {
             let entry = AuditEntry::new(
@@ -261,8 +261,8 @@ pub fn erase(
     let requests = db::privacy::requests_of(conn, user)?;
     end_resident_side(conn, user, &requests, now, &mut report)?;
 
-    let request_ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
-    let offer_ids: Vec<String> = offers.iter().map(|o| o.id.clone()).collect();
+    let request_ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
+    let offer_ids: Vec<String> = offers.iter().map(|o| o.id.to_string()).collect();
     let cases = db::privacy::cases_of(conn, &request_ids)?;
     db::privacy::anonymise_cases(conn, &cases, now)?;
     db::privacy::clear_match_reasons(conn, &request_ids, &offer_ids)?;
@@ -350,7 +350,7 @@ pub fn retention_step(
             let cases = db::privacy::cases_resolved_before(conn, cutoff, after, RETENTION_STEP)?;
             let next = match cases.last() {
                 Some(last) if cases.len() == RETENTION_STEP as usize => {
-                    RetentionStage::Cases(last.id.clone())
+                    RetentionStage::Cases(last.id.to_string())
                 }
                 _ => RetentionStage::Done,
             };

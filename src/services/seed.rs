@@ -23,8 +23,8 @@ use crate::{
         DbConnection,
     },
     domain::{
-        Availability, AvailabilityInput, Category, EscalationReason, HelpRequestStatus,
-        MatchStatus, SlotInput, Urgency,
+        Availability, AvailabilityInput, Category, EscalationReason, HelpRequestId,
+        HelpRequestStatus, MatchId, MatchOrigin, MatchStatus, OfferId, SlotInput, Urgency, UserId,
     },
     error::AppError,
     geo::{Gazetteer, Pc4Area},
@@ -79,7 +79,7 @@ pub struct SeedReport {
 /// In-memory bookkeeping of the offers, so that proposed and matched requests take a real
 /// slot of an offer in their category (and `active_load` stays ≤ `capacity`).
 struct OfferBook {
-    ids: Vec<String>,
+    ids: Vec<OfferId>,
     volunteer: Vec<u32>,
     capacity: Vec<u8>,
     load: Vec<u8>,
@@ -135,12 +135,10 @@ fn random_availability(rng: &mut StdRng, session: i64, any_time: f64) -> Availab
     input
 }
 
-fn availability_json(input: &AvailabilityInput) -> Result<(String, Availability), AppError> {
-    let parsed = Availability::parse(input).map_err(|errors| {
+fn validated(input: &AvailabilityInput) -> Result<Availability, AppError> {
+    Availability::parse(input).map_err(|errors| {
         AppError::Internal(anyhow::anyhow!("seed availability invalid: {errors:?}"))
-    })?;
-    let json = serde_json::to_string(&parsed).map_err(|e| AppError::Internal(e.into()))?;
-    Ok((json, parsed))
+    })
 }
 
 /// Radius a volunteer travels: mostly the neighbourhood, a few drive far.
@@ -162,7 +160,7 @@ fn new_user(
     now: NaiveDateTime,
 ) -> NewUser {
     NewUser {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: UserId(uuid::Uuid::new_v4().to_string()),
         email,
         password_hash: hash.to_owned(),
         display_name: name,
@@ -206,18 +204,22 @@ pub fn seed(
             new_user(email, format!("Vrijwilliger {i}"), &hash, true, now)
         })
         .collect();
-    let volunteer_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let volunteer_ids: Vec<UserId> = users.iter().map(|u| u.id.clone()).collect();
     in_blocks(conn, &users, bulk::users)?;
     drop(users);
     // A third of the volunteers has a recent VOG, so youth requests can be matched too.
-    let vog: Vec<String> = volunteer_ids.iter().step_by(3).cloned().collect();
+    let vog: Vec<String> = volunteer_ids
+        .iter()
+        .step_by(3)
+        .map(ToString::to_string)
+        .collect();
     db::write_transaction(conn, |conn| {
         Ok(bulk::set_vog(conn, &vog, now.date() - Duration::days(200))?)
     })?;
     let users: Vec<NewUser> = (0..residents)
         .map(|i| new_user(resident_email(i), format!("Bewoner {i}"), &hash, false, now))
         .collect();
-    let resident_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let resident_ids: Vec<UserId> = users.iter().map(|u| u.id.clone()).collect();
     in_blocks(conn, &users, bulk::users)?;
     drop(users);
     report.users = volunteers + residents;
@@ -241,7 +243,7 @@ pub fn seed(
     report.cases = cases;
     let loads: Vec<(String, i32)> = (0..book.ids.len())
         .filter(|&i| book.load[i] > 0)
-        .map(|i| (book.ids[i].clone(), i32::from(book.load[i])))
+        .map(|i| (book.ids[i].to_string(), i32::from(book.load[i])))
         .collect();
     db::write_transaction(conn, |conn| Ok(bulk::set_loads(conn, &loads)?))?;
     report.seconds = started.elapsed().as_secs_f64();
@@ -252,7 +254,7 @@ fn seed_offers(
     conn: &mut DbConnection,
     rng: &mut StdRng,
     areas: &[&Pc4Area],
-    volunteers: &[String],
+    volunteers: &[UserId],
     count: usize,
     now: NaiveDateTime,
 ) -> Result<OfferBook, AppError> {
@@ -275,11 +277,11 @@ fn seed_offers(
             codes.shuffle(rng);
             codes.truncate(rng.gen_range(1..=3));
             let remote_possible = codes.iter().any(|&c| Category::ALL[c].remote_possible());
-            let (availability, parsed) = availability_json(&random_availability(rng, 15, 0.2))?;
-            let window = parsed.date_window();
+            let availability = validated(&random_availability(rng, 15, 0.2))?;
+            let window = availability.date_window();
             let capacity: u8 = rng.gen_range(1..=3);
             let offer = NewOffer {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: OfferId(uuid::Uuid::new_v4().to_string()),
                 volunteer_id: volunteers[volunteer].clone(),
                 pc4: format!("{:04}", area.pc4),
                 municipality_code: area.municipality_code.clone(),
@@ -298,7 +300,7 @@ fn seed_offers(
             };
             for &c in &codes {
                 categories.push(NewOfferCategory {
-                    offer_id: offer.id.clone(),
+                    offer_id: offer.id.to_string(),
                     category: Category::ALL[c].code().to_owned(),
                 });
                 book.by_category[c].push(i as u32);

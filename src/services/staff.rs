@@ -115,7 +115,7 @@ pub fn appoint_case_worker(
     admin: &UserId,
     now: NaiveDateTime,
 ) -> Result<User, AppError> {
-    let id = UserId(user.id.clone());
+    let id = user.id.clone();
     db::users::insert(conn, user).map_err(email_taken)?;
     let entry = AuditEntry::new(
         now,

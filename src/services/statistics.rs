@@ -121,9 +121,9 @@ pub fn compute(
     let mut by_domain: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for r in requests {
         *by_domain
-            .entry(r.domain.clone())
+            .entry(r.domain.as_str().to_owned())
             .or_default()
-            .entry(r.status.clone())
+            .entry(r.status.as_str().to_owned())
             .or_default() += 1;
     }
     let hours: Vec<f64> = requests
@@ -164,7 +164,7 @@ pub fn compute(
     let mut demand: BTreeMap<String, u64> = BTreeMap::new();
     let mut pc4: BTreeMap<String, u64> = BTreeMap::new();
     for r in &waiting {
-        *demand.entry(r.category.clone()).or_default() += 1;
+        *demand.entry(r.category.code().to_owned()).or_default() += 1;
         *pc4.entry(r.pc4.clone()).or_default() += 1;
     }
     let categories: std::collections::BTreeSet<&String> =
@@ -225,11 +225,11 @@ mod tests {
 
     fn request(id: &str, status: &str, pc4: &str, matched_after: Option<i64>) -> RequestFacts {
         RequestFacts {
-            id: id.into(),
-            domain: "wmo".into(),
-            category: "boodschappen".into(),
+            id: crate::domain::HelpRequestId(id.into()),
+            domain: crate::domain::LawDomain::Wmo,
+            category: crate::domain::Category::Boodschappen,
             pc4: pc4.into(),
-            status: status.into(),
+            status: status.parse().expect("a status code"),
             created_at: at(0),
             matched_at: matched_after.map(at),
         }

@@ -116,7 +116,7 @@ async fn insert_match_row(app: &TestApp, request_id: &str, offer_id: &str, statu
                 matches::explanation.eq("test"),
                 matches::proposed_at.eq(now),
                 matches::expires_at.eq(now + chrono::Duration::hours(48)),
-                matches::created_by.eq("test"),
+                matches::created_by.eq(hulpmarkt::domain::MatchOrigin::Incremental),
                 matches::updated_at.eq(now),
             ))
             .execute(conn)?;

@@ -239,7 +239,7 @@ async fn candidates_and_cap_counts_are_read_right_across_chunks() {
             let found: Vec<String> =
                 hulpmarkt::db::offers::current_candidates(conn, &asked, "boodschappen")?
                     .into_iter()
-                    .map(|(offer, _)| offer.id)
+                    .map(|(offer, _)| offer.id.to_string())
                     .collect();
             let counts = hulpmarkt::db::matches::proposals_since(
                 conn,

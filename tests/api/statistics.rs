@@ -10,6 +10,7 @@ use hulpmarkt::db::{
     help_requests::{self, NewHelpRequest},
     schema,
 };
+use hulpmarkt::domain::{HelpRequestId, UserId};
 use serde_json::{json, Value};
 
 use crate::{
@@ -112,21 +113,21 @@ fn insert_seeds(conn: &mut hulpmarkt::db::DbConnection, requester: &str, now: Na
     for s in &SEEDS {
         let created = now - Duration::days(s.days_ago);
         let new = NewHelpRequest {
-            id: uuid::Uuid::new_v4().to_string(),
-            requester_id: requester.to_owned(),
-            domain: s.domain.into(),
-            category: s.category.into(),
+            id: HelpRequestId::generate(),
+            requester_id: UserId(requester.to_owned()),
+            domain: s.domain.parse().expect("a domain code"),
+            category: s.category.parse().expect("a category code"),
             title: "Zaadje".into(),
             description: "Gezaaid voor de statistiek.".into(),
             pc4: s.pc4.into(),
             municipality_code: s.municipality.into(),
             lat: 52.37,
             lon: 4.9,
-            urgency: "normal".into(),
+            urgency: hulpmarkt::domain::Urgency::Normal,
             involves_minor: false,
             remote_ok: false,
             max_distance_km: None,
-            availability: r#"{"slots":[],"from":null,"until":null,"session_minutes":60}"#.into(),
+            availability: hulpmarkt::domain::Availability::default(),
             available_from: None,
             available_until: None,
             session_minutes: 60,
@@ -147,7 +148,7 @@ fn insert_seeds(conn: &mut hulpmarkt::db::DbConnection, requester: &str, now: Na
             let mut case = Case::open(
                 &new.id,
                 s.municipality,
-                reason,
+                reason.parse().expect("a reason code"),
                 created + Duration::hours(50),
             );
             if s.status != "escalated" {

@@ -2,6 +2,7 @@
 //! index after a rolled-back write.
 
 use diesel::prelude::*;
+use hulpmarkt::domain::{HelpRequestId, MatchId, MatchOrigin, OfferId, UserId};
 use hulpmarkt::{clock::Clock, db::schema::offers, error::AppError};
 use serde_json::{json, Value};
 
@@ -142,10 +143,10 @@ async fn a_second_live_match_for_a_request_is_a_conflict_never_a_server_error() 
     let now = app.clock.now_naive();
     let outcome = hulpmarkt::db::transaction(&app.state.pool, move |conn| {
         let duplicate = hulpmarkt::db::matches::Match {
-            id: uuid::Uuid::new_v4().to_string(),
-            request_id,
-            offer_id,
-            volunteer_id: Some(volunteer),
+            id: MatchId::generate(),
+            request_id: HelpRequestId(request_id),
+            offer_id: OfferId(offer_id),
+            volunteer_id: Some(UserId(volunteer)),
             status: hulpmarkt::domain::MatchStatus::Proposed,
             score: 0.5,
             score_parts: "{}".into(),
@@ -155,7 +156,7 @@ async fn a_second_live_match_for_a_request_is_a_conflict_never_a_server_error() 
             expires_at: now + chrono::Duration::hours(48),
             responded_at: None,
             closed_at: None,
-            created_by: "incremental".into(),
+            created_by: MatchOrigin::Incremental,
             updated_at: now,
         };
         hulpmarkt::db::matches::insert(conn, &duplicate)?;
@@ -268,10 +269,10 @@ async fn an_item_that_loses_a_race_is_rolled_back_alone_and_the_step_goes_on() {
             // A place taken, then a second live match for the request: refused by the index.
             hulpmarkt::db::matches::take_slot(conn, &offer_id)?;
             let duplicate = hulpmarkt::db::matches::Match {
-                id: uuid::Uuid::new_v4().to_string(),
-                request_id: request_id.clone(),
-                offer_id: offer_id.clone(),
-                volunteer_id: Some(volunteer),
+                id: MatchId::generate(),
+                request_id: HelpRequestId(request_id.clone()),
+                offer_id: OfferId(offer_id.clone()),
+                volunteer_id: Some(UserId(volunteer)),
                 status: hulpmarkt::domain::MatchStatus::Proposed,
                 score: 0.5,
                 score_parts: "{}".into(),
@@ -281,7 +282,7 @@ async fn an_item_that_loses_a_race_is_rolled_back_alone_and_the_step_goes_on() {
                 expires_at: now + chrono::Duration::hours(48),
                 responded_at: None,
                 closed_at: None,
-                created_by: "batch".into(),
+                created_by: MatchOrigin::Batch,
                 updated_at: now,
             };
             hulpmarkt::db::matches::insert(conn, &duplicate)?;

@@ -9,7 +9,10 @@ use crate::{
         schema::{help_requests, matches},
         DbConnection,
     },
-    domain::{HelpRequestStatus, MatchStatus},
+    domain::{
+        Availability, Category, HelpRequestId, HelpRequestStatus, LawDomain, MatchStatus, OfferId,
+        Urgency, UserId,
+    },
     geo::BoundingBox,
 };
 
@@ -18,13 +21,13 @@ use crate::{
 #[diesel(table_name = help_requests)]
 pub struct RequestRow {
     /// Id.
-    pub id: String,
+    pub id: HelpRequestId,
     /// The resident (none after erasure).
-    pub requester_id: Option<String>,
+    pub requester_id: Option<UserId>,
     /// Law domain code.
-    pub domain: String,
+    pub domain: LawDomain,
     /// Category code.
-    pub category: String,
+    pub category: Category,
     /// PC4 latitude.
     pub lat: f64,
     /// PC4 longitude.
@@ -38,11 +41,11 @@ pub struct RequestRow {
     /// A minor is involved (VOG gate).
     pub involves_minor: bool,
     /// Availability JSON.
-    pub availability: String,
+    pub availability: Availability,
     /// Session length.
     pub session_minutes: i32,
     /// Urgency code.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// Status code.
     pub status: HelpRequestStatus,
     /// Posted at (waiting since).
@@ -56,8 +59,8 @@ impl From<&super::NewHelpRequest> for RequestRow {
         RequestRow {
             id: new.id.clone(),
             requester_id: Some(new.requester_id.clone()),
-            domain: new.domain.clone(),
-            category: new.category.clone(),
+            domain: new.domain,
+            category: new.category,
             lat: new.lat,
             lon: new.lon,
             municipality_code: new.municipality_code.clone(),
@@ -66,7 +69,7 @@ impl From<&super::NewHelpRequest> for RequestRow {
             involves_minor: new.involves_minor,
             availability: new.availability.clone(),
             session_minutes: new.session_minutes,
-            urgency: new.urgency.clone(),
+            urgency: new.urgency,
             status: new.status,
             created_at: new.created_at,
         }
@@ -87,7 +90,7 @@ pub fn request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RequestR
 pub fn recent_requests(
     conn: &mut DbConnection,
     since: NaiveDateTime,
-    after: Option<&(NaiveDateTime, String)>,
+    after: Option<&(NaiveDateTime, HelpRequestId)>,
     limit: i64,
 ) -> QueryResult<Vec<RequestRow>> {
     let mut query = help_requests::table
@@ -143,12 +146,14 @@ pub fn open_requests(
 }
 
 /// proposal not yet accepted. With the offer of that proposal, if any.
-pub fn waiting_requests(conn: &mut DbConnection) -> QueryResult<Vec<(RequestRow, Option<String>)>> {
+pub fn waiting_requests(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(RequestRow, Option<OfferId>)>> {
     let open: Vec<RequestRow> = help_requests::table
         .filter(help_requests::status.eq(HelpRequestStatus::Open.as_str()))
         .select(RequestRow::as_select())
         .load(conn)?;
-    let proposed: Vec<(RequestRow, String)> = help_requests::table
+    let proposed: Vec<(RequestRow, OfferId)> = help_requests::table
         .inner_join(matches::table)
         .filter(help_requests::status.eq(HelpRequestStatus::Proposed.as_str()))
         .filter(matches::status.eq(MatchStatus::Proposed.as_str()))

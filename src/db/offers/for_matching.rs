@@ -10,7 +10,7 @@ use crate::{
         schema::{offer_categories, offers, users},
         DbConnection,
     },
-    domain::OfferStatus,
+    domain::{Availability, OfferId, OfferStatus, UserId},
     geo::BoundingBox,
 };
 
@@ -19,9 +19,9 @@ use crate::{
 #[diesel(table_name = offers)]
 pub struct OfferRow {
     /// Id.
-    pub id: String,
+    pub id: OfferId,
     /// The volunteer.
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<UserId>,
     /// PC4 latitude.
     pub lat: f64,
     /// PC4 longitude.
@@ -33,7 +33,7 @@ pub struct OfferRow {
     /// Remote help offered.
     pub remote_ok: bool,
     /// Availability JSON.
-    pub availability: String,
+    pub availability: Availability,
     /// Capacity.
     pub capacity: i32,
     /// Active proposals plus accepted matches.
@@ -108,7 +108,9 @@ pub fn current_candidates(
         ),
     };
     let covering: std::collections::HashSet<String> = covering.into_iter().collect();
-    rows.retain(|(offer, _)| offer.status == OfferStatus::Active && covering.contains(&offer.id));
+    rows.retain(|(offer, _)| {
+        offer.status == OfferStatus::Active && covering.contains(offer.id.as_str())
+    });
     Ok(rows)
 }
 

@@ -30,7 +30,7 @@ impl LiveOffers {
         let total = crate::db::help_requests::count_recent_requests(conn, since)?;
         let stride = sample_stride(u64::try_from(total).unwrap_or(0));
         let mut position: u64 = 0;
-        let mut after: Option<(NaiveDateTime, String)> = None;
+        let mut after: Option<(NaiveDateTime, HelpRequestId)> = None;
         loop {
             let rows =
                 crate::db::help_requests::recent_requests(conn, since, after.as_ref(), LOAD_PAGE)?;
@@ -48,11 +48,7 @@ impl LiveOffers {
                     if (position - 1) % u64::from(stride) != 0 {
                         continue;
                     }
-                    let Some(mut profile) =
-                        request_profile(row, &mut EngineIds::default(), &[], &[])
-                    else {
-                        continue;
-                    };
+                    let mut profile = request_profile(row, &mut EngineIds::default(), &[], &[]);
                     profile.requester = row
                         .requester_id
                         .as_ref()

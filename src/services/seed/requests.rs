@@ -19,7 +19,7 @@ pub(super) fn seed_requests(
     conn: &mut DbConnection,
     rng: &mut StdRng,
     areas: &[&Pc4Area],
-    (residents, volunteers): (&[String], &[String]),
+    (residents, volunteers): (&[UserId], &[UserId]),
     book: &mut OfferBook,
     plan: &SeedPlan,
     now: NaiveDateTime,
@@ -74,14 +74,14 @@ pub(super) fn seed_requests(
             if offer.is_none() && status == HelpRequestStatus::Completed {
                 status = HelpRequestStatus::Cancelled;
             }
-            let (availability, parsed) = availability_json(&random_availability(rng, 60, 0.3))?;
-            let window = parsed.date_window();
+            let availability = validated(&random_availability(rng, 60, 0.3))?;
+            let window = availability.date_window();
             let remote_ok = category.remote_possible() && rng.gen_bool(0.3);
             let request = NewHelpRequest {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: HelpRequestId(uuid::Uuid::new_v4().to_string()),
                 requester_id: residents[resident].clone(),
-                domain: domain.as_str().to_owned(),
-                category: category.code().to_owned(),
+                domain,
+                category,
                 title: format!("{} gezocht", category.name_nl()),
                 description: format!(
                     "Wie kan mij helpen? Ik woon in {} en zoek iemand voor {}.",
@@ -97,9 +97,7 @@ pub(super) fn seed_requests(
                     Urgency::Normal,
                     Urgency::Normal,
                     Urgency::High,
-                ][rng.gen_range(0..4)]
-                .as_str()
-                .to_owned(),
+                ][rng.gen_range(0..4)],
                 involves_minor: domain == crate::domain::LawDomain::Jeugdwet && rng.gen_bool(0.5),
                 remote_ok,
                 max_distance_km: [None, None, Some(5.0), Some(10.0), Some(15.0), Some(25.0)]
@@ -140,10 +138,10 @@ pub(super) fn seed_requests(
             }
             if status == HelpRequestStatus::Escalated {
                 cases.push(SeedCase {
-                    id: uuid::Uuid::new_v4().to_string(),
+                    id: crate::domain::CaseId(uuid::Uuid::new_v4().to_string()),
                     request_id: request.id.clone(),
                     municipality_code: request.municipality_code.clone(),
-                    reason: reasons[rng.gen_range(0..reasons.len())].as_str().to_owned(),
+                    reason: reasons[rng.gen_range(0..reasons.len())],
                     status: crate::domain::CaseStatus::Open,
                     assigned_to: None,
                     opened_at: created_at + Duration::hours(48),
@@ -173,13 +171,13 @@ fn seed_match(
     request: &NewHelpRequest,
     book: &OfferBook,
     offer: usize,
-    volunteers: &[String],
+    volunteers: &[UserId],
     status: MatchStatus,
     proposed_at: NaiveDateTime,
 ) -> Match {
     let answered = status != MatchStatus::Proposed;
     Match {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: MatchId(uuid::Uuid::new_v4().to_string()),
         request_id: request.id.clone(),
         offer_id: book.ids[offer].clone(),
         volunteer_id: Some(volunteers[book.volunteer[offer] as usize].clone()),
@@ -192,7 +190,7 @@ fn seed_match(
         expires_at: proposed_at + Duration::hours(48),
         responded_at: answered.then_some(proposed_at + Duration::hours(3)),
         closed_at: (status == MatchStatus::Completed).then_some(proposed_at + Duration::days(7)),
-        created_by: "incremental".to_owned(),
+        created_by: MatchOrigin::Incremental,
         updated_at: proposed_at,
     }
 }

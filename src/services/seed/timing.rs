@@ -21,19 +21,19 @@ pub fn time_candidate_search(
         let area = areas[rng.gen_range(0..areas.len())];
         let category = Category::ALL[rng.gen_range(0..Category::ALL.len())];
         let row = RequestRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: HelpRequestId(uuid::Uuid::new_v4().to_string()),
             requester_id: None,
-            domain: category.domains()[0].as_str().to_owned(),
-            category: category.code().to_owned(),
+            domain: category.domains()[0],
+            category,
             lat: area.lat,
             lon: area.lon,
             municipality_code: area.municipality_code.clone(),
             max_distance_km: [None, Some(10.0), Some(25.0)][rng.gen_range(0..3)],
             remote_ok: category.remote_possible() && rng.gen_bool(0.3),
             involves_minor: false,
-            availability: "{}".to_owned(),
+            availability: Availability::default(),
             session_minutes: 60,
-            urgency: "normal".to_owned(),
+            urgency: Urgency::Normal,
             status: crate::domain::HelpRequestStatus::Open,
             created_at: now,
         };
