@@ -183,19 +183,19 @@ fn main() -> anyhow::Result<()> {
             let password = given
                 .clone()
                 .unwrap_or_else(hulpmarkt::auth::tokens::random_token);
-            let mut conn = pool.get()?;
-            let id = accounts::create_appointed(
-                &mut conn,
+            let appointment = Appointment {
+                email: &email,
+                display_name: &display_name,
+                password: &password,
+                role,
+                municipality: municipality.as_deref(),
+            };
+            let id = actix_web::rt::System::new().block_on(accounts::create_appointed(
+                &pool,
                 &gazetteer,
-                &Appointment {
-                    email: &email,
-                    display_name: &display_name,
-                    password: &password,
-                    role,
-                    municipality: municipality.as_deref(),
-                },
+                &appointment,
                 chrono::Utc::now(),
-            )?;
+            ))?;
             println!("created {id}");
             if given.is_none() {
                 println!("generated password (shown once): {password}");

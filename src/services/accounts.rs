@@ -137,10 +137,11 @@ pub struct Appointment<'a> {
     pub municipality: Option<&'a str>,
 }
 
-/// Creates an admin or case-worker account directly in the database. Returns the new id.
-/// Case workers need a current municipality code.
-pub fn create_appointed(
-    conn: &mut DbConnection,
+/// Creates an admin or case-worker account through the write path. Returns the new id.
+/// Case workers need a current municipality code. The password is hashed before the write
+/// transaction, so the writer is not held while argon2 works.
+pub async fn create_appointed(
+    pool: &crate::db::Pool,
     gazetteer: &crate::geo::Gazetteer,
     appointment: &Appointment<'_>,
     now: DateTime<Utc>,
@@ -188,6 +189,8 @@ pub fn create_appointed(
             naive,
         )
     };
-    db::users::insert(conn, &user).map_err(|e| anyhow::anyhow!("creating the account: {e}"))?;
+    crate::db::transaction(pool, move |conn| Ok(db::users::insert(conn, &user)?))
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the account: {e}"))?;
     Ok(id)
 }

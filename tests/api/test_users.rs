@@ -87,22 +87,19 @@ impl TestApp {
         let name = format!("Medewerker {}", &n[..6]);
         let state = self.state.clone();
         let (e, nm, m) = (email.clone(), name.clone(), municipality.map(str::to_owned));
-        let id = actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = state.pool.get().unwrap();
-            hulpmarkt::services::accounts::create_appointed(
-                &mut conn,
-                &state.gazetteer,
-                &hulpmarkt::services::accounts::Appointment {
-                    email: &e,
-                    display_name: &nm,
-                    password: TEST_PASSWORD,
-                    role,
-                    municipality: m.as_deref(),
-                },
-                chrono::Utc::now(),
-            )
-            .unwrap()
-        })
+        // Through the app's own write path, as `hulpmarkt admin create` does.
+        let id = hulpmarkt::services::accounts::create_appointed(
+            &state.pool,
+            &state.gazetteer,
+            &hulpmarkt::services::accounts::Appointment {
+                email: &e,
+                display_name: &nm,
+                password: TEST_PASSWORD,
+                role,
+                municipality: m.as_deref(),
+            },
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
         let (token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
