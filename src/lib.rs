@@ -17,6 +17,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod geo;
+pub mod notifications;
 pub mod scheduling;
 pub mod services;
 pub mod startup;

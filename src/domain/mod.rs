@@ -9,6 +9,7 @@ pub mod availability;
 pub mod category;
 pub mod formal;
 pub mod ids;
+pub mod language;
 pub mod postcode;
 pub mod slot;
 pub mod status;
@@ -21,6 +22,7 @@ pub use availability::{Availability, AvailabilityInput, DateWindow, SlotInput};
 pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};
 pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, UserId};
+pub use language::Language;
 pub use postcode::Postcode;
 pub use slot::{Slot, TimeOfDay, Weekday};
 pub use status::{
