@@ -4,6 +4,7 @@ WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
+COPY templates ./templates
 COPY migrations ./migrations
 COPY data ./data
 COPY benches ./benches
