@@ -85,3 +85,31 @@ pub fn spawn_erasure_refresh(state: web::Data<AppState>) -> actix_web::rt::task:
         }
     })
 }
+
+/// Starts the notification dispatcher inside `serve`: a run every `dispatch_seconds` (0 turns
+/// it off). Each run sends what is due and stops; failures are logged, never fatal.
+pub fn spawn_dispatcher(state: web::Data<AppState>) -> Option<actix_web::rt::task::JoinHandle<()>> {
+    let seconds = state.settings.dispatch_seconds;
+    if seconds == 0 {
+        return None;
+    }
+    let period = std::time::Duration::from_secs(u64::from(seconds));
+    Some(actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match state
+                .dispatcher
+                .run(&state.pool, state.clock.now_naive())
+                .await
+            {
+                Ok(report) if report != Default::default() => {
+                    tracing::info!(?report, "notifications dispatched");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(?error, "dispatching notifications failed"),
+            }
+        }
+    }))
+}

@@ -96,6 +96,28 @@ pub struct Settings {
     /// storage limitation). The sweeper applies it; counts, dates, categories and PC4 stay.
     #[arg(long, env = "HULPMARKT_RETENTION_MONTHS", default_value_t = 12)]
     pub retention_months: u32,
+
+    /// SMTP server for notification e-mails: `smtp://host:port` (plain, for a local relay),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://host:465`. Unset: no
+    /// e-mail; the in-app feed and the municipalities' webhooks still work.
+    #[arg(long, env = "HULPMARKT_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// Sender of notification e-mails, e.g. `Gemeente Utrecht <hulpmarkt@utrecht.nl>`.
+    #[arg(
+        long,
+        env = "HULPMARKT_SMTP_FROM",
+        default_value = "Hulpmarkt <noreply@localhost>"
+    )]
+    pub smtp_from: String,
+
+    /// Address of the residents' app or site, linked from notifications (optional).
+    #[arg(long, env = "HULPMARKT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Seconds between passes of the notification dispatcher (0 turns it off).
+    #[arg(long, env = "HULPMARKT_DISPATCH_SECONDS", default_value_t = 5)]
+    pub dispatch_seconds: u32,
 }
 
 impl Settings {
@@ -121,6 +143,10 @@ impl Settings {
             workers: 0,
             scheduling: Scheduling::Batch,
             retention_months: 12,
+            smtp_url: None,
+            smtp_from: "Hulpmarkt <noreply@localhost>".into(),
+            public_url: None,
+            dispatch_seconds: 5,
         }
     }
 

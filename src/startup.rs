@@ -71,6 +71,10 @@ impl Application {
             login_limiter,
             live_offers: Arc::new(LiveOffers::new()),
             erased_accounts: Arc::new(crate::auth::erased::ErasedAccounts::new()),
+            dispatcher: Arc::new(
+                crate::services::dispatch::Dispatcher::new(&settings)
+                    .context("setting up notification delivery (HULPMARKT_SMTP_URL)")?,
+            ),
         });
         let keys = web::Data::new(keys);
         let metrics = web::Data::new(Metrics::new()?);
@@ -122,15 +126,19 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until the process is stopped, with the periodic sweeper, the offer index's
-    /// refresh and the erased accounts' reload beside it.
+    /// Serves until the process is stopped, with the periodic sweeper, the notification
+    /// dispatcher, the offer index's refresh and the erased accounts' reload beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = crate::background::spawn_sweeper(self.state.clone());
         let refresh = crate::background::spawn_index_refresh(self.state.clone());
         let erasures = crate::background::spawn_erasure_refresh(self.state.clone());
+        let dispatcher = crate::background::spawn_dispatcher(self.state.clone());
         let served = self.server.await;
         if let Some(sweeper) = sweeper {
             sweeper.abort();
+        }
+        if let Some(dispatcher) = dispatcher {
+            dispatcher.abort();
         }
         refresh.abort();
         erasures.abort();

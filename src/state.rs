@@ -36,11 +36,20 @@ pub struct AppState {
     pub live_offers: Arc<LiveOffers>,
     /// The accounts erased lately, which the authentication extractors refuse.
     pub erased_accounts: Arc<crate::auth::erased::ErasedAccounts>,
+    /// Sends the notifications' e-mails and webhook calls.
+    pub dispatcher: Arc<crate::services::dispatch::Dispatcher>,
 }
 
 impl AppState {
     /// The matching policy of the settings.
     pub fn policy(&self) -> crate::services::matching::Policy {
         crate::services::matching::Policy::new(&self.settings, self.live_offers.clone())
+    }
+
+    /// The channels notifications go out on besides the feed.
+    pub fn channels(&self) -> crate::services::notify::Channels {
+        crate::services::notify::Channels {
+            email: self.settings.smtp_url.is_some(),
+        }
     }
 }

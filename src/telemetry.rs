@@ -65,6 +65,18 @@ pub struct Metrics {
     latency: HistogramVec,
     pool: IntGaugeVec,
     index_builds: IntGauge,
+    deliveries: IntGaugeVec,
+    oldest_pending: IntGauge,
+}
+
+/// The state of the notification outbox, read from the database when metrics are scraped
+/// (so every instance reports the same, whichever sent what).
+#[derive(Debug, Clone, Default)]
+pub struct OutboxState {
+    /// Deliveries by channel and status (`pending` is the outbox depth).
+    pub deliveries: Vec<(String, String, i64)>,
+    /// Seconds since the oldest pending delivery was made (0 when none waits).
+    pub oldest_pending_seconds: i64,
 }
 
 impl Metrics {
@@ -99,6 +111,19 @@ impl Metrics {
             "offer_index_builds",
             "Whole builds of the in-memory offer index since start (one at start, then one per reload)",
         )?;
+        let deliveries = IntGaugeVec::new(
+            Opts::new(
+                "notification_deliveries",
+                "Notification deliveries by channel (email, digest, webhook) and status (pending, delivered, failed)",
+            ),
+            &["channel", "status"],
+        )?;
+        let oldest_pending = IntGauge::new(
+            "notification_oldest_pending_seconds",
+            "Age of the oldest notification delivery not yet delivered (0 when none waits)",
+        )?;
+        registry.register(Box::new(deliveries.clone()))?;
+        registry.register(Box::new(oldest_pending.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(index_builds.clone()))?;
         registry.register(Box::new(latency.clone()))?;
@@ -109,6 +134,8 @@ impl Metrics {
             latency,
             pool,
             index_builds,
+            deliveries,
+            oldest_pending,
         })
     }
 
@@ -122,7 +149,14 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of every metric, with the gauges read now.
-    pub fn render(&self, pool: &Pool, index_builds: u64) -> String {
+    pub fn render(&self, pool: &Pool, index_builds: u64, outbox: &OutboxState) -> String {
+        self.deliveries.reset();
+        for (channel, status, n) in &outbox.deliveries {
+            self.deliveries
+                .with_label_values(&[channel, status])
+                .set(*n);
+        }
+        self.oldest_pending.set(outbox.oldest_pending_seconds);
         self.index_builds
             .set(i64::try_from(index_builds).unwrap_or(i64::MAX));
         let state = pool.state();

@@ -62,7 +62,24 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     responses((status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
+    let now = state.clock.now_naive();
+    let outbox = crate::db::run(&state.pool, move |conn| {
+        let (counts, oldest) = crate::db::deliveries::backlog(conn)?;
+        Ok(crate::telemetry::OutboxState {
+            deliveries: counts
+                .into_iter()
+                .map(|(c, s, n)| (c.as_str().to_owned(), s.as_str().to_owned(), n))
+                .collect(),
+            oldest_pending_seconds: oldest.map_or(0, |t| (now - t).num_seconds().max(0)),
+        })
+    })
+    .await
+    // Metrics never fail for want of the database: the outbox gauges then read zero.
+    .unwrap_or_else(|error| {
+        tracing::warn!(?error, "reading the outbox for metrics failed");
+        crate::telemetry::OutboxState::default()
+    });
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render(&state.pool, state.live_offers.builds()))
+        .body(metrics.render(&state.pool, state.live_offers.builds(), &outbox))
 }

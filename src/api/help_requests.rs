@@ -285,10 +285,11 @@ async fn change_status(
     allowed: &'static [HelpRequestStatus],
 ) -> Result<HelpRequestView, AppError> {
     let id = HelpRequestId::parse(id);
-    let now = state.clock.now_naive();
+    let (now, channels) = (state.clock.now_naive(), state.channels());
     db::transaction(&state.pool, move |conn| {
         let owner = &caller.user_id;
-        let id = services::help_requests::change_status(conn, &id, owner, next, allowed, now)?;
+        let id =
+            services::help_requests::change_status(conn, &id, owner, next, allowed, now, channels)?;
         reread(conn, id.as_str(), owner)
     })
     .await

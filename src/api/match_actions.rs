@@ -36,9 +36,13 @@ pub async fn accept_match(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id)?;
-    let (me, now) = (volunteer.0.user_id.0, state.clock.now_naive());
+    let (me, now, channels) = (
+        volunteer.0.user_id.0,
+        state.clock.now_naive(),
+        state.channels(),
+    );
     let view = db::transaction(&state.pool, move |conn| {
-        match_lifecycle::accept(conn, &id, &me, now)?;
+        match_lifecycle::accept(conn, &id, &me, now, channels)?;
         super::matches::read_for(conn, &id, &me)
     })
     .await?;
@@ -91,9 +95,9 @@ pub async fn complete_match(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id)?;
-    let (me, now) = (caller.user_id.0, state.clock.now_naive());
+    let (me, now, channels) = (caller.user_id.0, state.clock.now_naive(), state.channels());
     let view = db::transaction(&state.pool, move |conn| {
-        match_lifecycle::complete(conn, &id, &me, now)?;
+        match_lifecycle::complete(conn, &id, &me, now, channels)?;
         super::matches::read_for(conn, &id, &me)
     })
     .await?;

@@ -15,6 +15,7 @@ pub mod matches;
 pub mod matching_batch;
 pub mod me;
 pub mod municipality_settings;
+pub mod notifications;
 pub mod offers;
 pub mod openapi;
 pub mod pagination;
@@ -92,6 +93,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(gazetteer::get_municipality)
                         .service(municipality_settings::get_municipality_settings)
                         .service(municipality_settings::put_municipality_settings)
+                        .service(notifications::register_webhook)
+                        .service(notifications::list_webhooks)
+                        .service(notifications::remove_webhook)
+                        .service(notifications::list_failed_deliveries)
                         .service(statistics::get_municipality_stats),
                 )
                 .service(openapi::openapi_json)
@@ -102,6 +107,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(auth::logout)
                 .service(me::get_me)
                 .service(me::patch_me)
+                .service(notifications::list_notifications)
+                .service(notifications::unread_count)
+                .service(notifications::mark_all_read)
+                .service(notifications::mark_read)
+                .service(notifications::get_preferences)
+                .service(notifications::patch_preferences)
                 .service(privacy::export_me)
                 .service(privacy::erase_me)
                 .service(users::create_case_worker)

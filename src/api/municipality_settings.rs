@@ -57,6 +57,10 @@ pub struct MunicipalitySettingsView {
     pub vog_max_age_months: i32,
     /// Months after which finished requests are anonymised.
     pub retention_months: i32,
+    /// Hours an unclaimed case waits before its case workers are reminded of it.
+    pub case_alert_hours: i32,
+    /// Whether a request's title may appear in e-mails and webhooks (a description never does).
+    pub details_in_notifications: bool,
     /// Whether these are the defaults (never changed).
     pub is_default: bool,
     /// Last changed (UTC), if ever.
@@ -71,6 +75,8 @@ impl MunicipalitySettingsView {
             grace_hours_high: s.grace_hours_high,
             vog_max_age_months: s.vog_max_age_months,
             retention_months: s.retention_months,
+            case_alert_hours: s.case_alert_hours,
+            details_in_notifications: s.details_in_notifications,
             is_default: !stored,
             updated_at: stored.then(|| s.updated_at.and_utc()),
         }
@@ -93,6 +99,17 @@ pub struct MunicipalitySettingsBody {
     /// 1–120 months.
     #[schema(minimum = 1, maximum = 120, example = 12)]
     pub retention_months: i32,
+    /// 1–720 hours; 72 when absent.
+    #[serde(default = "default_case_alert_hours")]
+    #[schema(minimum = 1, maximum = 720, example = 72)]
+    pub case_alert_hours: i32,
+    /// Whether a request's title may appear in e-mails and webhooks; `false` when absent.
+    #[serde(default)]
+    pub details_in_notifications: bool,
+}
+
+fn default_case_alert_hours() -> i32 {
+    MunicipalitySettings::DEFAULT_CASE_ALERT_HOURS
 }
 
 impl MunicipalitySettingsBody {
@@ -110,6 +127,7 @@ impl MunicipalitySettingsBody {
         range("grace_hours_high", self.grace_hours_high, 720);
         range("vog_max_age_months", self.vog_max_age_months, 120);
         range("retention_months", self.retention_months, 120);
+        range("case_alert_hours", self.case_alert_hours, 720);
         if self.grace_hours_high > self.grace_hours_normal {
             errors.push(crate::domain::FieldError::new(
                 "grace_hours_high",
@@ -176,6 +194,8 @@ pub async fn put_municipality_settings(
         retention_months: body.retention_months,
         updated_at: now,
         updated_by: Some(admin.0.user_id.clone()),
+        case_alert_hours: body.case_alert_hours,
+        details_in_notifications: body.details_in_notifications,
     };
     let saved = settings.clone();
     db::transaction(&state.pool, move |conn| {

@@ -18,7 +18,8 @@ use utoipa::{
 
 use super::{
     auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
-    matching_batch, me, municipality_settings, offers, privacy, responses, statistics, users,
+    matching_batch, me, municipality_settings, notifications, offers, privacy, responses,
+    statistics, users,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -38,6 +39,11 @@ use super::{
         offers::pause_offer, offers::resume_offer, offers::withdraw_offer,
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me,
+        notifications::list_notifications, notifications::unread_count,
+        notifications::mark_read, notifications::mark_all_read,
+        notifications::get_preferences, notifications::patch_preferences,
+        notifications::register_webhook, notifications::list_webhooks,
+        notifications::remove_webhook, notifications::list_failed_deliveries,
         users::create_case_worker, users::record_vog,
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
@@ -63,7 +69,11 @@ use super::{
             municipality_settings::MunicipalitySettingsBody,
             crate::services::statistics::MunicipalityStatistics,
             privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport,
-            crate::services::batch::BatchReport),
+            crate::services::batch::BatchReport,
+            notifications::NotificationView, notifications::UnreadCount,
+            notifications::MarkedRead, notifications::PreferencesView,
+            notifications::PreferencesPatch, notifications::WebhookView,
+            notifications::WebhookBody, notifications::FailedDeliveryView),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden,
             responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
@@ -78,6 +88,7 @@ use super::{
         (name = "help requests", description = "A resident's own help requests"),
         (name = "offers", description = "A volunteer's own offers"),
         (name = "accounts", description = "Registration, sign-in, one's own account, appointed accounts and VOG records"),
+        (name = "notifications", description = "The in-app feed, notification preferences, and a municipality's webhooks (Standard Webhooks) and failed deliveries"),
         (name = "matches", description = "Proposals and matches between a request and an offer"),
         (name = "cases", description = "The municipality as fallback: case workers' queue, decisions, audit trail, settings and statistics"),
         (name = "privacy", description = "Your data: export (AVG art. 15/20) and erasure (art. 17)"),

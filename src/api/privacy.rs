@@ -153,6 +153,8 @@ pub struct PersonalDataExport {
     pub audit: Vec<ExportedAuditEntry>,
     /// Your sessions.
     pub sessions: Vec<ExportedSession>,
+    /// Your notifications, as the feed shows them.
+    pub notifications: Vec<super::notifications::NotificationView>,
 }
 
 fn export_document(
@@ -168,7 +170,9 @@ fn export_document(
         cases,
         audit,
         refresh_tokens,
+        notifications,
     } = data;
+    let notifications = super::notifications::views_for(conn, &user, notifications)?;
     let help_requests = requests
         .into_iter()
         .map(|r| {
@@ -216,6 +220,7 @@ fn export_document(
             })
             .collect(),
         case_notes_notice: CASE_NOTES_NOTICE,
+        notifications,
         audit: audit
             .into_iter()
             .map(|a| ExportedAuditEntry {

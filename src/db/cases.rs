@@ -332,3 +332,12 @@ pub fn request_of(
         .select(super::help_requests::HelpRequest::as_select())
         .first(conn)
 }
+
+/// Cases nobody has claimed yet, longest waiting first (the waiting-case reminder).
+pub fn unclaimed(conn: &mut DbConnection) -> QueryResult<Vec<Case>> {
+    cases::table
+        .filter(cases::status.eq(CaseStatus::Open))
+        .order(cases::opened_at.asc())
+        .select(Case::as_select())
+        .load(conn)
+}

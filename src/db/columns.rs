@@ -9,9 +9,9 @@ use diesel::{
 
 use super::MultiBackend;
 use crate::domain::{
-    Availability, CaseId, CaseOutcome, CaseStatus, Category, EscalationReason, HelpRequestId,
-    HelpRequestStatus, LawDomain, MatchId, MatchOrigin, MatchStatus, OfferId, OfferStatus, Role,
-    Urgency, UserId,
+    Availability, CaseId, CaseOutcome, CaseStatus, Category, Channel, DeliveryStatus,
+    EscalationReason, HelpRequestId, HelpRequestStatus, Language, LawDomain, MatchId, MatchOrigin,
+    MatchStatus, NotificationKind, OfferId, OfferStatus, RecipientRole, Role, Urgency, UserId,
 };
 
 macro_rules! through_the_backend {
@@ -27,6 +27,11 @@ macro_rules! through_the_backend {
 
 through_the_backend!(
     Availability,
+    Channel,
+    DeliveryStatus,
+    Language,
+    NotificationKind,
+    RecipientRole,
     CaseId,
     CaseOutcome,
     CaseStatus,

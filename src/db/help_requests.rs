@@ -213,6 +213,15 @@ pub fn insert(conn: &mut DbConnection, request: &NewHelpRequest) -> QueryResult<
         .get_result(c))
 }
 
+/// The title of request `id` (a notification shows it where that is allowed).
+pub fn title(conn: &mut DbConnection, id: &HelpRequestId) -> QueryResult<Option<String>> {
+    help_requests::table
+        .find(id.as_str())
+        .select(help_requests::title)
+        .first(conn)
+        .optional()
+}
+
 /// A request by id, only if `owner` posted it.
 pub fn find_owned(
     conn: &mut DbConnection,

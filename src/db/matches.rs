@@ -138,6 +138,15 @@ pub fn passed_volunteers(conn: &mut DbConnection, request_id: &str) -> QueryResu
         .load(conn)
 }
 
+/// How each passed proposal of a request ended (declined, expired or cancelled).
+pub fn pass_statuses(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<MatchStatus>> {
+    matches::table
+        .filter(matches::request_id.eq(request_id))
+        .filter(matches::status.eq_any(MatchStatus::PASS_CODES))
+        .select(matches::status)
+        .load(conn)
+}
+
 /// Volunteers who completed a match for this requester before (continuity).
 ///
 /// Written as `request_id IN (this requester's requests)` rather than a join: with the join,
@@ -256,6 +265,21 @@ pub fn due_to_expire(
         .filter(matches::expires_at.le(now))
         .order(matches::expires_at.asc())
         .limit(limit)
+        .select(Match::as_select())
+        .load(conn)
+}
+
+/// Open proposals whose answer time ends after `from` and at or before `to` (reminders).
+pub fn expiring_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(matches::status.eq(MatchStatus::Proposed.as_str()))
+        .filter(matches::expires_at.gt(from))
+        .filter(matches::expires_at.le(to))
+        .order(matches::expires_at.asc())
         .select(Match::as_select())
         .load(conn)
 }

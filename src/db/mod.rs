@@ -6,10 +6,12 @@ pub mod audit;
 pub mod bulk;
 pub mod cases;
 mod columns;
+pub mod deliveries;
 pub mod help_requests;
 mod lookups;
 pub mod matches;
 pub mod municipality_settings;
+pub mod notifications;
 pub mod offer_index;
 pub mod offers;
 pub mod privacy;
@@ -19,6 +21,7 @@ mod sqlite_checkpoint;
 mod sqlite_writer;
 pub mod statistics;
 pub mod users;
+pub mod webhooks;
 
 use std::{
     sync::Arc,

@@ -25,6 +25,10 @@ pub struct MunicipalitySettings {
     pub updated_at: NaiveDateTime,
     /// The admin who changed them last.
     pub updated_by: Option<UserId>,
+    /// Hours an unclaimed case may wait before its case workers are reminded of it.
+    pub case_alert_hours: i32,
+    /// Whether a request's title may appear in e-mails and webhooks (never the description).
+    pub details_in_notifications: bool,
 }
 
 impl MunicipalitySettings {
@@ -36,6 +40,8 @@ impl MunicipalitySettings {
     pub const DEFAULT_VOG_MAX_AGE_MONTHS: i32 = 36;
     /// Default retention of finished requests.
     pub const DEFAULT_RETENTION_MONTHS: i32 = 12;
+    /// Default time an unclaimed case waits before case workers are reminded (three days).
+    pub const DEFAULT_CASE_ALERT_HOURS: i32 = 72;
 
     /// The defaults for `code`.
     pub fn defaults(code: &str) -> Self {
@@ -47,6 +53,8 @@ impl MunicipalitySettings {
             retention_months: Self::DEFAULT_RETENTION_MONTHS,
             updated_at: NaiveDateTime::default(),
             updated_by: None,
+            case_alert_hours: Self::DEFAULT_CASE_ALERT_HOURS,
+            details_in_notifications: false,
         }
     }
 

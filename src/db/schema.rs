@@ -19,6 +19,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         erased_at -> Nullable<Timestamp>,
+        language -> Text,
+        email_notifications -> Bool,
+        email_digest -> Bool,
     }
 }
 
@@ -44,6 +47,8 @@ diesel::table! {
         retention_months -> Integer,
         updated_at -> Timestamp,
         updated_by -> Nullable<Text>,
+        case_alert_hours -> Integer,
+        details_in_notifications -> Bool,
     }
 }
 
@@ -173,7 +178,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        event_id -> Text,
+        kind -> Text,
+        recipient_id -> Nullable<Text>,
+        recipient_role -> Text,
+        municipality_code -> Text,
+        request_id -> Nullable<Text>,
+        match_id -> Nullable<Text>,
+        case_id -> Nullable<Text>,
+        data -> Text,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        municipality_code -> Text,
+        url -> Text,
+        secret -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        notification_id -> Text,
+        channel -> Text,
+        target -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(notifications -> users (recipient_id));
+diesel::joinable!(deliveries -> notifications (notification_id));
 diesel::joinable!(help_requests -> users (requester_id));
 diesel::joinable!(offers -> users (volunteer_id));
 diesel::joinable!(offer_categories -> offers (offer_id));
@@ -193,4 +246,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_notes,
     audit_log,
+    notifications,
+    webhooks,
+    deliveries,
 );

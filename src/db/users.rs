@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{schema::users, DbConnection};
-use crate::domain::{Role, UserId};
+use crate::domain::{Language, Role, UserId};
 
 /// A stored account.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -40,6 +40,12 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     /// Set when the person erased their account.
     pub erased_at: Option<NaiveDateTime>,
+    /// The language of their notifications.
+    pub language: Language,
+    /// Whether notifications also go out by e-mail.
+    pub email_notifications: bool,
+    /// Whether those e-mails come as one daily digest.
+    pub email_digest: bool,
 }
 
 impl User {
@@ -223,4 +229,56 @@ pub fn record_vog(
             .execute(conn)
             .map(|_| n)
         })
+}
+
+/// How a person wants to be told (the in-app feed is always on).
+#[derive(Debug, Clone, Copy, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct NotificationPreferences {
+    /// Language of notifications.
+    pub language: Option<Language>,
+    /// E-mail on or off.
+    pub email_notifications: Option<bool>,
+    /// One e-mail a day instead of one per notification.
+    pub email_digest: Option<bool>,
+}
+
+/// Stores `changes` of `id`'s notification preferences.
+pub fn set_preferences(
+    conn: &mut DbConnection,
+    id: &UserId,
+    changes: NotificationPreferences,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((changes, users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// The case workers of a municipality whose accounts are not erased (the recipients of its
+/// case notifications), oldest account first.
+pub fn case_workers_of(conn: &mut DbConnection, municipality: &str) -> QueryResult<Vec<UserId>> {
+    users::table
+        .filter(users::is_case_worker.eq(true))
+        .filter(users::municipality_code.eq(municipality))
+        .filter(users::erased_at.is_null())
+        .order(users::created_at.asc())
+        .select(users::id)
+        .load(conn)
+}
+
+/// Volunteers with a recorded VOG: id, municipality (if any) and the VOG's date.
+pub fn vog_holders(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(UserId, Option<String>, chrono::NaiveDate)>> {
+    users::table
+        .filter(users::is_volunteer.eq(true))
+        .filter(users::erased_at.is_null())
+        .filter(users::vog_issued_on.is_not_null())
+        .select((
+            users::id,
+            users::municipality_code,
+            users::vog_issued_on.assume_not_null(),
+        ))
+        .load(conn)
 }

@@ -116,37 +116,11 @@ impl FromStr for Language {
     }
 }
 
-impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for Language {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::sqlite::Sqlite>,
-    ) -> diesel::serialize::Result {
-        out.set_value(self.as_str());
-        Ok(diesel::serialize::IsNull::No)
-    }
-}
-
-impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for Language {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-    ) -> diesel::serialize::Result {
-        use std::io::Write;
-        out.write_all(self.as_str().as_bytes())?;
-        Ok(diesel::serialize::IsNull::No)
-    }
-}
-
-impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for Language
-where
-    DB: diesel::backend::Backend,
-    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-        let code = String::from_sql(bytes)?;
-        code.parse::<Language>().map_err(|e| e.message.into())
-    }
-}
+super::stored::stored_as_text!(
+    Language,
+    write = |v| v.as_str(),
+    read = |code| code.parse::<Language>()
+);
 
 #[cfg(test)]
 mod tests {

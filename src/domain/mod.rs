@@ -26,8 +26,8 @@ pub use language::Language;
 pub use postcode::Postcode;
 pub use slot::{Slot, TimeOfDay, Weekday};
 pub use status::{
-    CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchOrigin, MatchStatus,
-    OfferStatus, Role, Urgency,
+    CaseOutcome, CaseStatus, Channel, DeliveryStatus, EscalationReason, HelpRequestStatus,
+    MatchOrigin, MatchStatus, NotificationKind, OfferStatus, RecipientRole, Role, Urgency,
 };
 pub use text::{is_common_password, Description, DisplayName, Email, Note, Password, Phone, Title};
 

@@ -18,6 +18,7 @@
 //! | `proposal_lapsed` | volunteer | — |
 //! | `match_cancelled` | the other side | `by`: `resident`, `volunteer`, `staff` |
 //! | `match_completed` | both sides | — |
+//! | `match_assigned` | volunteer (a case worker linked them) | — |
 //! | `still_need_help` | resident | `days_open` (integer) |
 //! | `request_escalated` | resident | `reason`: `no_candidates`, `declined`, `proposal_timeout`, `urgent`, `minor`, `requested` (or `resident_request`) |
 //! | `case_opened`, `case_waiting` | case workers | `case_number`, `urgency` (`low`, `normal`, `high`), `waiting_days` (integer) |
@@ -84,6 +85,7 @@ notification_templates![
     "case_waiting",
     "case_resolved",
     "vog_expiring",
+    "match_assigned",
     "digest",
 ];
 

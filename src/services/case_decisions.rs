@@ -207,10 +207,14 @@ pub fn resolve(
         None => decision.outcome.as_str().to_owned(),
     };
     audit(conn, now, worker, "case.resolve", &case, Some(code))?;
-    Ok(Resolved {
-        case: case_of(conn, case_id, worker.municipality)?,
-        new_match,
-    })
+    let case = case_of(conn, case_id, worker.municipality)?;
+    match (&new_match, decision.outcome) {
+        (Some(m), CaseOutcome::AssignedVolunteer) => {
+            super::notify::match_assigned(conn, m, policy.channels, now)?;
+        }
+        _ => super::notify::case_resolved(conn, &case, policy.channels, now)?,
+    }
+    Ok(Resolved { case, new_match })
 }
 
 fn move_request(

@@ -19,7 +19,7 @@ use crate::{
         municipality_settings::{self, MunicipalitySettings},
         DbConnection,
     },
-    domain::{EscalationReason, HelpRequestId, HelpRequestStatus},
+    domain::{EscalationReason, HelpRequestId, HelpRequestStatus, MatchStatus},
     error::AppError,
 };
 
@@ -36,6 +36,7 @@ pub fn escalate(
     reason: EscalationReason,
     now: NaiveDateTime,
     resident: Option<&str>,
+    channels: super::notify::Channels,
 ) -> Result<Case, AppError> {
     let row =
         db::help_requests::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
@@ -73,6 +74,7 @@ pub fn escalate(
     .in_municipality(&row.municipality_code)
     .with_detail(reason.as_str());
     db::audit::record(conn, &entry)?;
+    super::notify::escalated(conn, &case, reason, channels, now)?;
     Ok(case)
 }
 
@@ -114,9 +116,12 @@ pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalat
         if row.status_changed_at + Duration::hours(i64::from(grace)) > now {
             continue;
         }
-        let passed = db::matches::passed_volunteers(conn, &row.id)?;
-        let reason = if passed.is_empty() {
+        let passes = db::matches::pass_statuses(conn, &row.id)?;
+        let reason = if passes.is_empty() {
             EscalationReason::NoCandidates
+        } else if passes.iter().all(|s| *s == MatchStatus::Expired) {
+            // Nobody said no: every volunteer asked let the proposal lapse.
+            EscalationReason::ProposalTimeout
         } else {
             EscalationReason::Declined
         };
@@ -140,5 +145,13 @@ pub fn escalate_if_still_due(
     if propose_for_request(conn, &item.request_id, now, policy)?.is_some() {
         return Ok(false);
     }
-    escalate(conn, &item.request_id, item.reason, now, None).map(|_| true)
+    escalate(
+        conn,
+        &item.request_id,
+        item.reason,
+        now,
+        None,
+        policy.channels,
+    )
+    .map(|_| true)
 }

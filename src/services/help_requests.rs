@@ -108,6 +108,7 @@ pub fn change_status(
     next: HelpRequestStatus,
     allowed: &[HelpRequestStatus],
     now: NaiveDateTime,
+    channels: super::notify::Channels,
 ) -> Result<HelpRequestId, AppError> {
     let row = owned(conn, id, owner)?;
     let status = row.status;
@@ -121,7 +122,7 @@ pub fn change_status(
     if next == HelpRequestStatus::Escalated {
         // Opens the municipal case in this same transaction (ends a live proposal, audits).
         let reason = EscalationReason::ResidentRequest;
-        escalation::escalate(conn, &id, reason, now, Some(owner.as_str()))?;
+        escalation::escalate(conn, &id, reason, now, Some(owner.as_str()), channels)?;
         return Ok(id);
     }
     // Conditional on the status read above: a concurrent escalation or match wins.
@@ -131,6 +132,12 @@ pub fn change_status(
             existing_id: None,
         });
     }
-    match_lifecycle::withdraw_for_request(conn, id.as_str(), now)?;
+    if let Some(ended) = match_lifecycle::withdraw_for_request(conn, id.as_str(), now)? {
+        // A volunteer who had said yes hears that the resident called it off.
+        if ended.status == crate::domain::MatchStatus::Accepted {
+            let by = super::notify::By::Resident;
+            super::notify::match_cancelled(conn, &ended, by, channels, now)?;
+        }
+    }
     Ok(id)
 }

@@ -4,7 +4,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::matching::{propose_for_request, Policy};
+use super::{
+    matching::{propose_for_request, Policy},
+    notify::{self, By, Channels},
+};
 use crate::{
     db::{self, matches::Match, DbConnection},
     domain::{HelpRequestStatus, MatchStatus},
@@ -55,6 +58,7 @@ pub fn accept(
     match_id: &str,
     volunteer: &str,
     now: NaiveDateTime,
+    channels: Channels,
 ) -> Result<Match, AppError> {
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
@@ -87,7 +91,9 @@ pub fn accept(
         ));
     }
     db::help_requests::set_matched_at(conn, &m.request_id, now)?;
-    reread(conn, match_id)
+    let accepted = reread(conn, match_id)?;
+    notify::proposal_answered(conn, &accepted, true, channels, now)?;
+    Ok(accepted)
 }
 
 /// The volunteer declines: the slot is freed, the volunteer is never proposed this request
@@ -116,6 +122,8 @@ pub fn decline(
     )? {
         return Err(conflict("this proposal is no longer open"));
     }
+    // Told before the request moves on, so the resident reads it before any new proposal.
+    notify::proposal_answered(conn, &m, false, policy.channels, now)?;
     release_and_rematch(conn, &m, HelpRequestStatus::Proposed, now, policy)?;
     reread(conn, match_id)
 }
@@ -126,6 +134,7 @@ pub fn complete(
     match_id: &str,
     caller: &str,
     now: NaiveDateTime,
+    channels: Channels,
 ) -> Result<Match, AppError> {
     let (m, _) = visible_match(conn, match_id, caller)?;
     if !db::matches::transition(
@@ -146,6 +155,7 @@ pub fn complete(
         HelpRequestStatus::Completed,
         now,
     )?;
+    notify::match_completed(conn, &m, channels, now)?;
     reread(conn, match_id)
 }
 
@@ -159,7 +169,7 @@ pub fn cancel(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Match, AppError> {
-    let (m, _) = visible_match(conn, match_id, caller)?;
+    let (m, side) = visible_match(conn, match_id, caller)?;
     if !db::matches::transition(
         conn,
         match_id,
@@ -170,6 +180,11 @@ pub fn cancel(
     )? {
         return Err(conflict("only an accepted match can be cancelled"));
     }
+    let by = match side {
+        Side::Resident => By::Resident,
+        Side::Volunteer => By::Volunteer,
+    };
+    notify::match_cancelled(conn, &m, by, policy.channels, now)?;
     release_and_rematch(conn, &m, HelpRequestStatus::Matched, now, policy)?;
     reread(conn, match_id)
 }
@@ -212,6 +227,7 @@ pub fn expire_due(
             if !db::matches::transition(conn, &m.id, proposed, MatchStatus::Expired, now, None)? {
                 return Ok(false);
             }
+            notify::proposal_expired(conn, &m, policy.channels, now)?;
             release_and_rematch(conn, &m, HelpRequestStatus::Proposed, now, policy)?;
             Ok(true)
         })?;

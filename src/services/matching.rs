@@ -90,6 +90,7 @@ fn insert_proposal(
         updated_at: now,
     };
     db::matches::insert(conn, &proposal)?;
+    super::notify::proposal_made(conn, &proposal, policy.channels, now)?;
     Ok(proposal)
 }
 

@@ -6,12 +6,14 @@ pub mod batch;
 pub mod candidate_search;
 pub mod case_decisions;
 pub mod case_file;
+pub mod dispatch;
 pub mod engine_rows;
 pub mod escalation;
 pub mod help_requests;
 pub mod live_offers;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod notify;
 pub mod offers;
 pub mod policy;
 pub mod privacy;
@@ -20,6 +22,7 @@ pub mod seed;
 pub mod staff;
 pub mod statistics;
 pub mod sweeper;
+pub mod webhooks;
 
 use crate::{
     db::{self, DbConnection, Pool},

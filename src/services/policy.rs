@@ -24,6 +24,8 @@ pub struct Policy {
     pub offers: Arc<LiveOffers>,
     /// Whether the demand policy is on (issue 5; `demand_recount_minutes` > 0).
     pub demand: bool,
+    /// The channels notifications go out on besides the feed.
+    pub channels: super::notify::Channels,
     notes: std::sync::Mutex<IndexNotes>,
 }
 
@@ -36,6 +38,7 @@ impl Clone for Policy {
             retention_months: self.retention_months,
             offers: self.offers.clone(),
             demand: self.demand,
+            channels: self.channels,
             notes: std::sync::Mutex::default(),
         }
     }
@@ -63,6 +66,9 @@ impl Policy {
             retention_months: settings.retention_months,
             offers,
             demand: settings.demand_recount_minutes > 0,
+            channels: super::notify::Channels {
+                email: settings.smtp_url.is_some(),
+            },
             notes: std::sync::Mutex::default(),
         }
     }

@@ -43,6 +43,8 @@ pub struct ErasureReport {
     pub cases_closed: usize,
     /// Sessions (refresh tokens) revoked.
     pub sessions_revoked: usize,
+    /// Notifications deleted, with their pending deliveries.
+    pub notifications_deleted: usize,
 }
 
 /// Everything stored about one person, as rows (the API turns them into the export).
@@ -62,6 +64,8 @@ pub struct PersonalData {
     pub audit: Vec<AuditEntry>,
     /// Their refresh tokens (metadata; hashes are never exported).
     pub refresh_tokens: Vec<RefreshToken>,
+    /// Their notifications.
+    pub notifications: Vec<crate::db::notifications::Notification>,
 }
 
 /// Gathers everything linked to `user`, or 404 for an erased or unknown account.
@@ -97,7 +101,9 @@ pub fn personal_data(conn: &mut DbConnection, user: &UserId) -> Result<PersonalD
     object_ids.extend(case_ids);
     let audit = db::privacy::audit_about(conn, user, &object_ids)?;
     let refresh_tokens = db::privacy::refresh_tokens_of(conn, user)?;
+    let notifications = db::notifications::of_recipient(conn, user)?;
     Ok(PersonalData {
+        notifications,
         user: account,
         requests,
         offers,
@@ -255,6 +261,7 @@ pub fn erase(
         matches_ended: 0,
         cases_closed: 0,
         sessions_revoked: 0,
+        notifications_deleted: 0,
     };
     let offers = db::privacy::offers_of(conn, user)?;
     end_volunteer_side(conn, user, &offers, now, policy, &mut report)?;
@@ -271,6 +278,8 @@ pub fn erase(
     report.help_requests_anonymised = request_ids.len();
     db::privacy::anonymise_offers_of(conn, user, now)?;
     report.sessions_revoked = db::refresh_tokens::revoke_user(conn, user.as_str(), now)?;
+    // Last, so that notifications the steps above wrote for this person go too.
+    report.notifications_deleted = db::notifications::delete_of_recipient(conn, user)?;
     db::privacy::erase_user(conn, user, now)?;
     let role = if account.is_resident {
         "resident"

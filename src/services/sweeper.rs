@@ -41,6 +41,8 @@ pub struct SweepReport {
     pub anonymised: usize,
     /// New proposals made by the global matching batch (when it ran in this sweep).
     pub batch_proposals: usize,
+    /// Reminders written (proposals, waiting requests and cases, VOGs).
+    pub reminders: super::notify::reminders::ReminderReport,
 }
 
 #[derive(QueryableByName)]
@@ -152,6 +154,7 @@ pub async fn sweep(
             Err(other) => return Err(other),
         }
     }
+    report.reminders = super::notify::reminders::remind(pool, now, policy.channels).await?;
     report.anonymised = super::privacy::retention(pool, now, policy.retention_months).await?;
     drop(lock);
     tracing::info!(?report, "sweep done");

@@ -85,6 +85,23 @@ pub fn request(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RequestR
         .optional()
 }
 
+/// Requests still waiting for a volunteer (open or proposed) that were posted at or before
+/// `cutoff`, oldest first (the "do you still need help?" question).
+pub fn waiting_since(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+) -> QueryResult<Vec<(HelpRequestId, NaiveDateTime)>> {
+    help_requests::table
+        .filter(help_requests::status.eq_any([
+            HelpRequestStatus::Open.as_str(),
+            HelpRequestStatus::Proposed.as_str(),
+        ]))
+        .filter(help_requests::created_at.le(cutoff))
+        .order(help_requests::created_at.asc())
+        .select((help_requests::id, help_requests::created_at))
+        .load(conn)
+}
+
 /// Requests posted since `since`, in any state (the demand count of `services::live_offers`),
 /// a page of `limit` at a time in (created_at, id) order after `after`.
 pub fn recent_requests(
