@@ -142,7 +142,8 @@ pub async fn match_status(app: &TestApp, id: &str) -> String {
     .unwrap()
 }
 
-trait ClockNaive {
+pub trait ClockNaive {
+    /// The test clock's time.
     fn clock_naive(&self) -> chrono::NaiveDateTime;
 }
 

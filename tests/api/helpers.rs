@@ -106,6 +106,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     /// Kept alive for the test's duration; dropped (and deleted) afterwards.
     pub db: TestDatabase,
+    /// The database's URL (a second instance on the same database uses it).
+    pub database_url: String,
 }
 
 /// Settings for a test app on `database_url`.
@@ -121,6 +123,9 @@ pub fn test_settings(database_url: &str) -> Settings {
     // Demand is counted in the background once at start: a count landing mid-test would make
     // the choice between two volunteers depend on timing. Its own tests turn it on.
     settings.demand_recount_minutes = 0;
+    // Notifications are dispatched by the tests themselves (TestApp::dispatch), at the
+    // test clock's time.
+    settings.dispatch_seconds = 0;
     settings
 }
 
@@ -135,6 +140,7 @@ impl TestApp {
         let (db, url) = TestDatabase::create();
         let mut settings = test_settings(&url);
         adjust(&mut settings);
+        let database_url = url.clone();
         let clock = ManualClock::new(chrono::Utc::now());
         let app = Application::build_with_clock(settings, std::sync::Arc::new(clock.clone()))
             .expect("application builds");
@@ -151,6 +157,7 @@ impl TestApp {
             state,
             clock,
             db,
+            database_url,
         };
         app.wait_until_ready().await;
         app
@@ -183,6 +190,32 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+}
+
+impl TestApp {
+    /// One run of the notification dispatcher at the test clock's time.
+    pub async fn dispatch(&self) -> hulpmarkt::services::dispatch::DispatchReport {
+        use hulpmarkt::clock::Clock;
+        self.state
+            .dispatcher
+            .run(&self.state.pool, self.clock.now_naive())
+            .await
+            .expect("dispatch runs")
+    }
+
+    /// One sweep (expiry, escalation, reminders, retention) at the test clock's time.
+    pub async fn sweep(&self) -> hulpmarkt::services::sweeper::SweepReport {
+        use hulpmarkt::clock::Clock;
+        let policy = self.state.policy();
+        hulpmarkt::services::sweeper::sweep(
+            &self.state.pool,
+            self.clock.now_naive(),
+            &policy,
+            false,
+        )
+        .await
+        .expect("sweep runs")
     }
 }
 

@@ -22,6 +22,7 @@ mod live_offers;
 mod matching;
 mod matching_candidates;
 mod matching_concurrency;
+mod notification_delivery;
 mod offer_lifecycle;
 mod offers;
 mod openapi;

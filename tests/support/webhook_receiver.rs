@@ -109,6 +109,11 @@ impl WebhookReceiver {
         }
     }
 
+    /// Verifies from now on with `secret` (the service shows it only on registration).
+    pub fn set_secret(&self, secret: &str) {
+        self.shared.lock().unwrap().secret = secret.to_owned();
+    }
+
     /// `http://127.0.0.1:{port}/webhook` (any path is accepted).
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/webhook", self.port)

@@ -1,0 +1,422 @@
+//! Notifications end to end: every kind of event reaches its recipient on each enabled
+//! channel exactly once, in the recipient's language, through a real SMTP server and a real
+//! webhook receiver that verifies the Standard Webhooks signature.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Duration;
+use diesel::prelude::*;
+use hulpmarkt::db::schema::{deliveries, notifications, users};
+use serde_json::{json, Value};
+
+#[path = "../support/smtp_sink.rs"]
+pub mod smtp_sink;
+#[path = "../support/webhook_receiver.rs"]
+pub mod webhook_receiver;
+
+use crate::{
+    help_requests::{post_request, request_body, with, ClockNaive},
+    helpers::{json_with_status, TestApp, TestUser},
+    offers::{offer_body, post_offer},
+};
+use smtp_sink::SmtpSink;
+use webhook_receiver::WebhookReceiver;
+
+/// An app that sends e-mail to `sink`, with a volunteer cap high enough for a long scenario.
+pub async fn app_with_mail(sink: &SmtpSink) -> TestApp {
+    let url = sink.url();
+    TestApp::spawn_with(move |s| {
+        s.smtp_url = Some(hulpmarkt::config::Secret::new(url));
+        s.smtp_from = "Gemeente Utrecht <hulpmarkt@utrecht.example.nl>".into();
+        s.daily_proposal_cap = 50;
+    })
+    .await
+}
+
+/// Registers `receiver` as a webhook of `municipality` and gives it the secret.
+pub async fn register_webhook(
+    app: &TestApp,
+    admin: &TestUser,
+    municipality: &str,
+    receiver: &WebhookReceiver,
+) -> Value {
+    let hook = json_with_status(
+        app.post_json(
+            &format!("/api/v1/municipalities/{municipality}/webhooks"),
+            &json!({ "url": receiver.url() }),
+            Some(&admin.token),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let secret = hook["secret"].as_str().expect("the secret, shown once");
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    receiver.set_secret(secret);
+    hook
+}
+
+/// The stored notifications: (kind, recipient id or None, municipality).
+pub async fn stored_notifications(app: &TestApp) -> Vec<(String, Option<String>, String, String)> {
+    let state = app.state.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        notifications::table
+            .order(notifications::id.asc())
+            .select((
+                notifications::kind,
+                notifications::recipient_id,
+                notifications::recipient_role,
+                notifications::municipality_code,
+            ))
+            .load::<(String, Option<String>, String, String)>(&mut **conn)
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// Delivery statuses by channel.
+pub async fn delivery_statuses(app: &TestApp) -> BTreeMap<(String, String), i64> {
+    let state = app.state.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        deliveries::table
+            .select((deliveries::channel, deliveries::status))
+            .load::<(String, String)>(&mut **conn)
+            .unwrap()
+            .into_iter()
+            .fold(BTreeMap::new(), |mut m, k| {
+                *m.entry(k).or_insert(0) += 1;
+                m
+            })
+    })
+    .await
+    .unwrap()
+}
+
+async fn email_of(app: &TestApp, id: &str) -> String {
+    let (state, id) = (app.state.clone(), id.to_owned());
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        users::table
+            .find(id)
+            .select(users::email)
+            .first::<String>(&mut **conn)
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+async fn post_ok(app: &TestApp, path: &str, body: Value, token: &str) -> Value {
+    json_with_status(app.post_json(path, &body, Some(token)).await, 200).await
+}
+
+/// Dispatches until nothing is due (at most ten runs); the summed report.
+pub async fn dispatch_all(app: &TestApp) -> hulpmarkt::services::dispatch::DispatchReport {
+    let mut total = hulpmarkt::services::dispatch::DispatchReport::default();
+    for _ in 0..10 {
+        let r = app.dispatch().await;
+        if r == Default::default() {
+            break;
+        }
+        total.delivered += r.delivered;
+        total.retrying += r.retrying;
+        total.failed += r.failed;
+    }
+    total
+}
+
+/// The open proposal of `request`.
+pub async fn live_match(app: &TestApp, resident: &TestUser, request: &Value) -> String {
+    let id = request["id"].as_str().unwrap();
+    crate::matching::request_matches(app, resident, id)
+        .await
+        .iter()
+        .find(|m| m["status"] == "proposed")
+        .and_then(|m| m["id"].as_str())
+        .map(str::to_owned)
+        .expect("a proposal")
+}
+
+async fn case_of(app: &TestApp, worker: &TestUser, request_id: &str) -> String {
+    let list = json_with_status(
+        app.get_as("/api/v1/cases?per_page=100", &worker.token)
+            .await,
+        200,
+    )
+    .await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["request_id"] == request_id)
+        .and_then(|c| c["id"].as_str())
+        .map(str::to_owned)
+        .expect("the request's case")
+}
+
+#[actix_web::test]
+async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_language() {
+    let mut sink = SmtpSink::start();
+    let receiver = WebhookReceiver::start("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    let app = app_with_mail(&sink).await;
+    let admin = app.admin().await;
+    register_webhook(&app, &admin, "GM0344", &receiver).await;
+    let (resident, volunteer) = (app.resident().await, app.volunteer().await);
+    let worker = app.case_worker("GM0344").await;
+    let prefs = app
+        .patch_json(
+            "/api/v1/me/notification-preferences",
+            &json!({"language": "en"}),
+            &volunteer.token,
+        )
+        .await;
+    assert_eq!(json_with_status(prefs, 200).await["language"], "en");
+    post_offer(&app, &volunteer, &with(offer_body(), "capacity", json!(10))).await;
+
+    // Accepted, then completed: the resident hears both, the volunteer the completion.
+    let a = post_request(&app, &resident, &request_body()).await;
+    let m = live_match(&app, &resident, &a).await;
+    post_ok(
+        &app,
+        &format!("/api/v1/matches/{m}/accept"),
+        json!({}),
+        &volunteer.token,
+    )
+    .await;
+    post_ok(
+        &app,
+        &format!("/api/v1/matches/{m}/complete"),
+        json!({}),
+        &resident.token,
+    )
+    .await;
+    // Declined: the resident hears it.
+    let b = post_request(
+        &app,
+        &resident,
+        &with(request_body(), "title", json!("Hulp bij boodschappen")),
+    )
+    .await;
+    post_ok(
+        &app,
+        &format!(
+            "/api/v1/matches/{}/decline",
+            live_match(&app, &resident, &b).await
+        ),
+        json!({}),
+        &volunteer.token,
+    )
+    .await;
+    // Accepted, then called off by the resident: the volunteer hears it.
+    let c = post_request(
+        &app,
+        &resident,
+        &with(request_body(), "title", json!("Samen naar de markt")),
+    )
+    .await;
+    let mc = live_match(&app, &resident, &c).await;
+    post_ok(
+        &app,
+        &format!("/api/v1/matches/{mc}/accept"),
+        json!({}),
+        &volunteer.token,
+    )
+    .await;
+    post_ok(
+        &app,
+        &format!("/api/v1/matches/{mc}/cancel"),
+        json!({}),
+        &resident.token,
+    )
+    .await;
+    // Left unanswered: reminded at 37 h, lapsed at 49 h, escalated as proposal_timeout later.
+    let d = post_request(
+        &app,
+        &resident,
+        &with(request_body(), "title", json!("Wie haalt mijn pakketje?")),
+    )
+    .await;
+    // In Amsterdam, where nobody offers help and requests wait 30 days before escalating.
+    let amsterdam = json!({"grace_hours_normal": 720, "grace_hours_high": 720, "vog_max_age_months": 36, "retention_months": 12});
+    json_with_status(
+        app.put_json(
+            "/api/v1/municipalities/GM0363/settings",
+            &amsterdam,
+            &admin.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let e = post_request(
+        &app,
+        &resident,
+        &with(request_body(), "postcode", json!("1012")),
+    )
+    .await;
+    assert_eq!(e["status"], "open");
+
+    app.clock.advance(Duration::hours(37));
+    assert_eq!(
+        app.sweep().await.reminders.proposals,
+        1,
+        "the open proposal of request d"
+    );
+    app.clock.advance(Duration::hours(12));
+    let swept = app.sweep().await;
+    assert_eq!(swept.expired, 1);
+    assert_eq!(swept.escalated, 2, "b and c (back on the market) escalate after their grace");
+    app.clock.advance(Duration::hours(49));
+    assert_eq!(app.sweep().await.escalated, 1, "d escalates after its own");
+    let case_d = case_of(&app, &worker, d["id"].as_str().unwrap()).await;
+    let case_b = case_of(&app, &worker, b["id"].as_str().unwrap()).await;
+    app.clock.advance(Duration::hours(24));
+    assert_eq!(
+        app.sweep().await.reminders.cases,
+        2,
+        "the cases of b and c wait over 72 h"
+    );
+    // A VOG that ends within 30 days.
+    let issued = (app.clock_naive() - Duration::days(3 * 365 - 10)).date();
+    let vog = app
+        .put_json(
+            &format!("/api/v1/users/{}/vog", volunteer.id),
+            &json!({"issued_on": issued}),
+            &worker.token,
+        )
+        .await;
+    json_with_status(vog, 200).await;
+    app.clock.advance(Duration::hours(48));
+    let reminders = app.sweep().await.reminders;
+    assert_eq!(
+        (reminders.vogs, reminders.still_need_help),
+        (1, 1),
+        "{reminders:?}"
+    );
+
+    // b referred to formal care; d given to a second volunteer by the case worker.
+    for case in [&case_b, &case_d] {
+        post_ok(
+            &app,
+            &format!("/api/v1/cases/{case}/claim"),
+            json!({}),
+            &worker.token,
+        )
+        .await;
+    }
+    let referral = json!({"outcome": "referred_formal", "formal_category": {"standard": "iwmo", "code": "06"},
+        "note": "U krijgt hulp via het wijkteam."});
+    post_ok(
+        &app,
+        &format!("/api/v1/cases/{case_b}/resolve"),
+        referral,
+        &worker.token,
+    )
+    .await;
+    let second = app.volunteer().await;
+    let offer = post_offer(&app, &second, &offer_body()).await;
+    let assign = json!({"outcome": "assigned_volunteer", "offer_id": offer["id"]});
+    post_ok(
+        &app,
+        &format!("/api/v1/cases/{case_d}/resolve"),
+        assign,
+        &worker.token,
+    )
+    .await;
+
+    let report = dispatch_all(&app).await;
+    assert_eq!((report.retrying, report.failed), (0, 0), "{report:?}");
+    assert_eq!(app.dispatch().await, Default::default(), "nothing is sent twice");
+
+    let stored = stored_notifications(&app).await;
+    let kinds: BTreeSet<&str> = stored.iter().map(|n| n.0.as_str()).collect();
+    let all: BTreeSet<&str> = hulpmarkt::domain::NotificationKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(kinds, all, "every kind happened");
+
+    // E-mail: one per notification to a person, to their address, in their language.
+    let mails = sink.messages();
+    let personal: Vec<_> = stored.iter().filter(|n| n.1.is_some()).collect();
+    assert_eq!(mails.len(), personal.len(), "one e-mail per notification");
+    let ids: BTreeSet<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        mails.len(),
+        "every e-mail is a different delivery"
+    );
+    for (who, language) in [(&resident, "nl"), (&volunteer, "en"), (&worker, "nl")] {
+        let address = email_of(&app, &who.id).await;
+        let expected = personal
+            .iter()
+            .filter(|n| n.1.as_deref() == Some(who.id.as_str()))
+            .count();
+        let theirs: Vec<_> = mails
+            .iter()
+            .filter(|m| m.recipients == [address.clone()])
+            .collect();
+        assert_eq!(theirs.len(), expected, "mails to {address}");
+        assert!(theirs
+            .iter()
+            .all(|m| m.header("Content-Language").as_deref() == Some(language)));
+    }
+    let to_volunteer: Vec<_> = mails
+        .iter()
+        .filter(|m| m.header("Subject").is_some_and(|s| s.contains("help")))
+        .collect();
+    assert!(
+        !to_volunteer.is_empty(),
+        "English subjects for the volunteer"
+    );
+    assert!(
+        mails
+            .iter()
+            .all(|m| !m.data.contains("Wie haalt mijn pakketje")),
+        "no request title in e-mail unless the municipality allows it"
+    );
+
+    // Webhooks: one per notification of Utrecht not meant for one case worker, verified.
+    let expected: Vec<_> = stored
+        .iter()
+        .filter(|n| n.3 == "GM0344" && n.2 != "case_worker")
+        .collect();
+    let hooks = receiver.received();
+    assert_eq!(
+        hooks.len(),
+        expected.len(),
+        "one webhook call per notification"
+    );
+    assert!(
+        receiver.attempts().iter().all(|a| a.verified),
+        "every call signed"
+    );
+    let hook_ids: BTreeSet<&str> = hooks.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(hook_ids.len(), hooks.len());
+    for hook in &hooks {
+        let body = hook.json();
+        assert!(all.contains(body["type"].as_str().unwrap()), "{body}");
+        assert_eq!(body["data"]["municipality_code"], "GM0344");
+        assert_eq!(
+            body["data"]["title"],
+            Value::Null,
+            "no title unless allowed"
+        );
+        assert!(
+            !hook.json().to_string().contains("operatie"),
+            "no description in a webhook"
+        );
+    }
+    let statuses = delivery_statuses(&app).await;
+    assert!(
+        statuses.keys().all(|(_, status)| status == "delivered"),
+        "{statuses:?}"
+    );
+    sink.stop();
+}
