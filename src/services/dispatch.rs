@@ -166,10 +166,12 @@ fn claim_due(
 ) -> Result<Vec<(Delivery, Vec<Delivery>)>, AppError> {
     let until = now + LEASE;
     let mut claimed = Vec::new();
-    for head in db::deliveries::due_heads(conn, now, PASS)? {
+    for mut head in db::deliveries::due_heads(conn, now, PASS)? {
         if !db::deliveries::claim(conn, &head.id, claim, now, until)? {
             continue;
         }
+        // The claim counted this attempt.
+        head.attempts += 1;
         let mut more = Vec::new();
         if head.channel == Channel::Digest {
             for d in db::deliveries::due_digest(conn, &head.target, now)? {

@@ -23,6 +23,7 @@ mod matching;
 mod matching_candidates;
 mod matching_concurrency;
 mod notification_delivery;
+mod notification_faults;
 mod offer_lifecycle;
 mod offers;
 mod openapi;

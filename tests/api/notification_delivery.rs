@@ -268,7 +268,10 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
     app.clock.advance(Duration::hours(12));
     let swept = app.sweep().await;
     assert_eq!(swept.expired, 1);
-    assert_eq!(swept.escalated, 2, "b and c (back on the market) escalate after their grace");
+    assert_eq!(
+        swept.escalated, 2,
+        "b and c (back on the market) escalate after their grace"
+    );
     app.clock.advance(Duration::hours(49));
     assert_eq!(app.sweep().await.escalated, 1, "d escalates after its own");
     let case_d = case_of(&app, &worker, d["id"].as_str().unwrap()).await;
@@ -329,7 +332,11 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
 
     let report = dispatch_all(&app).await;
     assert_eq!((report.retrying, report.failed), (0, 0), "{report:?}");
-    assert_eq!(app.dispatch().await, Default::default(), "nothing is sent twice");
+    assert_eq!(
+        app.dispatch().await,
+        Default::default(),
+        "nothing is sent twice"
+    );
 
     let stored = stored_notifications(&app).await;
     let kinds: BTreeSet<&str> = stored.iter().map(|n| n.0.as_str()).collect();
