@@ -347,23 +347,21 @@ fn walk(root: &std::path::Path) -> Vec<String> {
     names
 }
 
-/// Prints every message for a person to read: `cargo test --lib print_samples -- --ignored
-/// --nocapture`.
+/// Every message as a person reads it, in both languages: a changed word shows up in review
+/// (`cargo insta review`, or `INSTA_UPDATE=always cargo test --lib every_message`).
 #[test]
-#[ignore]
-fn print_samples() {
+fn every_message_reads_as_reviewed() {
+    let mut all = String::new();
     for &kind in KINDS {
         for &language in Language::ALL {
             let rendered = render(kind, language, &sample(kind, "Jan", Some("Tuin"))).unwrap();
-            println!(
-                "==== {kind}/{language}: {}\n{}",
+            all.push_str(&format!(
+                "==== {kind}/{language}: {}\n{}\n",
                 rendered.subject, rendered.text
-            );
-            if kind == "digest" {
-                println!("{}", rendered.html);
-            }
+            ));
         }
     }
+    insta::assert_snapshot!(all);
 }
 
 #[test]

@@ -184,6 +184,7 @@ fn end_resident_side(
     user: &UserId,
     requests: &[HelpRequest],
     now: NaiveDateTime,
+    channels: super::notify::Channels,
     report: &mut ErasureReport,
 ) -> Result<(), AppError> {
     for request in requests {
@@ -192,6 +193,16 @@ fn end_resident_side(
             continue;
         }
         if let Some(m) = match_lifecycle::withdraw_for_request(conn, &request.id, now)? {
+            if m.status == MatchStatus::Accepted {
+                // The volunteer who had said yes hears that it is off (nothing about why).
+                super::notify::match_cancelled(
+                    conn,
+                    &m,
+                    super::notify::By::Resident,
+                    channels,
+                    now,
+                )?;
+            }
             audit_match_ended(conn, user, "resident", &m.id, now)?;
             report.matches_ended += 1;
         }
@@ -266,7 +277,7 @@ pub fn erase(
     let offers = db::privacy::offers_of(conn, user)?;
     end_volunteer_side(conn, user, &offers, now, policy, &mut report)?;
     let requests = db::privacy::requests_of(conn, user)?;
-    end_resident_side(conn, user, &requests, now, &mut report)?;
+    end_resident_side(conn, user, &requests, now, policy.channels, &mut report)?;
 
     let request_ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
     let offer_ids: Vec<String> = offers.iter().map(|o| o.id.to_string()).collect();
