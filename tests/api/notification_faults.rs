@@ -96,11 +96,33 @@ async fn a_receiver_that_fails_three_times_gets_the_event_once_after_its_recover
         assert_eq!((r.delivered, r.retrying), (0, 1), "attempt {attempt}");
         app.clock.advance(backoff(attempt));
     }
+    let waiting = metrics(&app).await;
+    assert!(
+        waiting.contains(r#"notification_deliveries{channel="webhook",status="pending"} 1"#),
+        "{waiting}"
+    );
+    assert!(
+        !waiting.contains("notification_oldest_pending_seconds 0"),
+        "the oldest waits: {waiting}"
+    );
     assert_eq!(app.dispatch().await.delivered, 1);
     assert_eq!(receiver.received().len(), 1, "delivered once");
     assert_eq!(receiver.attempts().len(), 4, "three failures, then success");
     assert_eq!(receiver.received()[0].json()["type"], "proposal_made");
     assert_eq!(app.dispatch().await, Default::default());
+    let done = metrics(&app).await;
+    assert!(
+        done.contains(r#"notification_deliveries{channel="webhook",status="delivered"} 1"#),
+        "{done}"
+    );
+    assert!(
+        done.contains("notification_oldest_pending_seconds 0"),
+        "{done}"
+    );
+}
+
+async fn metrics(app: &TestApp) -> String {
+    app.get("/metrics").await.text().await.unwrap()
 }
 
 #[actix_web::test]
