@@ -28,7 +28,11 @@
 # the loopback protects nothing and cost a fifth of reading one request, see the README; set
 # it empty to measure with libpq's default, TLS when the server offers it), SCENARIOS
 # ("healthz get_one post cases"), KEEP_DB=1 (keep the database), HULPMARKT_BIN (measure this
-# binary instead of building the tree's; it needs the `seed` command of `bench-tools`).
+# binary instead of building the tree's; it needs the `seed` command of `bench-tools`),
+# BASELINE_BIN (a second binary, e.g. the commit before a change: the post scenario then runs
+# first on it as `post_base`, on the same database and tokens, then on the measured binary,
+# so the two POST figures stand side by side in one run; the baseline sees the smaller
+# database, which favours it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKENDS="${BACKENDS:-sqlite postgres}"
@@ -111,6 +115,19 @@ storage_floor() {
   esac
 }
 
+start_server() { # binary log: starts it on the server's core and waits for /healthz
+  taskset -c "$SERVER_CPU" "$1" serve >"$2" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+}
+
+# The offer index and the demand count are built in the background after start (seconds at
+# 100,000 offers, on the server's one core); the scenarios measure the service after that.
+wait_for_index() { # server log
+  for _ in $(seq 1 600); do grep -q "offer index built" "$1" && break; sleep 0.5; done
+  grep -o "offer index built.*" "$1" | head -n1 | sed 's/^/index: /' || echo "index: not built within 300 s"
+}
+
 for backend in $BACKENDS; do
   echo "=== $backend: seeding $OFFERS offers and $REQUESTS requests"
   case "$backend" in
@@ -133,9 +150,7 @@ for backend in $BACKENDS; do
       | tee -a "$work/$backend.extra"
   fi
 
-  taskset -c "$SERVER_CPU" "$BIN" serve >"$work/server.$backend.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+  start_server "$BIN" "$work/server.$backend.log"
 
   # Log in as the sampled residents (argon2 on the server: two at a time) and the case worker.
   : >"$work/tokens.csv"
@@ -143,10 +158,7 @@ for backend in $BACKENDS; do
     printf '%s,%s\n' "$(login "$email")" "$id" >>"$work/tokens.csv"
   done <"$work/owners.csv"
   login consulent@bench.test >"$work/caseworker.csv"
-  # The offer index and the demand count are built in the background after start (seconds at
-  # 100,000 offers, on the server's one core); the scenarios measure the service after that.
-  for _ in $(seq 1 600); do grep -q "offer index built" "$work/server.$backend.log" && break; sleep 0.5; done
-  grep -o "offer index built.*" "$work/server.$backend.log" | head -n1 | sed 's/^/index: /' || echo "index: not built within 300 s"
+  wait_for_index "$work/server.$backend.log"
   : >"$work/$backend.results"
   # The logins' argon2id hashes (7 MiB each) set a peak of their own; report it apart and
   # reset the peak (clear_refs 5), so the scenarios' peak is the serving one.
@@ -158,7 +170,18 @@ for backend in $BACKENDS; do
     case "$scenario" in
       healthz) run_wrk healthz bench/plain.lua "$BASE/healthz" ;;
       get_one) BENCH_TOKENS="$work/tokens.csv" run_wrk get_one bench/get_request.lua "$BASE" ;;
-      post) BENCH_TOKENS="$work/tokens.csv" run_wrk post bench/post_request.lua "$BASE" ;;
+      post)
+        if [ -n "${BASELINE_BIN:-}" ]; then
+          stop_server
+          cp "$BASELINE_BIN" "$work/baseline"
+          start_server "$work/baseline" "$work/server.$backend.base.log"
+          wait_for_index "$work/server.$backend.base.log"
+          BENCH_TOKENS="$work/tokens.csv" run_wrk post_base bench/post_request.lua "$BASE"
+          stop_server
+          start_server "$BIN" "$work/server.$backend.again.log"
+          wait_for_index "$work/server.$backend.again.log"
+        fi
+        BENCH_TOKENS="$work/tokens.csv" run_wrk post bench/post_request.lua "$BASE" ;;
       floor) ;; # after the server has stopped, below
       cases)
         code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/caseworker.csv")" "$BASE/api/v1/cases")"

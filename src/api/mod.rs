@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod responses;
 pub mod statistics;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::{
     body::MessageBody,
@@ -93,10 +94,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(gazetteer::get_municipality)
                         .service(municipality_settings::get_municipality_settings)
                         .service(municipality_settings::put_municipality_settings)
-                        .service(notifications::register_webhook)
-                        .service(notifications::list_webhooks)
-                        .service(notifications::remove_webhook)
-                        .service(notifications::list_failed_deliveries)
+                        .service(webhooks::register_webhook)
+                        .service(webhooks::list_webhooks)
+                        .service(webhooks::remove_webhook)
+                        .service(webhooks::list_failed_deliveries)
                         .service(statistics::get_municipality_stats),
                 )
                 .service(openapi::openapi_json)

@@ -19,7 +19,7 @@ use utoipa::{
 use super::{
     auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
     matching_batch, me, municipality_settings, notifications, offers, privacy, responses,
-    statistics, users,
+    statistics, users, webhooks,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -42,8 +42,8 @@ use super::{
         notifications::list_notifications, notifications::unread_count,
         notifications::mark_read, notifications::mark_all_read,
         notifications::get_preferences, notifications::patch_preferences,
-        notifications::register_webhook, notifications::list_webhooks,
-        notifications::remove_webhook, notifications::list_failed_deliveries,
+        webhooks::register_webhook, webhooks::list_webhooks,
+        webhooks::remove_webhook, webhooks::list_failed_deliveries,
         users::create_case_worker, users::record_vog,
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
@@ -72,8 +72,8 @@ use super::{
             crate::services::batch::BatchReport,
             notifications::NotificationView, notifications::UnreadCount,
             notifications::MarkedRead, notifications::PreferencesView,
-            notifications::PreferencesPatch, notifications::WebhookView,
-            notifications::WebhookBody, notifications::FailedDeliveryView),
+            notifications::PreferencesPatch, webhooks::WebhookView,
+            webhooks::WebhookBody, webhooks::FailedDeliveryView),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden,
             responses::NotFound, responses::Conflict, responses::PayloadTooLarge,

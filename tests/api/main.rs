@@ -24,6 +24,7 @@ mod matching_candidates;
 mod matching_concurrency;
 mod notification_delivery;
 mod notification_faults;
+mod notification_helpers;
 mod notifications;
 mod offer_lifecycle;
 mod offers;

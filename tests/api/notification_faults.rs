@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::{
     help_requests::{post_request, request_body, with},
     helpers::{json_with_status, TestApp},
-    notification_delivery::{
+    notification_helpers::{
         app_with_mail, delivery_statuses, dispatch_all, live_match, register_webhook,
         smtp_sink::SmtpSink, stored_notifications, webhook_receiver::WebhookReceiver,
     },

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::{
     help_requests::{post_request, request_body, with, ClockNaive},
     helpers::{json_with_status, problem_naming, TestApp, TestUser},
-    notification_delivery::{
+    notification_helpers::{
         app_with_mail, delivery_statuses, dispatch_all, live_match, smtp_sink::SmtpSink,
         stored_notifications,
     },

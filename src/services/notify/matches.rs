@@ -1,0 +1,263 @@
+//! The notifications of the match lifecycle: proposals made, answered, lapsed and reminded,
+//! matches called off, completed and assigned by a case worker.
+
+use chrono::NaiveDateTime;
+use serde_json::{json, Value};
+
+use super::{write, By, Channels, Draft};
+use crate::{
+    db::{self, matches::Match, DbConnection},
+    domain::{HelpRequestId, NotificationKind, RecipientRole, UserId},
+    error::AppError,
+};
+
+pub(super) fn resident_of(
+    conn: &mut DbConnection,
+    request: &HelpRequestId,
+) -> Result<Option<UserId>, AppError> {
+    Ok(db::help_requests::request(conn, request)?.and_then(|r| r.requester_id))
+}
+
+fn about(conn: &mut DbConnection, m: &Match) -> Result<(String, Value, Option<UserId>), AppError> {
+    let row = db::help_requests::request(conn, &m.request_id)?
+        .ok_or(AppError::NotFound("help request"))?;
+    Ok((
+        row.municipality_code,
+        json!({ "category": row.category }),
+        row.requester_id,
+    ))
+}
+
+fn with(mut data: Value, extra: Value) -> Value {
+    if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
+        d.extend(e.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    data
+}
+
+fn to_person<'a>(
+    kind: NotificationKind,
+    to: &'a UserId,
+    role: RecipientRole,
+    municipality: &'a str,
+    m: &'a Match,
+    data: Value,
+) -> Draft<'a> {
+    Draft {
+        kind,
+        to: Some(to),
+        role,
+        municipality,
+        request: Some(&m.request_id),
+        m: Some(m),
+        case: None,
+        data,
+        dedupe: None,
+        webhooks: true,
+    }
+}
+
+/// A volunteer was proposed a request (incremental matching or the batch).
+pub fn proposal_made(
+    conn: &mut DbConnection,
+    m: &Match,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(volunteer) = &m.volunteer_id else {
+        return Ok(());
+    };
+    let (municipality, data) = about(conn, m).map(|(mu, d, _)| (mu, d))?;
+    let data = with(data, json!({ "expires_at": m.expires_at.and_utc() }));
+    let draft = to_person(
+        NotificationKind::ProposalMade,
+        volunteer,
+        RecipientRole::Volunteer,
+        &municipality,
+        m,
+        data,
+    );
+    write(conn, vec![draft], channels, now).map(drop)
+}
+
+/// A case worker linked a volunteer to a request: both are told.
+pub fn match_assigned(
+    conn: &mut DbConnection,
+    m: &Match,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (municipality, data, resident) = about(conn, m)?;
+    let mut drafts = Vec::new();
+    if let Some(v) = &m.volunteer_id {
+        drafts.push(to_person(
+            NotificationKind::MatchAssigned,
+            v,
+            RecipientRole::Volunteer,
+            &municipality,
+            m,
+            data.clone(),
+        ));
+    }
+    if let Some(r) = &resident {
+        drafts.push(to_person(
+            NotificationKind::ProposalAccepted,
+            r,
+            RecipientRole::Resident,
+            &municipality,
+            m,
+            data,
+        ));
+    }
+    write(conn, drafts, channels, now).map(drop)
+}
+
+/// The volunteer answered a proposal (`accepted` or `declined`): the resident is told.
+pub fn proposal_answered(
+    conn: &mut DbConnection,
+    m: &Match,
+    accepted: bool,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (municipality, data, resident) = about(conn, m)?;
+    let Some(resident) = &resident else {
+        return Ok(());
+    };
+    let kind = if accepted {
+        NotificationKind::ProposalAccepted
+    } else {
+        NotificationKind::ProposalDeclined
+    };
+    let draft = to_person(
+        kind,
+        resident,
+        RecipientRole::Resident,
+        &municipality,
+        m,
+        data,
+    );
+    write(conn, vec![draft], channels, now).map(drop)
+}
+
+/// A proposal lapsed unanswered: the resident and the volunteer are told.
+pub fn proposal_expired(
+    conn: &mut DbConnection,
+    m: &Match,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (municipality, data, resident) = about(conn, m)?;
+    let mut drafts = Vec::new();
+    if let Some(r) = &resident {
+        drafts.push(to_person(
+            NotificationKind::ProposalExpired,
+            r,
+            RecipientRole::Resident,
+            &municipality,
+            m,
+            data.clone(),
+        ));
+    }
+    if let Some(v) = &m.volunteer_id {
+        drafts.push(to_person(
+            NotificationKind::ProposalLapsed,
+            v,
+            RecipientRole::Volunteer,
+            &municipality,
+            m,
+            data,
+        ));
+    }
+    write(conn, drafts, channels, now).map(drop)
+}
+
+/// An accepted match was called off by `by`: the other side is told.
+pub fn match_cancelled(
+    conn: &mut DbConnection,
+    m: &Match,
+    by: By,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (municipality, data, resident) = about(conn, m)?;
+    let data = with(data, json!({ "by": by.code() }));
+    let mut drafts = Vec::new();
+    if let (Some(r), false) = (&resident, by == By::Resident) {
+        drafts.push(to_person(
+            NotificationKind::MatchCancelled,
+            r,
+            RecipientRole::Resident,
+            &municipality,
+            m,
+            data.clone(),
+        ));
+    }
+    if let (Some(v), false) = (&m.volunteer_id, by == By::Volunteer) {
+        drafts.push(to_person(
+            NotificationKind::MatchCancelled,
+            v,
+            RecipientRole::Volunteer,
+            &municipality,
+            m,
+            data,
+        ));
+    }
+    write(conn, drafts, channels, now).map(drop)
+}
+
+/// A match was marked done: both sides are thanked.
+pub fn match_completed(
+    conn: &mut DbConnection,
+    m: &Match,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (municipality, data, resident) = about(conn, m)?;
+    let mut drafts = Vec::new();
+    if let Some(r) = &resident {
+        drafts.push(to_person(
+            NotificationKind::MatchCompleted,
+            r,
+            RecipientRole::Resident,
+            &municipality,
+            m,
+            data.clone(),
+        ));
+    }
+    if let Some(v) = &m.volunteer_id {
+        drafts.push(to_person(
+            NotificationKind::MatchCompleted,
+            v,
+            RecipientRole::Volunteer,
+            &municipality,
+            m,
+            data,
+        ));
+    }
+    write(conn, drafts, channels, now).map(drop)
+}
+
+/// The volunteer is reminded of a proposal that lapses soon (once per proposal).
+pub fn proposal_reminder(
+    conn: &mut DbConnection,
+    m: &Match,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let Some(volunteer) = &m.volunteer_id else {
+        return Ok(false);
+    };
+    let (municipality, data) = about(conn, m).map(|(mu, d, _)| (mu, d))?;
+    let data = with(data, json!({ "expires_at": m.expires_at.and_utc() }));
+    let mut draft = to_person(
+        NotificationKind::ProposalReminder,
+        volunteer,
+        RecipientRole::Volunteer,
+        &municipality,
+        m,
+        data,
+    );
+    draft.dedupe = Some(format!("proposal_reminder:{}", m.id));
+    Ok(write(conn, vec![draft], channels, now)? == 1)
+}
