@@ -23,7 +23,7 @@ use super::{
     matching::{context, create_proposal, Policy},
 };
 use crate::{
-    db::{self, offers::OfferWithVog, DbConnection, Pool},
+    db::{self, help_requests::RequestRow, offers::OfferWithVog, DbConnection, Pool},
     domain::{HelpRequestId, HelpRequestStatus, MatchOrigin, MatchStatus, OfferId},
     engine::{self, CategorySet, OfferIndex},
     error::AppError,
@@ -57,7 +57,7 @@ pub struct BatchPlan {
     /// Live proposals to withdraw: (request, the offer it is proposed to now).
     withdrawals: Vec<(HelpRequestId, OfferId)>,
     /// New proposals: request, offer, score and explanation.
-    proposals: Vec<(HelpRequestId, OfferWithVog, engine::Score, String)>,
+    proposals: Vec<(RequestRow, OfferWithVog, engine::Score, String)>,
 }
 
 impl BatchPlan {
@@ -193,7 +193,7 @@ pub fn plan(
         }
         if let (Some(w), Some(p)) = (wanted, placement) {
             plan.proposals
-                .push((row.id.clone(), w.clone(), p.score, p.explanation.clone()));
+                .push((row.clone(), w.clone(), p.score, p.explanation.clone()));
         }
     }
     Ok(plan)
@@ -243,10 +243,10 @@ fn propose_step(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     policy: &Policy,
-    items: &[(HelpRequestId, OfferWithVog, engine::Score, String)],
+    items: &[(RequestRow, OfferWithVog, engine::Score, String)],
 ) -> Result<usize, AppError> {
     let mut created = 0;
-    for (request_id, offer, score, explanation) in items {
+    for (request, offer, score, explanation) in items {
         let made = super::unless_lost_race(conn, |conn| {
             if !db::matches::take_slot(conn, &offer.0.id)? {
                 return Ok(false);
@@ -254,7 +254,7 @@ fn propose_step(
             let scored = (score, explanation.clone());
             create_proposal(
                 conn,
-                request_id,
+                request,
                 offer,
                 scored,
                 now,

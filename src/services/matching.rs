@@ -33,17 +33,17 @@ pub const MAX_OFFER_RADIUS_KM: f64 = 100.0;
 /// Creates the proposal row and moves the request to `proposed`.
 pub(crate) fn create_proposal(
     conn: &mut DbConnection,
-    request_id: &HelpRequestId,
+    request: &RequestRow,
     offer: &OfferWithVog,
     scored: (&engine::Score, String),
     now: NaiveDateTime,
     policy: &Policy,
     created_by: MatchOrigin,
 ) -> Result<Match, AppError> {
-    let proposal = insert_proposal(conn, request_id, offer, scored, now, policy, created_by)?;
+    let proposal = insert_proposal(conn, request, offer, scored, now, policy, created_by)?;
     if !db::help_requests::transition(
         conn,
-        request_id,
+        &request.id,
         HelpRequestStatus::Open,
         HelpRequestStatus::Proposed,
         now,
@@ -60,7 +60,7 @@ pub(crate) fn create_proposal(
 /// [`create_proposal`] and [`store_and_propose`]).
 fn insert_proposal(
     conn: &mut DbConnection,
-    request_id: &HelpRequestId,
+    request: &RequestRow,
     offer: &OfferWithVog,
     (score, explanation): (&engine::Score, String),
     now: NaiveDateTime,
@@ -70,7 +70,7 @@ fn insert_proposal(
     let parts = score.parts;
     let proposal = Match {
         id: MatchId::generate(),
-        request_id: request_id.clone(),
+        request_id: request.id.clone(),
         offer_id: offer.0.id.clone(),
         volunteer_id: offer.0.volunteer_id.clone(),
         status: MatchStatus::Proposed,
@@ -90,7 +90,7 @@ fn insert_proposal(
         updated_at: now,
     };
     db::matches::insert(conn, &proposal)?;
-    super::notify::proposal_made(conn, &proposal, policy.channels, now)?;
+    super::notify::proposal_made(conn, &proposal, request, policy.channels, now)?;
     Ok(proposal)
 }
 
@@ -108,7 +108,7 @@ fn propose_best(
     let scored = (&taken.score, taken.explanation);
     create_proposal(
         conn,
-        &row.id,
+        row,
         &taken.offer,
         scored,
         now,
@@ -129,7 +129,8 @@ pub fn store_and_propose(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<HelpRequest, AppError> {
-    let Some(taken) = take_best(conn, &(&new).into(), &[], now, policy)? else {
+    let row: RequestRow = (&new).into();
+    let Some(taken) = take_best(conn, &row, &[], now, policy)? else {
         return Ok(db::help_requests::insert(conn, &new)?);
     };
     let proposed = NewHelpRequest {
@@ -142,7 +143,7 @@ pub fn store_and_propose(
     let scored = (&taken.score, taken.explanation);
     insert_proposal(
         conn,
-        &stored.id,
+        &row,
         &taken.offer,
         scored,
         now,
@@ -259,7 +260,7 @@ pub fn propose_for_offer(
             .unwrap_or_default();
         made.push(create_proposal(
             conn,
-            &kept_rows[i].id,
+            &kept_rows[i],
             &offer,
             (&score, explanation),
             now,

@@ -79,6 +79,8 @@ pub(super) fn write(
 ) -> Result<usize, AppError> {
     let event = new_key();
     let mut written = 0;
+    // The drafts of one change share their municipality: its webhooks are read once.
+    let mut hooks: Option<(String, Vec<String>)> = None;
     for d in drafts {
         let n = Notification {
             id: new_key(),
@@ -116,8 +118,15 @@ pub(super) fn write(
             }
         }
         if d.webhooks {
-            for hook in db::webhooks::of_municipality(conn, d.municipality)? {
-                out.push(Delivery::new(&n.id, Channel::Webhook, &hook.id, now, now));
+            if !matches!(&hooks, Some((m, _)) if m == d.municipality) {
+                let ids = db::webhooks::of_municipality(conn, d.municipality)?
+                    .into_iter()
+                    .map(|h| h.id)
+                    .collect();
+                hooks = Some((d.municipality.to_owned(), ids));
+            }
+            for hook in hooks.iter().flat_map(|(_, ids)| ids) {
+                out.push(Delivery::new(&n.id, Channel::Webhook, hook, now, now));
             }
         }
         db::deliveries::insert(conn, &out)?;

@@ -21,12 +21,13 @@ CREATE TABLE notifications (
     case_id TEXT,
     -- The template's values (codes, times, numbers); never a description or contact.
     data TEXT NOT NULL,
-    -- Set for reminders made by the sweeper, so each is made once.
-    dedupe_key TEXT UNIQUE,
+    -- Set for reminders made by the sweeper, so each is made once (unique where set).
+    dedupe_key TEXT,
     created_at TIMESTAMP NOT NULL,
     read_at TIMESTAMP
 );
 CREATE INDEX notifications_feed ON notifications (recipient_id, read_at, id);
+CREATE UNIQUE INDEX notifications_dedupe ON notifications (dedupe_key) WHERE dedupe_key IS NOT NULL;
 
 CREATE TABLE webhooks (
     id TEXT PRIMARY KEY,

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::{write, By, Channels, Draft};
 use crate::{
-    db::{self, matches::Match, DbConnection},
+    db::{self, help_requests::RequestRow, matches::Match, DbConnection},
     domain::{HelpRequestId, NotificationKind, RecipientRole, UserId},
     error::AppError,
 };
@@ -57,23 +57,24 @@ fn to_person<'a>(
     }
 }
 
-/// A volunteer was proposed a request (incremental matching or the batch).
+/// A volunteer was proposed `request` (incremental matching or the batch). The caller has
+/// the request's row at hand, so nothing is read again on this hot path.
 pub fn proposal_made(
     conn: &mut DbConnection,
     m: &Match,
+    request: &RequestRow,
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let Some(volunteer) = &m.volunteer_id else {
         return Ok(());
     };
-    let (municipality, data) = about(conn, m).map(|(mu, d, _)| (mu, d))?;
-    let data = with(data, json!({ "expires_at": m.expires_at.and_utc() }));
+    let data = json!({ "category": request.category, "expires_at": m.expires_at.and_utc() });
     let draft = to_person(
         NotificationKind::ProposalMade,
         volunteer,
         RecipientRole::Volunteer,
-        &municipality,
+        &request.municipality_code,
         m,
         data,
     );
