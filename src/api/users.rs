@@ -119,12 +119,14 @@ pub async fn create_case_worker(
     Ok(HttpResponse::Created().json(MeView::new(&stored, &state)))
 }
 
-/// Records a volunteer's VOG issue date (case workers only).
+/// Records a volunteer's VOG issue date: by a case worker of a municipality where the
+/// volunteer offers help, never by the volunteer themselves; a Dutch date, not in the future.
+/// The volunteer's active offers then look for waiting requests at once.
 #[utoipa::path(put, path = "/api/v1/users/{id}/vog", tag = "accounts", security(("bearer" = [])), request_body = VogBody,
     params(("id" = String, Path, description = "The volunteer's user id", format = Uuid)),
     responses((status = 200, description = "VOG recorded", body = VogView),
-        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such volunteer (or a malformed id)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a case worker, or the VOG would be one's own", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such volunteer with an offer in your municipality (or a malformed id)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid date, or a date in the future", body = Problem, content_type = "application/problem+json"),
         (status = 503, response = responses::Unavailable)))]
 #[put("/users/{id}/vog")]
@@ -136,17 +138,18 @@ pub async fn record_vog(
 ) -> Result<HttpResponse, AppError> {
     let volunteer = UserId::parse(&id).ok_or(AppError::NotFound("volunteer"))?;
     let issued_on = body.0.issued_on;
-    let now = state.clock.now_naive();
-    if issued_on > now.date() {
-        return Err(AppError::invalid(
-            "issued_on",
-            "a VOG cannot be issued in the future",
-        ));
-    }
-    let view = db::transaction(&state.pool, move |conn| {
+    let (now, policy) = (state.clock.now_naive(), state.policy());
+    let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let (by, municipality) = (&worker.caller.user_id, &worker.municipality);
-        let user =
-            crate::services::staff::record_vog(conn, &volunteer, issued_on, by, municipality, now)?;
+        let user = crate::services::staff::record_vog(
+            conn,
+            &volunteer,
+            issued_on,
+            by,
+            municipality,
+            now,
+            policy,
+        )?;
         Ok(VogView {
             user_id: user.id.to_string(),
             vog_issued_on: issued_on,

@@ -194,6 +194,16 @@ fn owned_query<'a>(
     query
 }
 
+/// `owner`'s offers that are not withdrawn (active or paused), oldest first.
+pub fn current_of(conn: &mut DbConnection, owner: &UserId) -> QueryResult<Vec<Offer>> {
+    offers::table
+        .filter(offers::volunteer_id.eq(owner.as_str()))
+        .filter(offers::status.ne(OfferStatus::Withdrawn.as_str()))
+        .order(offers::id.asc())
+        .select(Offer::as_select())
+        .load(conn)
+}
+
 /// One page of `owner`'s offers, newest first, and the total matching `status`.
 pub fn list_owned(
     conn: &mut DbConnection,

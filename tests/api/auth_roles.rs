@@ -46,6 +46,10 @@ async fn roles_gate_admin_and_case_worker_endpoints() {
     .await;
 
     let (worker_token, _) = app.login("cw@gemeente.nl", TEST_PASSWORD).await;
+    // The volunteer offers help in Amsterdam, the case worker's municipality.
+    let in_amsterdam =
+        crate::help_requests::with(crate::offers::offer_body(), "postcode", json!("1012"));
+    crate::offers::post_offer(&app, &volunteer, &in_amsterdam).await;
     let recorded = json_with_status(
         app.put_json(
             &format!("/api/v1/users/{}/vog", volunteer.id),

@@ -37,4 +37,5 @@ mod schema;
 mod snapshots;
 mod statistics;
 mod sweeper;
+mod vog;
 mod write_path;
