@@ -36,8 +36,9 @@ impl MunicipalitySettings {
     pub const DEFAULT_GRACE_HOURS_NORMAL: i32 = 48;
     /// Default grace period for high urgency (docs/ARCHITECTURE.md §6).
     pub const DEFAULT_GRACE_HOURS_HIGH: i32 = 12;
-    /// Default VOG validity (docs/ARCHITECTURE.md §5).
-    pub const DEFAULT_VOG_MAX_AGE_MONTHS: i32 = 36;
+    /// Default VOG validity (docs/ARCHITECTURE.md §5): the engine's, so the two cannot differ.
+    pub const DEFAULT_VOG_MAX_AGE_MONTHS: i32 =
+        crate::engine::MatchContext::DEFAULT_VOG_MAX_AGE_MONTHS as i32;
     /// Default retention of finished requests.
     pub const DEFAULT_RETENTION_MONTHS: i32 = 12;
     /// Default time an unclaimed case waits before case workers are reminded (three days).

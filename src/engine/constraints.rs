@@ -158,10 +158,12 @@ pub fn date_windows_meet(a: &DateWindow, b: &DateWindow, today: NaiveDate) -> bo
     }
 }
 
-/// Whether a VOG issued on `issued` is valid on `ctx.today` under the policy's maximum age.
-pub fn vog_valid(issued: NaiveDate, ctx: &MatchContext) -> bool {
+/// Whether a VOG issued on `issued` is valid on `ctx.today` for `request`: no older than its
+/// municipality's maximum age, or the context's default where the request names none.
+pub fn vog_valid(issued: NaiveDate, request: &RequestProfile, ctx: &MatchContext) -> bool {
+    let months = request.vog_max_age_months.unwrap_or(ctx.vog_max_age_months);
     ctx.today
-        .checked_sub_months(Months::new(ctx.vog_max_age_months))
+        .checked_sub_months(Months::new(months))
         .map_or(true, |cutoff| issued >= cutoff)
 }
 
@@ -249,7 +251,7 @@ fn check_with(
     if request.involves_minor || request.category.requires_vog {
         match offer.vog_issued {
             None => return Err(Violation::VogMissing),
-            Some(issued) if !vog_valid(issued, ctx) => {
+            Some(issued) if !vog_valid(issued, request, ctx) => {
                 return Err(Violation::VogExpired { issued })
             }
             Some(_) => {}

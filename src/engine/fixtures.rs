@@ -71,6 +71,7 @@ pub fn request() -> RequestProfile {
         waiting_since: 0,
         declined_by: vec![],
         helped_by_before: vec![],
+        vog_max_age_months: None,
     }
 }
 

@@ -205,6 +205,9 @@ pub struct RequestProfile {
     pub declined_by: Vec<u64>,
     /// Volunteers that helped this resident before (continuity).
     pub helped_by_before: Vec<u64>,
+    /// The longest a VOG may be old for this request, in months: its municipality's policy;
+    /// `None` uses the context's default.
+    pub vog_max_age_months: Option<u32>,
 }
 
 /// A volunteer offer as the engine sees it.

@@ -66,7 +66,8 @@ fn world(seed: u64, offers: usize, requests: usize) -> (Vec<OfferProfile>, Vec<R
 }
 
 fn safeguarded(r: &RequestProfile, o: &OfferProfile, c: &MatchContext) -> bool {
-    !(r.involves_minor || r.category.requires_vog) || o.vog_issued.is_some_and(|d| vog_valid(d, c))
+    !(r.involves_minor || r.category.requires_vog)
+        || o.vog_issued.is_some_and(|d| vog_valid(d, r, c))
 }
 
 proptest! {

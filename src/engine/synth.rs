@@ -230,6 +230,7 @@ impl Synth {
             waiting_since: self.rng.gen_range(0..1_000_000),
             declined_by: Vec::new(),
             helped_by_before: Vec::new(),
+            vog_max_age_months: None,
         }
     }
 }

@@ -19,7 +19,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
 
 use super::{
-    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    engine_rows::{category_rule, needs_vog, offer_profile, request_profile, EngineIds},
     matching::{context, create_proposal, Policy},
 };
 use crate::{
@@ -98,6 +98,11 @@ pub fn plan(
             .filter_map(|(v, n)| v.map(|v| (v, n)))
             .collect();
 
+    // Each municipality's VOG policy, for the requests that need a VOG (defaults elsewhere).
+    let vog_policy: HashMap<String, i32> = db::municipality_settings::all(conn)?
+        .into_iter()
+        .map(|s| (s.municipality_code, s.vog_max_age_months))
+        .collect();
     let mut ids = EngineIds::default();
     let mut profiles = Vec::with_capacity(offers.len());
     for offer in &offers {
@@ -141,7 +146,13 @@ pub fn plan(
             .as_ref()
             .and_then(|r| helped.get(r.as_str()))
             .map_or(&[][..], Vec::as_slice);
-        requests.push(request_profile(&row, &mut ids, declined, before));
+        let mut profile = request_profile(&row, &mut ids, declined, before);
+        if needs_vog(&row) {
+            profile.vog_max_age_months = vog_policy
+                .get(row.municipality_code.as_str())
+                .and_then(|&m| u32::try_from(m).ok());
+        }
+        requests.push(profile);
         rows.push((row, current));
     }
     let index = OfferIndex::new(profiles);

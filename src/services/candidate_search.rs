@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::{Duration, NaiveDateTime};
 
 use super::{
-    engine_rows::{offer_profile, request_profile, EngineIds},
+    engine_rows::{offer_profile, request_profile, with_vog_policy, EngineIds},
     live_offers::{LiveOffers, SearchFor},
     policy::{context, Policy},
 };
@@ -96,7 +96,8 @@ pub fn candidate_search(
 ) -> Result<Vec<OfferWithVog>, AppError> {
     let category = row.category;
     policy.offers.catch_up(conn, &mut policy.notes())?;
-    let request = request_profile(row, &mut EngineIds::default(), &[], &[]);
+    let mut request = request_profile(row, &mut EngineIds::default(), &[], &[]);
+    with_vog_policy(conn, row, &mut request)?;
     let wanted = SearchFor {
         request,
         requester: row.requester_id.as_deref(),
@@ -159,7 +160,8 @@ pub(crate) fn take_best(
     live.catch_up(conn, &mut policy.notes())?;
     let ctx = context(now, policy);
     let mut ids = EngineIds::default();
-    let profile = request_profile(row, &mut ids, passed, helped);
+    let mut profile = request_profile(row, &mut ids, passed, helped);
+    with_vog_policy(conn, row, &mut profile)?;
     let wanted = SearchFor {
         request: profile.clone(),
         requester: row.requester_id.as_deref(),

@@ -119,7 +119,27 @@ pub(crate) fn request_profile(
         waiting_since: row.created_at.and_utc().timestamp(),
         declined_by: declined_by.iter().map(|v| ids.of(v)).collect(),
         helped_by_before: helped_before.iter().map(|v| ids.of(v)).collect(),
+        vog_max_age_months: None,
     }
+}
+
+/// Whether `row` needs a volunteer with a valid VOG (a minor is involved, or its category).
+pub(crate) fn needs_vog(row: &RequestRow) -> bool {
+    row.involves_minor || row.category.requires_vog()
+}
+
+/// Sets the VOG policy of `row`'s municipality on its profile, when the request needs a VOG
+/// (one small read then; none for the other requests).
+pub(crate) fn with_vog_policy(
+    conn: &mut crate::db::DbConnection,
+    row: &RequestRow,
+    profile: &mut RequestProfile,
+) -> Result<(), crate::error::AppError> {
+    if needs_vog(row) {
+        let settings = crate::db::municipality_settings::effective(conn, &row.municipality_code)?;
+        profile.vog_max_age_months = u32::try_from(settings.vog_max_age_months).ok();
+    }
+    Ok(())
 }
 
 pub(crate) fn offer_profile(

@@ -11,7 +11,7 @@ use crate::geo::BoundingBox;
 pub use super::policy::{context, Policy};
 use super::{
     candidate_search::take_best,
-    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    engine_rows::{category_rule, offer_profile, request_profile, with_vog_policy, EngineIds},
 };
 use crate::{
     db::{
@@ -242,10 +242,12 @@ pub fn propose_for_offer(
             .saturating_add(u32::try_from(allowance).unwrap_or(0)),
     );
     // Continuity only raises the score; declines are handled by the filter above.
-    let requests: Vec<_> = rows
-        .iter()
-        .map(|row| request_profile(row, &mut ids, &[], &[]))
-        .collect();
+    let mut requests = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut profile = request_profile(row, &mut ids, &[], &[]);
+        with_vog_policy(conn, row, &mut profile)?;
+        requests.push(profile);
+    }
     let kept_rows = rows;
     let mut made = Vec::new();
     for (i, score) in engine::requests_for_offer(&profile, &requests, &context(now, policy)) {

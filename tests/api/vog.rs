@@ -97,3 +97,67 @@ async fn recording_a_vog_proposes_a_waiting_request_for_a_minor_at_once() {
         "without waiting for a batch"
     );
 }
+
+#[actix_web::test]
+async fn a_minors_request_follows_its_municipalitys_vog_policy_in_every_mode() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let policy = |months: u32| json!({"grace_hours_normal": 48, "grace_hours_high": 12, "vog_max_age_months": months, "retention_months": 12});
+    let put = app
+        .put_json(
+            "/api/v1/municipalities/GM0344/settings",
+            &policy(12),
+            &admin.token,
+        )
+        .await;
+    json_with_status(put, 200).await;
+    let vera = app.volunteer().await;
+    let homework = json!({
+        "categories": ["huiswerkbegeleiding"], "postcode": "3511", "radius_km": 10, "remote_ok": false,
+        "availability": {"slots": [], "from": null, "until": null}, "capacity": 3, "note": ""
+    });
+    post_offer(&app, &vera, &homework).await;
+    let worker = app.case_worker("GM0344").await;
+    // Eighteen months old: valid under the national default of 36, not under Utrecht's 12.
+    let issued =
+        (crate::help_requests::ClockNaive::clock_naive(&app) - chrono::Duration::days(548)).date();
+    json_with_status(
+        record(&app, &worker, &vera.id, &issued.to_string()).await,
+        200,
+    )
+    .await;
+    let parent = app.resident().await;
+    let minor = |title: &str| {
+        json!({
+            "domain": "jeugdwet", "category": "huiswerkbegeleiding", "title": title,
+            "description": "Voor mijn dochter in de eerste klas.", "postcode": "3512", "involves_minor": true,
+            "availability": {"slots": []}, "consent_municipality": true
+        })
+    };
+    let first = post_request(&app, &parent, &minor("Hulp bij Engels")).await;
+    assert_eq!(
+        first["status"], "open",
+        "incremental: the VOG is too old for Utrecht"
+    );
+    let batch = app
+        .post_json("/api/v1/matching-batch", &json!({}), Some(&admin.token))
+        .await;
+    json_with_status(batch, 200).await;
+    let id = first["id"].as_str().unwrap();
+    assert_eq!(
+        request_status(&app, &parent, id).await,
+        "open",
+        "the batch follows the same policy"
+    );
+
+    let put = app
+        .put_json(
+            "/api/v1/municipalities/GM0344/settings",
+            &policy(24),
+            &admin.token,
+        )
+        .await;
+    json_with_status(put, 200).await;
+    let second = post_request(&app, &parent, &minor("Hulp bij aardrijkskunde")).await;
+    assert_eq!(second["status"], "proposed", "valid under 24 months");
+}
