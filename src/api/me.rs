@@ -92,6 +92,7 @@ pub struct MeChanges {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, description = "Your account", body = MeView),
         (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A role is dropped while offers or requests still hang on it", body = Problem, content_type = "application/problem+json"),
         (status = 503, response = responses::Unavailable)))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, AppError> {
@@ -125,8 +126,7 @@ pub async fn patch_me(
         updated_at: Some(state.clock.now_naive()),
     };
     let user = db::transaction(&state.pool, move |conn| {
-        db::users::find(conn, &caller.user_id)?.ok_or(AppError::NotFound("account"))?;
-        Ok(db::users::update_profile(conn, &caller.user_id, &changes)?)
+        crate::services::accounts::update_profile(conn, &caller.user_id, &changes)
     })
     .await?;
     Ok(HttpResponse::Ok().json(MeView::new(&user, &state)))

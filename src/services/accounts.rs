@@ -194,3 +194,43 @@ pub async fn create_appointed(
         .map_err(|e| anyhow::anyhow!("creating the account: {e}"))?;
     Ok(id)
 }
+
+/// Changes `user`'s own profile. A role is dropped only when nothing hangs on it: a volunteer
+/// with offers still active or paused, or a resident with requests still running, is told
+/// to end those first (409), so nobody keeps receiving proposals they can no longer answer.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    user: &crate::domain::UserId,
+    changes: &db::users::ProfileChanges,
+) -> Result<User, AppError> {
+    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    if account.is_volunteer && changes.is_volunteer == Some(false) {
+        let offers = db::offers::current_of(conn, user)?.len();
+        if offers > 0 {
+            return Err(AppError::Conflict {
+                detail: format!(
+                    "you still have {offers} offer(s) that are active or paused; withdraw them \
+                     (POST /api/v1/offers/{{id}}/withdraw) before you stop being a volunteer"
+                ),
+                existing_id: None,
+            });
+        }
+    }
+    if account.is_resident && changes.is_resident == Some(false) {
+        let running = db::privacy::requests_of(conn, user)?
+            .iter()
+            .filter(|r| !r.status.is_terminal())
+            .count();
+        if running > 0 {
+            return Err(AppError::Conflict {
+                detail: format!(
+                    "you still have {running} help request(s) that are not finished; cancel \
+                     them (POST /api/v1/help-requests/{{id}}/cancel) before you stop being a \
+                     resident"
+                ),
+                existing_id: None,
+            });
+        }
+    }
+    Ok(db::users::update_profile(conn, user, changes)?)
+}

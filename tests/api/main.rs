@@ -1,6 +1,7 @@
 //! The integration suite: one binary that drives the real application over HTTP, on SQLite by
 //! default and on PostgreSQL when `HULPMARKT_TEST_DATABASE_URL` is set.
 
+mod account_roles;
 mod auth;
 mod auth_limits;
 mod auth_roles;
