@@ -16,6 +16,7 @@ mod ending;
 use self::ending::{end_resident_side, end_volunteer_side};
 use super::matching::Policy;
 use crate::{
+    db::privacy::Scope,
     db::{
         self, audit::AuditEntry, help_requests::HelpRequest, matches::Match, offers::Offer,
         privacy::CaseRecord, refresh_tokens::RefreshToken, users::User, DbConnection,
@@ -220,15 +221,17 @@ pub enum RetentionStage {
 pub fn retention_step(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    months: u32,
+    (scope, months): &(Scope, u32),
     stage: &RetentionStage,
 ) -> Result<(usize, RetentionStage), AppError> {
+    let months = *months;
     let cutoff = now
         .checked_sub_months(Months::new(months))
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("retention of {months} months")))?;
     match stage {
         RetentionStage::Requests => {
-            let requests = db::privacy::requests_closed_before(conn, cutoff, RETENTION_STEP)?;
+            let requests =
+                db::privacy::requests_closed_before(conn, cutoff, scope, RETENTION_STEP)?;
             let mut changed = db::privacy::anonymise_requests(conn, &requests, now)?;
             changed += db::privacy::unlink_match_volunteers(conn, &requests)?;
             changed += db::privacy::clear_match_reasons(conn, &requests, &[])?;
@@ -242,11 +245,12 @@ pub fn retention_step(
             Ok((changed, next))
         }
         RetentionStage::MatchReasons => Ok((
-            db::privacy::clear_old_match_reasons(conn, cutoff)?,
+            db::privacy::clear_old_match_reasons(conn, cutoff, scope)?,
             RetentionStage::Cases(String::new()),
         )),
         RetentionStage::Cases(after) => {
-            let cases = db::privacy::cases_resolved_before(conn, cutoff, after, RETENTION_STEP)?;
+            let cases =
+                db::privacy::cases_resolved_before(conn, cutoff, scope, after, RETENTION_STEP)?;
             let next = match cases.last() {
                 Some(last) if cases.len() == RETENTION_STEP as usize => {
                     RetentionStage::Cases(last.id.to_string())
@@ -259,38 +263,66 @@ pub fn retention_step(
     }
 }
 
+/// The retention periods: each municipality with stored settings under its own
+/// `retention_months`, then every other municipality under `default_months` (the
+/// `HULPMARKT_RETENTION_MONTHS` setting).
+pub fn retention_scopes(
+    conn: &mut DbConnection,
+    default_months: u32,
+) -> Result<Vec<(Scope, u32)>, AppError> {
+    let stored = db::municipality_settings::all(conn)?;
+    let others = Scope::Except(stored.iter().map(|s| s.municipality_code.clone()).collect());
+    let mut scopes: Vec<(Scope, u32)> = stored
+        .into_iter()
+        .map(|s| {
+            let months = u32::try_from(s.retention_months).unwrap_or(default_months);
+            (Scope::Only(s.municipality_code), months)
+        })
+        .collect();
+    scopes.push((others, default_months));
+    Ok(scopes)
+}
+
 /// Every step of retention in the caller's transaction; returns the rows changed.
 pub fn apply_retention(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    months: u32,
+    default_months: u32,
 ) -> Result<usize, AppError> {
-    let (mut changed, mut stage) = (0, RetentionStage::Requests);
-    while stage != RetentionStage::Done {
-        let (step, next) = retention_step(conn, now, months, &stage)?;
-        changed += step;
-        stage = next;
+    let mut changed = 0;
+    for scope in retention_scopes(conn, default_months)? {
+        let mut stage = RetentionStage::Requests;
+        while stage != RetentionStage::Done {
+            let (step, next) = retention_step(conn, now, &scope, &stage)?;
+            changed += step;
+            stage = next;
+        }
     }
     Ok(changed)
 }
 
-/// Retention through the write path, one step per transaction; returns the rows changed.
+/// Retention through the write path, one step per transaction, each municipality under its
+/// own period; returns the rows changed.
 pub async fn retention(
     pool: &db::Pool,
     now: NaiveDateTime,
-    months: u32,
+    default_months: u32,
 ) -> Result<usize, AppError> {
-    let (mut changed, mut stage) = (0, RetentionStage::Requests);
-    while stage != RetentionStage::Done {
-        let (step, next) = super::retry_busy(|| {
-            let current = stage.clone();
-            db::transaction(pool, move |conn| {
-                retention_step(conn, now, months, &current)
+    let scopes = db::run(pool, move |conn| retention_scopes(conn, default_months)).await?;
+    let mut changed = 0;
+    for scope in scopes {
+        let mut stage = RetentionStage::Requests;
+        while stage != RetentionStage::Done {
+            let (step, next) = super::retry_busy(|| {
+                let (current, scope) = (stage.clone(), scope.clone());
+                db::transaction(pool, move |conn| {
+                    retention_step(conn, now, &scope, &current)
+                })
             })
-        })
-        .await?;
-        changed += step;
-        stage = next;
+            .await?;
+            changed += step;
+            stage = next;
+        }
     }
     Ok(changed)
 }

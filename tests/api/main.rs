@@ -34,6 +34,7 @@ mod privacy;
 mod privacy_erasure;
 mod privacy_export;
 mod privacy_retention;
+mod privacy_retention_policy;
 mod schema;
 mod snapshots;
 mod statistics;

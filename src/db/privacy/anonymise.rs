@@ -102,19 +102,45 @@ pub fn unlink_match_volunteers(
     Ok(changed)
 }
 
-/// Clears the reasons of matches that ended before `cutoff` (retention). Returns how many
-/// still had one.
+/// Which municipalities one run of retention covers: one with its own period, or every
+/// municipality but those (the ones with their own period) under the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// This municipality only.
+    Only(String),
+    /// Every municipality except these.
+    Except(Vec<String>),
+}
+
+/// Clears the reasons of matches that ended before `cutoff` on requests in `scope`
+/// (retention). Returns how many still had one.
 pub fn clear_old_match_reasons(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
+    scope: &Scope,
 ) -> QueryResult<usize> {
-    diesel::update(
-        matches::table
-            .filter(matches::closed_at.lt(cutoff))
-            .filter(matches::decline_reason.is_not_null()),
-    )
-    .set(matches::decline_reason.eq(None::<String>))
-    .execute(conn)
+    let old = matches::table
+        .filter(matches::closed_at.lt(cutoff))
+        .filter(matches::decline_reason.is_not_null());
+    let clear = matches::decline_reason.eq(None::<String>);
+    match scope {
+        Scope::Only(code) => {
+            let ids = help_requests::table
+                .filter(help_requests::municipality_code.eq(code))
+                .select(help_requests::id);
+            diesel::update(old.filter(matches::request_id.eq_any(ids)))
+                .set(clear)
+                .execute(conn)
+        }
+        Scope::Except(codes) => {
+            let ids = help_requests::table
+                .filter(help_requests::municipality_code.ne_all(codes))
+                .select(help_requests::id);
+            diesel::update(old.filter(matches::request_id.eq_any(ids)))
+                .set(clear)
+                .execute(conn)
+        }
+    }
 }
 
 /// Clears the case workers' texts of `cases`: the resolution note, a free-text outcome detail
@@ -207,10 +233,11 @@ pub fn erase_user(conn: &mut DbConnection, user: &UserId, now: NaiveDateTime) ->
     .map(|n| n == 1)
 }
 
-/// Requests that reached a final state before `cutoff` and still hold their text.
+/// Requests in `scope` that reached a final state before `cutoff` and still hold their text.
 pub fn requests_closed_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
+    scope: &Scope,
     limit: i64,
 ) -> QueryResult<Vec<String>> {
     let finished: Vec<&str> = HelpRequestStatus::ALL
@@ -218,7 +245,14 @@ pub fn requests_closed_before(
         .filter(|s| s.is_terminal())
         .map(|s| s.as_str())
         .collect();
-    help_requests::table
+    let query = help_requests::table.into_boxed();
+    let query = match scope {
+        Scope::Only(code) => query.filter(help_requests::municipality_code.eq(code.clone())),
+        Scope::Except(codes) => {
+            query.filter(help_requests::municipality_code.ne_all(codes.clone()))
+        }
+    };
+    query
         .filter(help_requests::status.eq_any(finished))
         .filter(help_requests::closed_at.lt(cutoff))
         .filter(help_requests::anonymised_at.is_null())
@@ -227,14 +261,20 @@ pub fn requests_closed_before(
         .load(conn)
 }
 
-/// Up to `limit` cases resolved before `cutoff`, by id after `after`.
+/// Up to `limit` cases in `scope` resolved before `cutoff`, by id after `after`.
 pub fn cases_resolved_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
+    scope: &Scope,
     after: &str,
     limit: i64,
 ) -> QueryResult<Vec<CaseRecord>> {
-    cases::table
+    let query = cases::table.into_boxed();
+    let query = match scope {
+        Scope::Only(code) => query.filter(cases::municipality_code.eq(code.clone())),
+        Scope::Except(codes) => query.filter(cases::municipality_code.ne_all(codes.clone())),
+    };
+    query
         .filter(cases::status.eq(CaseStatus::Resolved.as_str()))
         .filter(cases::resolved_at.lt(cutoff))
         .filter(cases::id.gt(after))
