@@ -69,10 +69,11 @@ login() {
     -d "{\"email\": \"$1\", \"password\": \"$password\"}" | json_field access_token
 }
 
-register() { # EMAIL ROLE -> user id
+register() { # EMAIL ROLE -> user id (registration answers alike for every address: the id
+  # comes from the account itself)
   curl -fsS -X POST "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
-    -d "{\"email\": \"$1\", \"password\": \"$password\", \"display_name\": \"$2\", \"roles\": [\"$2\"]}" |
-    json_field id
+    -d "{\"email\": \"$1\", \"password\": \"$password\", \"display_name\": \"$2\", \"roles\": [\"$2\"]}" >/dev/null
+  curl -fsS "$base/api/v1/me" -H "Authorization: Bearer $(login "$1")" | json_field id
 }
 
 appoint() { # EMAIL ROLE [MUNICIPALITY]

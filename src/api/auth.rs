@@ -5,7 +5,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{extract::Json, me::MeView, responses};
+use super::{extract::Json, responses};
 use crate::{
     auth::{passwords::Verified, Caller},
     db::{self, users::NewUser},
@@ -136,10 +136,27 @@ pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
     ))
 }
 
-/// Registers a resident and/or volunteer.
+/// The answer to a registration: the same whether the address was new or had an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationAccepted {
+    /// Always `accepted`.
+    #[schema(example = "accepted")]
+    pub status: &'static str,
+    /// What happens next.
+    pub message: &'static str,
+}
+
+const REGISTRATION_ACCEPTED: RegistrationAccepted = RegistrationAccepted {
+    status: "accepted",
+    message: "If this e-mail address is new, the account is ready: sign in with it. If it \
+              already had an account, nothing was created and its owner is told by e-mail.",
+};
+
+/// Registers a resident and/or volunteer. The answer is the same for a new address and for
+/// one that has an account already (whose owner is told instead), so nobody learns from it
+/// who has an account.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
-    responses((status = 201, description = "Account created", body = MeView),
-        (status = 409, response = responses::Conflict),
+    responses((status = 202, description = "Accepted: sign in with the address and password", body = RegistrationAccepted),
         (status = 429, response = responses::TooManyRequests),
         (status = 503, response = responses::Unavailable)))]
 #[post("/auth/register")]
@@ -169,13 +186,12 @@ pub async fn register(
             now,
         )
     };
-    let id = user.id.clone();
-    let stored = db::transaction(&state.pool, move |conn| {
-        db::users::insert(conn, &user).map_err(crate::services::staff::email_taken)?;
-        db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
+    let channels = state.channels();
+    db::transaction(&state.pool, move |conn| {
+        crate::services::accounts::register(conn, &user, channels, now)
     })
     .await?;
-    Ok(HttpResponse::Created().json(MeView::new(&stored, &state)))
+    Ok(HttpResponse::Accepted().json(REGISTRATION_ACCEPTED))
 }
 
 /// Signs in; unknown e-mail and wrong password get the same answer in the same time.

@@ -70,7 +70,7 @@ use super::{
             crate::services::statistics::MunicipalityStatistics,
             privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport,
             crate::services::batch::BatchReport,
-            notifications::NotificationView, notifications::UnreadCount,
+            auth::RegistrationAccepted, notifications::NotificationView, notifications::UnreadCount,
             notifications::MarkedRead, notifications::PreferencesView,
             notifications::PreferencesPatch, webhooks::WebhookView,
             webhooks::WebhookBody, webhooks::FailedDeliveryView),

@@ -133,6 +133,8 @@ vocabulary! {
         VogExpiring = "vog_expiring",
         /// A case worker linked a volunteer to a request.
         MatchAssigned = "match_assigned",
+        /// Someone tried to register the person's address again.
+        AccountExists = "account_exists",
     }
 }
 

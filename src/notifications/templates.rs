@@ -19,6 +19,7 @@
 //! | `match_cancelled` | the other side | `by`: `resident`, `volunteer`, `staff` |
 //! | `match_completed` | both sides | — |
 //! | `match_assigned` | volunteer (a case worker linked them) | — |
+//! | `account_exists` | the owner of an address registered again | — |
 //! | `still_need_help` | resident | `days_open` (integer) |
 //! | `request_escalated` | resident | `reason`: `no_candidates`, `declined`, `proposal_timeout`, `urgent`, `minor`, `requested` (or `resident_request`) |
 //! | `case_opened`, `case_waiting` | case workers | `case_number`, `urgency` (`low`, `normal`, `high`), `waiting_days` (integer) |
@@ -86,6 +87,7 @@ notification_templates![
     "case_resolved",
     "vog_expiring",
     "match_assigned",
+    "account_exists",
     "digest",
 ];
 

@@ -108,10 +108,11 @@ fn html_escapes_what_people_typed_and_text_keeps_it() {
 
 #[test]
 fn the_title_appears_in_the_body_when_the_municipality_allows_it() {
-    // Every kind about one request shows its title; digest and vog_expiring are not about one.
+    // Every kind about one request shows its title; digest, vog_expiring and account_exists
+    // are not about one.
     for &kind in KINDS
         .iter()
-        .filter(|k| !["digest", "vog_expiring"].contains(k))
+        .filter(|k| !["digest", "vog_expiring", "account_exists"].contains(k))
     {
         for &language in Language::ALL {
             let rendered =

@@ -234,3 +234,27 @@ pub fn update_profile(
     }
     Ok(db::users::update_profile(conn, user, changes)?)
 }
+
+/// Registers `user`; when the address has an account already, nothing is created and its
+/// owner is told instead. Both end the same way for the caller, so registration does not
+/// reveal who has an account (the password was hashed either way).
+pub fn register(
+    conn: &mut DbConnection,
+    user: &db::users::NewUser,
+    channels: super::notify::Channels,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    match db::users::find_by_email(conn, &user.email)? {
+        Some(owner) => super::notify::account_exists(conn, &owner, channels, now),
+        None => match db::users::insert(conn, user) {
+            Ok(_) => Ok(()),
+            // The same address registered at the same moment: the first wins, the second
+            // gets the same answer as any existing address.
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Ok(()),
+            Err(other) => Err(other.into()),
+        },
+    }
+}

@@ -47,17 +47,17 @@ async fn registration_validates_every_field_and_refuses_duplicates() {
         )
         .await;
     }
-    json_with_status(
-        app.post_json("/api/v1/auth/register", &base, None).await,
-        201,
-    )
-    .await;
+    let first = app.post_json("/api/v1/auth/register", &base, None).await;
     let again = with("email", json!("PIET@example.nl"));
-    problem(
-        app.post_json("/api/v1/auth/register", &again, None).await,
-        409,
-    )
-    .await;
+    let second = app.post_json("/api/v1/auth/register", &again, None).await;
+    // A new address and one with an account get the same answer: nothing reveals who has one.
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (202, 202)
+    );
+    let (first, second): (Value, Value) =
+        (first.json().await.unwrap(), second.json().await.unwrap());
+    assert_eq!(first, second);
 }
 
 #[actix_web::test]
@@ -155,4 +155,42 @@ async fn a_login_replaces_a_hash_made_with_earlier_parameters_and_only_that() {
     // The new hash holds the same password, and a current hash is left as it is.
     app.login(&anna.email, TEST_PASSWORD).await;
     assert_eq!(stored_hash(&app, &anna.id).await, upgraded);
+}
+
+#[actix_web::test]
+async fn registering_a_taken_address_changes_nothing_and_tells_its_owner() {
+    let app = TestApp::spawn().await;
+    let owner = app.resident().await;
+    let fresh = json!({"email": "nieuw@example.nl", "password": "Een-ander-wachtwoord-77",
+        "display_name": "Nieuw", "roles": ["volunteer"]});
+    let taken = json!({"email": owner.email.to_uppercase(), "password": "Een-ander-wachtwoord-77",
+        "display_name": "Iemand", "roles": ["volunteer"]});
+    let a = app.post_json("/api/v1/auth/register", &fresh, None).await;
+    let b = app.post_json("/api/v1/auth/register", &taken, None).await;
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (202, 202));
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a, b, "the same answer for a new and a taken address");
+    // The new account works; the taken one is unchanged (old password, old roles).
+    app.login("nieuw@example.nl", "Een-ander-wachtwoord-77")
+        .await;
+    let wrong = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": owner.email, "password": "Een-ander-wachtwoord-77"}),
+            None,
+        )
+        .await;
+    problem(wrong, 401).await;
+    let me = json_with_status(app.get_as("/api/v1/me", &owner.token).await, 200).await;
+    assert_eq!(me["roles"], json!(["resident"]));
+    let feed = json_with_status(
+        app.get_as("/api/v1/me/notifications", &owner.token).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        feed["items"][0]["kind"], "account_exists",
+        "the owner is told"
+    );
+    assert_eq!(feed["total"], 1);
 }

@@ -191,6 +191,12 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
     )
     .await;
 
+    // Someone registers the volunteer's address again: the owner hears of it.
+    let again = json!({"email": volunteer.email, "password": "Een-ander-wachtwoord-77",
+        "display_name": "Iemand", "roles": ["resident"]});
+    let registered = app.post_json("/api/v1/auth/register", &again, None).await;
+    assert_eq!(registered.status(), 202);
+
     let report = dispatch_all(&app).await;
     assert_eq!((report.retrying, report.failed), (0, 0), "{report:?}");
     assert_eq!(

@@ -33,15 +33,16 @@ pub async fn person(app: &TestApp, first_name: &str, roles: &[&str]) -> Person {
     let phone = format!("+3161{digits:07}");
     let body = json!({"email": email, "password": password, "display_name": name,
         "roles": roles, "phone": phone});
-    let created = json_with_status(
+    json_with_status(
         app.post_json("/api/v1/auth/register", &body, None).await,
-        201,
+        202,
     )
     .await;
     let (token, refresh_token) = app.login(&email, &password).await;
+    let me = json_with_status(app.get_as("/api/v1/me", &token).await, 200).await;
     Person {
         user: TestUser {
-            id: created["id"].as_str().unwrap().to_owned(),
+            id: me["id"].as_str().unwrap().to_owned(),
             email,
             password,
             name,

@@ -50,14 +50,15 @@ impl TestApp {
         let body = serde_json::json!({
             "email": email, "password": TEST_PASSWORD, "display_name": name, "roles": roles, "phone": "+31612345678"
         });
-        let created = json_with_status(
+        json_with_status(
             self.post_json("/api/v1/auth/register", &body, None).await,
-            201,
+            202,
         )
         .await;
         let (token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
+        let me = json_with_status(self.get_as("/api/v1/me", &token).await, 200).await;
         TestUser {
-            id: created["id"].as_str().unwrap().to_owned(),
+            id: me["id"].as_str().unwrap().to_owned(),
             email,
             password: TEST_PASSWORD.into(),
             name,

@@ -194,3 +194,33 @@ pub fn vog_expiring(
     };
     Ok(write(conn, vec![draft], channels, now)? == 1)
 }
+
+/// Someone tried to register `owner`'s address again: the owner hears of it (the one who
+/// registered learns nothing, so an address's account is not revealed).
+pub fn account_exists(
+    conn: &mut DbConnection,
+    owner: &crate::db::users::User,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let role = if owner.is_case_worker || owner.is_admin {
+        RecipientRole::CaseWorker
+    } else if owner.is_volunteer && !owner.is_resident {
+        RecipientRole::Volunteer
+    } else {
+        RecipientRole::Resident
+    };
+    let draft = Draft {
+        kind: NotificationKind::AccountExists,
+        to: Some(&owner.id),
+        role,
+        municipality: owner.municipality_code.as_deref().unwrap_or(""),
+        request: None,
+        m: None,
+        case: None,
+        data: json!({}),
+        dedupe: None,
+        webhooks: false,
+    };
+    write(conn, vec![draft], channels, now).map(drop)
+}

@@ -110,7 +110,8 @@ pub fn context(
         | K::ProposalExpired
         | K::ProposalLapsed
         | K::MatchCompleted
-        | K::MatchAssigned => {}
+        | K::MatchAssigned
+        | K::AccountExists => {}
     }
     Ok(ctx)
 }
