@@ -301,3 +301,67 @@ pub async fn logout(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeBody {
+    /// The password now.
+    #[schema(max_length = 128, format = Password)]
+    pub current_password: String,
+    /// The new one: 10–128 characters, not a commonly used password.
+    pub new_password: Password,
+}
+
+/// Changes the caller's password. Every other session ends (their refresh tokens are revoked,
+/// their access tokens refused within seconds on every instance); the answer is a new token
+/// pair for this one.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])),
+    request_body = PasswordChangeBody,
+    responses((status = 200, description = "Changed; a new token pair", body = TokenResponse),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The current password is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password is too short, too long or too common", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = responses::TooManyRequests),
+        (status = 503, response = responses::Unavailable)))]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: crate::auth::Caller,
+    body: Json<PasswordChangeBody>,
+) -> Result<HttpResponse, AppError> {
+    let PasswordChangeBody {
+        current_password,
+        new_password,
+    } = body.0;
+    let me = caller.user_id;
+    let user = {
+        let me = me.clone();
+        db::run(&state.pool, move |conn| Ok(db::users::find(conn, &me)?)).await?
+    }
+    .ok_or(AppError::Unauthorized("this account no longer exists"))?;
+    // The same limits as signing in: a stolen access token must not test passwords freely.
+    state
+        .login_limiter
+        .check(req.peer_addr().map(|a| a.ip()), &user.email)?;
+    if !state
+        .passwords
+        .verify(current_password, Some(user.password_hash.clone()))
+        .await?
+    {
+        return Err(AppError::Forbidden("the current password is not correct"));
+    }
+    let new_hash = state
+        .passwords
+        .hash(new_password.expose().to_owned())
+        .await?;
+    let (keys, now) = (state.keys.clone(), state.clock.now());
+    let (session, ended) = db::transaction(&state.pool, move |conn| {
+        accounts::change_password(conn, &keys, &me, &new_hash, now)
+    })
+    .await?;
+    state.erased_accounts.note_sessions_ended(&user.id, ended);
+    Ok(HttpResponse::Ok().json(TokenResponse::from(session)))
+}

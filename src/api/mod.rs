@@ -108,6 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(auth::logout)
                 .service(me::get_me)
                 .service(me::patch_me)
+                .service(auth::change_password)
                 .service(notifications::list_notifications)
                 .service(notifications::unread_count)
                 .service(notifications::mark_all_read)

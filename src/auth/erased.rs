@@ -1,4 +1,5 @@
-//! The accounts erased lately, kept in memory, so that the check every authenticated request
+//! The accounts erased lately, and those whose sessions were ended lately (a password change:
+//! tokens issued before it are refused), kept in memory, so that the check every authenticated request
 //! makes after its JWT checks out ("does this account still exist?", AVG art. 17) is a hash
 //! look-up instead of a query and a second trip to the blocking pool.
 //!
@@ -46,6 +47,8 @@ struct State {
     loaded: Option<Instant>,
     /// Erased account id → when.
     erased: HashMap<String, NaiveDateTime>,
+    /// Account id → when its sessions were last ended (a password change).
+    ended: HashMap<String, NaiveDateTime>,
 }
 
 impl ErasedAccounts {
@@ -67,6 +70,29 @@ impl ErasedAccounts {
             .map(|_| false)
     }
 
+    /// `Some(true)` when a token of `user` issued at `issued_at` (Unix seconds) must be
+    /// refused: the account was erased, or its sessions were ended after the token was issued
+    /// (a password change); `Some(false)` when it holds; `None` when the set cannot tell.
+    pub fn refuses(&self, user: &UserId, issued_at: i64) -> Option<bool> {
+        let state = self.state.read().unwrap_or_else(|p| p.into_inner());
+        if state.erased.contains_key(user.as_str()) {
+            return Some(true);
+        }
+        if let Some(ended) = state.ended.get(user.as_str()) {
+            return Some(issued_at <= ended.and_utc().timestamp());
+        }
+        state
+            .loaded
+            .filter(|at| at.elapsed() < STALE_AFTER)
+            .map(|_| false)
+    }
+
+    /// Records that this process just ended `user`'s sessions at `at`.
+    pub fn note_sessions_ended(&self, user: &UserId, at: NaiveDateTime) {
+        let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
+        state.ended.insert(user.as_str().to_owned(), at);
+    }
+
     /// Records an erasure this process just committed.
     pub fn note(&self, user: &UserId, at: NaiveDateTime) {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
@@ -80,6 +106,10 @@ impl ErasedAccounts {
         let loaded: HashMap<String, NaiveDateTime> = db::privacy::erased_since(conn, since)?
             .into_iter()
             .collect();
+        let ended_loaded: HashMap<String, NaiveDateTime> =
+            db::privacy::sessions_ended_since(conn, since)?
+                .into_iter()
+                .collect();
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         // Keep this process's own notes that the read may have missed (it ran outside the
         // erasure's transaction), then drop what aged out.
@@ -89,6 +119,13 @@ impl ErasedAccounts {
         }
         erased.retain(|_, at| *at >= since);
         state.erased = erased;
+        let mut ended: HashMap<String, NaiveDateTime> = ended_loaded;
+        for (id, at) in state.ended.drain() {
+            let kept = ended.entry(id).or_insert(at);
+            *kept = (*kept).max(at);
+        }
+        ended.retain(|_, at| *at >= since);
+        state.ended = ended;
         state.loaded = Some(Instant::now());
         Ok(())
     }
@@ -110,6 +147,28 @@ mod tests {
         set.note(&user(1), at);
         assert_eq!(set.is_erased(&user(1)), Some(true));
         assert_eq!(set.is_erased(&user(2)), None);
+    }
+
+    #[test]
+    fn tokens_issued_up_to_the_second_sessions_ended_are_refused() {
+        let set = ErasedAccounts::new();
+        set.state.write().expect("lock").loaded = Some(Instant::now());
+        let ended = chrono::DateTime::from_timestamp(1_800_000_000, 500_000_000)
+            .expect("a time")
+            .naive_utc();
+        set.note_sessions_ended(&user(3), ended);
+        assert_eq!(set.refuses(&user(3), 1_799_999_999), Some(true));
+        assert_eq!(
+            set.refuses(&user(3), 1_800_000_000),
+            Some(true),
+            "the same second"
+        );
+        assert_eq!(set.refuses(&user(3), 1_800_000_001), Some(false));
+        assert_eq!(
+            set.refuses(&user(4), 1_799_999_999),
+            Some(false),
+            "others untouched"
+        );
     }
 
     #[test]

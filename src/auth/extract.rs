@@ -34,19 +34,23 @@ fn checked(req: &HttpRequest, role: Option<Role>) -> Checked<Caller> {
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state is missing")))?;
         // Known erasures are held in memory (see `auth::erased`); the database is asked only
         // while that set cannot tell.
-        let active = match state.erased_accounts.is_erased(&caller.user_id) {
-            Some(erased) => !erased,
+        let active = match state
+            .erased_accounts
+            .refuses(&caller.user_id, caller.issued_at)
+        {
+            Some(refused) => !refused,
             None => {
-                let id = caller.user_id.clone();
+                let (id, issued_at) = (caller.user_id.clone(), caller.issued_at);
                 db::run(&state.pool, move |conn| {
-                    Ok(db::privacy::account_active(conn, &id)?)
+                    Ok(db::privacy::token_holds(conn, &id, issued_at)?)
                 })
                 .await?
             }
         };
         if !active {
             return Err(AppError::Unauthorized(
-                "this account no longer exists; the access token is void",
+                "this access token is void: the account no longer exists, or its password was \
+                 changed; sign in again",
             ));
         }
         Ok(caller)
@@ -62,6 +66,8 @@ pub struct Caller {
     pub roles: Vec<Role>,
     /// A case worker's municipality.
     pub municipality: Option<String>,
+    /// When the token was issued (Unix seconds): tokens from before a password change are void.
+    pub issued_at: i64,
 }
 
 impl Caller {
@@ -100,6 +106,7 @@ impl Caller {
             user_id,
             roles: claims.roles,
             municipality: claims.municipality,
+            issued_at: claims.iat,
         })
     }
 

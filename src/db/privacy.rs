@@ -166,6 +166,22 @@ pub fn account_active(conn: &mut DbConnection, user: &UserId) -> QueryResult<boo
         .map(|n| n == 1)
 }
 
+/// Whether a token of `user` issued at `issued_at` still holds: the account exists and its
+/// sessions were not ended after the token was issued.
+pub fn token_holds(conn: &mut DbConnection, user: &UserId, issued_at: i64) -> QueryResult<bool> {
+    let ended: Option<Option<NaiveDateTime>> = users::table
+        .find(user.as_str())
+        .filter(users::erased_at.is_null())
+        .select(users::sessions_ended_at)
+        .first(conn)
+        .optional()?;
+    Ok(match ended {
+        None => false,
+        Some(None) => true,
+        Some(Some(at)) => issued_at > at.and_utc().timestamp(),
+    })
+}
+
 mod anonymise;
 pub use anonymise::*;
 

@@ -22,6 +22,7 @@ diesel::table! {
         language -> Text,
         email_notifications -> Bool,
         email_digest -> Bool,
+        sessions_ended_at -> Nullable<Timestamp>,
     }
 }
 

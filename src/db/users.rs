@@ -46,6 +46,8 @@ pub struct User {
     pub email_notifications: bool,
     /// Whether those e-mails come as one daily digest.
     pub email_digest: bool,
+    /// When the person's sessions were last ended (a password change).
+    pub sessions_ended_at: Option<NaiveDateTime>,
 }
 
 impl User {
@@ -281,4 +283,25 @@ pub fn vog_holders(
             users::vog_issued_on.assume_not_null(),
         ))
         .load(conn)
+}
+
+/// Sets `id`'s password hash and ends their sessions at `now`: access tokens issued before
+/// it are refused, every refresh token is revoked (by the caller, in the same transaction).
+pub fn change_password(
+    conn: &mut DbConnection,
+    id: &UserId,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .find(id.as_str())
+            .filter(users::erased_at.is_null()),
+    )
+    .set((
+        users::password_hash.eq(password_hash),
+        users::sessions_ended_at.eq(now),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
 }

@@ -1,6 +1,6 @@
 //! Sessions: issuing token pairs, rotating refresh tokens with theft detection, logout.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 use crate::{
     auth::tokens::{hash_refresh_token, random_token, TokenKeys, REFRESH_TOKEN_DAYS},
@@ -44,11 +44,17 @@ pub fn issue_session(
     )?;
     // Access tokens live in real time: the JWT library checks `exp` against the system clock,
     // whatever clock the workflows run on.
+    // Tokens issued at or before the second the sessions were ended are void, so a token
+    // issued in that second counts from the next one.
+    let issued_at = match user.sessions_ended_at.map(|t| t.and_utc().timestamp()) {
+        Some(ended) if ended >= Utc::now().timestamp() => ended + 1,
+        _ => Utc::now().timestamp(),
+    };
     let (access_token, expires_in) = keys.issue(
         &user.user_id(),
         user.roles(),
         user.municipality_code.clone(),
-        Utc::now().timestamp(),
+        issued_at,
     )?;
     Ok(Session {
         access_token,
@@ -257,4 +263,34 @@ pub fn register(
             Err(other) => Err(other.into()),
         },
     }
+}
+
+/// Sets `user`'s new password (already hashed) and ends every session: all refresh tokens are
+/// revoked and access tokens issued up to now refused; returns a fresh session for the
+/// caller, who stays signed in, and the moment the others ended.
+pub fn change_password(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    user: &crate::domain::UserId,
+    new_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(Session, chrono::NaiveDateTime), AppError> {
+    // In the access tokens' own time base (real time, whole seconds, see `issue_session`).
+    let real = Utc::now().naive_utc();
+    let ended = real.with_nanosecond(0).unwrap_or(real);
+    if db::users::change_password(conn, user, new_hash, ended)? != 1 {
+        return Err(AppError::NotFound("account"));
+    }
+    db::refresh_tokens::revoke_user(conn, user.as_str(), now.naive_utc())?;
+    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    let entry = db::audit::AuditEntry::new(
+        now.naive_utc(),
+        Some(user.as_str()),
+        "user",
+        "user.password_changed",
+        "user",
+        user.as_str(),
+    );
+    db::audit::record(conn, &entry)?;
+    Ok((issue_session(conn, keys, &account, None, now)?, ended))
 }

@@ -30,6 +30,7 @@ mod notifications;
 mod offer_lifecycle;
 mod offers;
 mod openapi;
+mod password_change;
 mod privacy;
 mod privacy_erasure;
 mod privacy_export;

@@ -294,3 +294,15 @@ pub fn erased_since(
         .select((users::id, users::erased_at.assume_not_null()))
         .load(conn)
 }
+
+/// The accounts whose sessions were ended at or after `since`, with when.
+pub fn sessions_ended_since(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    users::table
+        .filter(users::sessions_ended_at.ge(since))
+        .filter(users::erased_at.is_null())
+        .select((users::id, users::sessions_ended_at.assume_not_null()))
+        .load(conn)
+}
