@@ -93,6 +93,20 @@ enum AdminCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// List the admins and case workers (of one municipality, or all), one per line:
+    /// id, municipality, roles, active or deactivated, e-mail.
+    List {
+        /// CBS code of the municipality, e.g. GM0363.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Deactivate an admin or case worker: they cannot sign in, every session ends (on a
+    /// running server within seconds), their cases go back to the queue. Audited.
+    Deactivate {
+        /// Login e-mail address of the account.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// mimalloc instead of the system allocator: glibc keeps a heap per thread (the blocking
@@ -166,6 +180,49 @@ fn main() -> anyhow::Result<()> {
         }
         #[cfg(feature = "bench-tools")]
         Command::Seed(args) => seed(&cli.settings, args)?,
+        Command::Admin {
+            action: AdminCommand::List { municipality },
+        } => {
+            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let mut conn = pool.get()?;
+            let staff = match municipality {
+                Some(code) => hulpmarkt::services::staff_lifecycle::list(&mut conn, &code)?,
+                None => hulpmarkt::db::users::all_staff(&mut conn)?,
+            };
+            for user in staff {
+                let roles: Vec<&str> = user.roles().iter().map(|r| r.as_str()).collect();
+                let state = match user.deactivated_at {
+                    Some(_) => "deactivated",
+                    None => "active",
+                };
+                let municipality = user.municipality_code.as_deref().unwrap_or("-");
+                let roles = roles.join(",");
+                println!(
+                    "{}\t{municipality}\t{roles}\t{state}\t{}",
+                    user.id, user.email
+                );
+            }
+        }
+        Command::Admin {
+            action: AdminCommand::Deactivate { email },
+        } => {
+            use hulpmarkt::services::staff_lifecycle::{self, By};
+            let pool = startup::prepare_database(&cli.settings)?
+                .0
+                .beside_a_server();
+            let now = chrono::Utc::now().naive_utc();
+            let ended = actix_web::rt::System::new().block_on(hulpmarkt::db::transaction(
+                &pool,
+                move |conn| {
+                    let user = staff_lifecycle::find_by_email(conn, &email)?;
+                    staff_lifecycle::deactivate(conn, &user.id, By::Operator, now)
+                },
+            ))?;
+            println!(
+                "deactivated {} ({}); sessions ended, {} cases back in the queue",
+                ended.user.id, ended.user.email, ended.cases_released
+            );
+        }
         Command::Admin {
             action:
                 AdminCommand::Create {

@@ -235,7 +235,8 @@ pub async fn login(
         }
     };
     let user = match user {
-        Some(user) if verified.valid => user,
+        // A deactivated staff account gets the answer of a wrong password.
+        Some(user) if verified.valid && user.deactivated_at.is_none() => user,
         _ => {
             return Err(AppError::Unauthorized(
                 "e-mail address or password is incorrect",

@@ -18,9 +18,6 @@ use crate::{
     state::AppState,
 };
 
-/// Default VOG validity for matching when a municipality sets none (docs/ARCHITECTURE.md §5).
-pub const DEFAULT_VOG_MONTHS: u32 = 36;
-
 /// The caller's account as they may see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeView {
@@ -45,6 +42,8 @@ pub struct MeView {
     pub vog_issued_on: Option<NaiveDate>,
     /// Until when that VOG counts for matching (default policy: 36 months).
     pub vog_valid_until: Option<NaiveDate>,
+    /// Set while a volunteer is suspended: their offers are on hold (the municipality lifts it).
+    pub suspended: bool,
     /// When the account was created (UTC).
     pub created_at: DateTime<Utc>,
 }
@@ -60,9 +59,12 @@ impl MeView {
             roles: user.roles(),
             municipality_code: user.municipality_code.clone(),
             vog_issued_on: user.vog_issued_on,
-            vog_valid_until: user
-                .vog_issued_on
-                .and_then(|d| d.checked_add_months(Months::new(DEFAULT_VOG_MONTHS))),
+            vog_valid_until: user.vog_issued_on.and_then(|d| {
+                d.checked_add_months(Months::new(
+                    crate::engine::MatchContext::DEFAULT_VOG_MAX_AGE_MONTHS,
+                ))
+            }),
+            suspended: user.suspended_at.is_some(),
             created_at: user.created_at.and_utc(),
         }
     }

@@ -21,6 +21,8 @@ pub mod openapi;
 pub mod pagination;
 pub mod privacy;
 pub mod responses;
+pub mod safeguarding;
+pub mod staff;
 pub mod statistics;
 pub mod users;
 pub mod webhooks;
@@ -98,7 +100,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(webhooks::list_webhooks)
                         .service(webhooks::remove_webhook)
                         .service(webhooks::list_failed_deliveries)
-                        .service(statistics::get_municipality_stats),
+                        .service(statistics::get_municipality_stats)
+                        .service(staff::list_staff),
                 )
                 .service(openapi::openapi_json)
                 .service(gazetteer::get_postcode)
@@ -118,7 +121,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(privacy::export_me)
                 .service(privacy::erase_me)
                 .service(users::create_case_worker)
-                .service(users::record_vog)
+                .service(safeguarding::record_vog)
+                .service(safeguarding::revoke_vog)
+                .service(safeguarding::suspend)
+                .service(safeguarding::lift_suspension)
+                .service(staff::deactivate_staff)
+                .service(staff::reactivate_staff)
+                .service(staff::move_case_worker)
                 .service(categories::list_categories),
         );
 }

@@ -19,7 +19,7 @@ use utoipa::{
 use super::{
     auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
     matching_batch, me, municipality_settings, notifications, offers, privacy, responses,
-    statistics, users, webhooks,
+    safeguarding, staff, statistics, users, webhooks,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -44,7 +44,10 @@ use super::{
         notifications::get_preferences, notifications::patch_preferences,
         webhooks::register_webhook, webhooks::list_webhooks,
         webhooks::remove_webhook, webhooks::list_failed_deliveries,
-        users::create_case_worker, users::record_vog,
+        users::create_case_worker, safeguarding::record_vog, safeguarding::revoke_vog,
+        safeguarding::suspend, safeguarding::lift_suspension,
+        staff::list_staff, staff::deactivate_staff, staff::reactivate_staff,
+        staff::move_case_worker,
         matches::list_matches, matches::get_match, matches::list_request_matches,
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
         match_actions::cancel_match, matching_batch::run_matching_batch,
@@ -87,7 +90,9 @@ use super::{
         (name = "reference data", description = "Postcodes, municipalities and the category taxonomy"),
         (name = "help requests", description = "A resident's own help requests"),
         (name = "offers", description = "A volunteer's own offers"),
-        (name = "accounts", description = "Registration, sign-in, one's own account, appointed accounts and VOG records"),
+        (name = "accounts", description = "Registration, sign-in, one's own account, and appointed accounts"),
+        (name = "staff", description = "Admins: the case workers and admins of a municipality, deactivation, reactivation and moves"),
+        (name = "safeguarding", description = "Case workers: VOG records (record, correct, revoke) and suspension of volunteers"),
         (name = "notifications", description = "The in-app feed, notification preferences, and a municipality's webhooks (Standard Webhooks) and failed deliveries"),
         (name = "matches", description = "Proposals and matches between a request and an offer"),
         (name = "cases", description = "The municipality as fallback: case workers' queue, decisions, audit trail, settings and statistics"),

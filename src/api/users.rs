@@ -1,15 +1,14 @@
-//! Appointed accounts (case workers, by an admin) and VOG records (by a case worker).
+//! Appointed accounts: case workers, created by an admin.
 
-use actix_web::{post, put, web, HttpResponse};
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{extract::Json, me::MeView, responses};
 use crate::{
-    auth::{Admin, CaseWorker},
+    auth::Admin,
     db::{self, users::NewUser},
-    domain::{DisplayName, Email, Password, Phone, UserId},
+    domain::{DisplayName, Email, Password, Phone},
     error::{AppError, Problem},
     state::AppState,
 };
@@ -53,25 +52,6 @@ impl utoipa::PartialSchema for CurrentMunicipalityCode {
 }
 
 impl ToSchema for CurrentMunicipalityCode {}
-
-/// A VOG (certificate of conduct) issue date.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VogBody {
-    /// The date on the VOG (YYYY-MM-DD), not in the future.
-    #[schema(example = "2026-03-01")]
-    pub issued_on: NaiveDate,
-}
-
-/// The recorded VOG.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VogView {
-    /// The volunteer.
-    #[schema(format = Uuid)]
-    pub user_id: String,
-    /// The VOG's issue date.
-    pub vog_issued_on: NaiveDate,
-}
 
 /// Creates a case worker for one municipality (admins only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])), request_body = NewCaseWorkerBody,
@@ -117,44 +97,4 @@ pub async fn create_case_worker(
     })
     .await?;
     Ok(HttpResponse::Created().json(MeView::new(&stored, &state)))
-}
-
-/// Records a volunteer's VOG issue date: by a case worker of a municipality where the
-/// volunteer offers help, never by the volunteer themselves; a Dutch date, not in the future.
-/// The volunteer's active offers then look for waiting requests at once.
-#[utoipa::path(put, path = "/api/v1/users/{id}/vog", tag = "accounts", security(("bearer" = [])), request_body = VogBody,
-    params(("id" = String, Path, description = "The volunteer's user id", format = Uuid)),
-    responses((status = 200, description = "VOG recorded", body = VogView),
-        (status = 403, description = "Not a case worker, or the VOG would be one's own", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such volunteer with an offer in your municipality (or a malformed id)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid date, or a date in the future", body = Problem, content_type = "application/problem+json"),
-        (status = 503, response = responses::Unavailable)))]
-#[put("/users/{id}/vog")]
-pub async fn record_vog(
-    state: web::Data<AppState>,
-    worker: CaseWorker,
-    id: web::Path<String>,
-    body: Json<VogBody>,
-) -> Result<HttpResponse, AppError> {
-    let volunteer = UserId::parse(&id).ok_or(AppError::NotFound("volunteer"))?;
-    let issued_on = body.0.issued_on;
-    let (now, policy) = (state.clock.now_naive(), state.policy());
-    let view = crate::services::write(&state.pool, policy, move |conn, policy| {
-        let (by, municipality) = (&worker.caller.user_id, &worker.municipality);
-        let user = crate::services::staff::record_vog(
-            conn,
-            &volunteer,
-            issued_on,
-            by,
-            municipality,
-            now,
-            policy,
-        )?;
-        Ok(VogView {
-            user_id: user.id.to_string(),
-            vog_issued_on: issued_on,
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
 }

@@ -16,7 +16,8 @@ pub struct AuditEntry {
     pub occurred_at: NaiveDateTime,
     /// Who did it (`null` for the system).
     pub actor_id: Option<String>,
-    /// In which role: `resident`, `volunteer`, `case_worker`, `admin` or `system`.
+    /// In which role: `resident`, `volunteer`, `case_worker`, `admin`, `operator` (the
+    /// command line) or `system`.
     pub actor_role: String,
     /// The municipality concerned, if any.
     pub municipality_code: Option<String>,

@@ -170,6 +170,39 @@ pub fn claim(
     .map(|n| n == 1)
 }
 
+/// The cases `worker` holds in progress.
+pub fn claimed_by(conn: &mut DbConnection, worker: &UserId) -> QueryResult<Vec<Case>> {
+    cases::table
+        .filter(cases::assigned_to.eq(worker.as_str()))
+        .filter(cases::status.eq(CaseStatus::InProgress.as_str()))
+        .order(cases::id.asc())
+        .select(Case::as_select())
+        .load(conn)
+}
+
+/// Puts a case that `worker` holds back in the queue; returns whether they still held it.
+pub fn release(
+    conn: &mut DbConnection,
+    id: &CaseId,
+    worker: &UserId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        cases::table
+            .find(id.as_str())
+            .filter(cases::status.eq(CaseStatus::InProgress.as_str()))
+            .filter(cases::assigned_to.eq(worker.as_str())),
+    )
+    .set((
+        cases::status.eq(CaseStatus::Open.as_str()),
+        cases::assigned_to.eq(None::<String>),
+        cases::claimed_at.eq(None::<NaiveDateTime>),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// What a resolution writes on the case.
 #[derive(Debug, Clone)]
 pub struct Resolution {

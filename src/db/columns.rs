@@ -11,7 +11,8 @@ use super::MultiBackend;
 use crate::domain::{
     Availability, CaseId, CaseOutcome, CaseStatus, Category, Channel, DeliveryStatus,
     EscalationReason, HelpRequestId, HelpRequestStatus, Language, LawDomain, MatchId, MatchOrigin,
-    MatchStatus, NotificationKind, OfferId, OfferStatus, RecipientRole, Role, Urgency, UserId,
+    MatchStatus, NotificationKind, OfferId, OfferStatus, RecipientRole, Role, SuspensionReason,
+    Urgency, UserId,
 };
 
 macro_rules! through_the_backend {
@@ -46,6 +47,7 @@ through_the_backend!(
     OfferId,
     OfferStatus,
     Role,
+    SuspensionReason,
     Urgency,
     UserId,
 );

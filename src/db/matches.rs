@@ -17,6 +17,20 @@ use crate::domain::{
 mod for_matching;
 pub use for_matching::*;
 
+/// The matches of a volunteer in a given state (safeguarding steps).
+pub fn of_volunteer_in(
+    conn: &mut DbConnection,
+    volunteer: &UserId,
+    status: MatchStatus,
+) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(matches::volunteer_id.eq(volunteer.as_str()))
+        .filter(matches::status.eq(status.as_str()))
+        .order(matches::id.asc())
+        .select(Match::as_select())
+        .load(conn)
+}
+
 /// A stored match.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = matches)]

@@ -50,6 +50,8 @@ pub struct Offer {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// Paused by the volunteer's suspension (only lifting it makes the offer active again).
+    pub held: bool,
 }
 
 /// A new offer, fully validated.

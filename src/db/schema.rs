@@ -23,6 +23,9 @@ diesel::table! {
         email_notifications -> Bool,
         email_digest -> Bool,
         sessions_ended_at -> Nullable<Timestamp>,
+        deactivated_at -> Nullable<Timestamp>,
+        suspended_at -> Nullable<Timestamp>,
+        suspension_reason -> Nullable<Text>,
     }
 }
 
@@ -106,6 +109,7 @@ diesel::table! {
         active_load -> Integer,
         /// Grows with every insert and dated update (triggers; migration `offer_revision`).
         revision -> BigInt,
+        held -> Bool,
     }
 }
 

@@ -4,7 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{schema::users, DbConnection};
-use crate::domain::{Language, Role, UserId};
+use crate::domain::{Language, Role, SuspensionReason, UserId};
+
+mod lifecycle;
+pub use lifecycle::*;
 
 /// A stored account.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -46,8 +49,14 @@ pub struct User {
     pub email_notifications: bool,
     /// Whether those e-mails come as one daily digest.
     pub email_digest: bool,
-    /// When the person's sessions were last ended (a password change).
+    /// When the person's sessions were last ended (a password change, a deactivation).
     pub sessions_ended_at: Option<NaiveDateTime>,
+    /// Set while an admin has deactivated the (staff) account: it cannot sign in.
+    pub deactivated_at: Option<NaiveDateTime>,
+    /// Set while the volunteer is suspended: their offers are held.
+    pub suspended_at: Option<NaiveDateTime>,
+    /// Why, while suspended.
+    pub suspension_reason: Option<SuspensionReason>,
 }
 
 impl User {
@@ -264,6 +273,7 @@ pub fn case_workers_of(conn: &mut DbConnection, municipality: &str) -> QueryResu
         .filter(users::is_case_worker.eq(true))
         .filter(users::municipality_code.eq(municipality))
         .filter(users::erased_at.is_null())
+        .filter(users::deactivated_at.is_null())
         .order(users::created_at.asc())
         .select(users::id)
         .load(conn)

@@ -10,7 +10,9 @@ pub mod category;
 pub mod formal;
 pub mod ids;
 pub mod language;
+pub mod notification;
 pub mod postcode;
+pub mod safeguarding;
 pub mod slot;
 pub mod status;
 pub(crate) mod stored;
@@ -23,11 +25,13 @@ pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};
 pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, UserId};
 pub use language::Language;
+pub use notification::{Channel, DeliveryStatus, NotificationKind, RecipientRole};
 pub use postcode::Postcode;
+pub use safeguarding::{SuspensionReason, VogChange, VogRevocationReason};
 pub use slot::{Slot, TimeOfDay, Weekday};
 pub use status::{
-    CaseOutcome, CaseStatus, Channel, DeliveryStatus, EscalationReason, HelpRequestStatus,
-    MatchOrigin, MatchStatus, NotificationKind, OfferStatus, RecipientRole, Role, Urgency,
+    CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchOrigin, MatchStatus,
+    OfferStatus, Role, Urgency,
 };
 pub use text::{is_common_password, Description, DisplayName, Email, Note, Password, Phone, Title};
 

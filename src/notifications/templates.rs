@@ -24,6 +24,7 @@
 //! | `request_escalated` | resident | `reason`: `no_candidates`, `declined`, `proposal_timeout`, `urgent`, `minor`, `requested` (or `resident_request`) |
 //! | `case_opened`, `case_waiting` | case workers | `case_number`, `urgency` (`low`, `normal`, `high`), `waiting_days` (integer) |
 //! | `case_resolved` | resident | `outcome`: `referred`, `returned`, `closed`; `formal_label` (string or null) |
+//! | `safeguarding_alert` | case workers | `reason`: `vog_revoked`, `suspended` |
 //! | `vog_expiring` | volunteer | `expires_on` ([`super::format::local_date`]) |
 //! | `digest` | anyone | `items`: a list of [`DigestItem`] (see [`digest_item`]) |
 //!
@@ -88,6 +89,7 @@ notification_templates![
     "vog_expiring",
     "match_assigned",
     "account_exists",
+    "safeguarding_alert",
     "digest",
 ];
 

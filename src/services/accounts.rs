@@ -97,7 +97,8 @@ pub fn rotate(
         tracing::warn!(family = %token.family_id, "refresh token reuse detected; family revoked");
         return Ok(Rotation::ReuseDetected);
     }
-    let Some(user) = db::users::find(conn, &token.user_id)? else {
+    let Some(user) = db::users::find(conn, &token.user_id)?.filter(|u| u.deactivated_at.is_none())
+    else {
         return Ok(Rotation::Invalid);
     };
     issue_session(conn, keys, &user, Some(token.family_id), now).map(Rotation::Rotated)

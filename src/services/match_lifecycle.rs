@@ -269,8 +269,20 @@ pub fn withdraw_for_offer(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<usize, AppError> {
+    let proposals = db::matches::proposals_of_offer(conn, offer_id)?;
+    withdraw_proposals(conn, proposals, now, policy)
+}
+
+/// Withdraws each of `proposals` that is still open (the volunteer may no longer receive
+/// it); each request goes to its next candidate. Returns how many were withdrawn.
+pub fn withdraw_proposals(
+    conn: &mut DbConnection,
+    proposals: Vec<Match>,
+    now: NaiveDateTime,
+    policy: &Policy,
+) -> Result<usize, AppError> {
     let mut withdrawn = 0;
-    for m in db::matches::proposals_of_offer(conn, offer_id)? {
+    for m in proposals {
         if db::matches::transition(
             conn,
             &m.id,

@@ -17,9 +17,11 @@ pub mod notify;
 pub mod offers;
 pub mod policy;
 pub mod privacy;
+pub mod safeguarding;
 #[cfg(feature = "bench-tools")]
 pub mod seed;
 pub mod staff;
+pub mod staff_lifecycle;
 pub mod statistics;
 pub mod sweeper;
 pub mod webhooks;

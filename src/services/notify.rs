@@ -11,9 +11,11 @@ mod cases;
 mod matches;
 pub mod reminders;
 pub mod render;
+mod safeguarding;
 
 pub use cases::*;
 pub use matches::*;
+pub use safeguarding::*;
 
 use chrono::{Duration, NaiveDateTime, TimeZone};
 use serde_json::Value;

@@ -33,6 +33,9 @@ pub fn register(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<(), AppError> {
+    if db::users::find(conn, &offer.volunteer_id)?.is_some_and(|u| u.suspended_at.is_some()) {
+        return Err(on_hold());
+    }
     db::offers::insert(conn, offer, categories)?;
     matching::propose_for_offer(conn, &offer.id, now, policy)?;
     Ok(())
@@ -86,6 +89,9 @@ pub fn change_status(
             existing_id: None,
         });
     }
+    if row.held && next == OfferStatus::Active {
+        return Err(on_hold());
+    }
     let id = row.id;
     if !db::offers::transition(conn, &id, status, next, now)? {
         return Err(AppError::Conflict {
@@ -102,4 +108,14 @@ pub fn change_status(
         }
     }
     Ok(id)
+}
+
+/// The answer to a suspended volunteer who offers help or resumes a held offer.
+fn on_hold() -> AppError {
+    AppError::Conflict {
+        detail: "your offers are on hold while the municipality looks into a report; \
+                 please contact the municipality"
+            .into(),
+        existing_id: None,
+    }
 }

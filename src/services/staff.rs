@@ -80,59 +80,6 @@ pub fn read_audit_trail(
     Ok(entries)
 }
 
-/// Records the VOG issue date of `volunteer` (404 if they are not one).
-pub fn record_vog(
-    conn: &mut DbConnection,
-    volunteer: &UserId,
-    issued_on: NaiveDate,
-    worker: &UserId,
-    municipality: &str,
-    now: NaiveDateTime,
-    policy: &super::matching::Policy,
-) -> Result<User, AppError> {
-    if volunteer == worker {
-        return Err(AppError::Forbidden(
-            "a VOG is recorded by a case worker other than the person it is about",
-        ));
-    }
-    if issued_on > dutch_today(now) {
-        return Err(AppError::invalid(
-            "issued_on",
-            "a VOG cannot be issued in the future",
-        ));
-    }
-    let user = db::users::find(conn, volunteer)?
-        .filter(|u| u.is_volunteer)
-        .ok_or(AppError::NotFound("volunteer"))?;
-    // The volunteer is the municipality's to vouch for when they offer help there; to a case
-    // worker of another municipality they do not exist.
-    let offers = db::offers::current_of(conn, volunteer)?;
-    if !offers.iter().any(|o| o.municipality_code == municipality) {
-        return Err(AppError::NotFound("volunteer"));
-    }
-    db::users::record_vog(conn, volunteer, issued_on, worker, now)?;
-    let entry = AuditEntry::new(
-        now,
-        Some(worker.as_str()),
-        "case_worker",
-        "user.vog_recorded",
-        "user",
-        &user.id,
-    )
-    .in_municipality(municipality)
-    .with_detail(issued_on.to_string());
-    db::audit::record(conn, &entry)?;
-    // Requests that waited for a volunteer with a VOG are looked at now, not at the next
-    // pause and resume or the six-hourly batch.
-    for offer in offers
-        .iter()
-        .filter(|o| o.status == crate::domain::OfferStatus::Active)
-    {
-        super::matching::propose_for_offer(conn, &offer.id, now, policy)?;
-    }
-    Ok(user)
-}
-
 /// Today's date in the Netherlands (a VOG carries a Dutch date).
 pub fn dutch_today(now: NaiveDateTime) -> NaiveDate {
     use chrono::TimeZone;

@@ -191,6 +191,37 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
     )
     .await;
 
+    // A tutor with a VOG helps a child; the VOG is revoked: the case workers hear of it.
+    let tutor = app.volunteer().await;
+    let homework = json!({"categories": ["huiswerkbegeleiding"], "postcode": "3511",
+        "radius_km": 10, "remote_ok": false, "availability": {"slots": []}, "capacity": 1, "note": ""});
+    post_offer(&app, &tutor, &homework).await;
+    let tutor_vog = format!("/api/v1/users/{}/vog", tutor.id);
+    let today = app.clock_naive().date().to_string();
+    let recorded = app
+        .put_json(&tutor_vog, &json!({"issued_on": today}), &worker.token)
+        .await;
+    json_with_status(recorded, 200).await;
+    let child = json!({"domain": "jeugdwet", "category": "huiswerkbegeleiding",
+        "title": "Wiskunde", "description": "Voor mijn dochter.", "postcode": "3512",
+        "involves_minor": true, "availability": {"slots": []}, "consent_municipality": true});
+    let e = post_request(&app, &resident, &child).await;
+    let m = live_match(&app, &resident, &e).await;
+    post_ok(
+        &app,
+        &format!("/api/v1/matches/{m}/accept"),
+        json!({}),
+        &tutor.token,
+    )
+    .await;
+    post_ok(
+        &app,
+        &format!("{tutor_vog}/revoke"),
+        json!({"reason": "withdrawn_by_issuer"}),
+        &worker.token,
+    )
+    .await;
+
     // Someone registers the volunteer's address again: the owner hears of it.
     let again = json!({"email": volunteer.email, "password": "Een-ander-wachtwoord-77",
         "display_name": "Iemand", "roles": ["resident"]});

@@ -84,7 +84,7 @@ pub fn context(
         }
         K::MatchCancelled => ctx["by"] = data["by"].clone(),
         K::StillNeedHelp => ctx["days_open"] = data["days_open"].clone(),
-        K::RequestEscalated => ctx["reason"] = data["reason"].clone(),
+        K::RequestEscalated | K::SafeguardingAlert => ctx["reason"] = data["reason"].clone(),
         K::CaseOpened | K::CaseWaiting => {
             for key in ["case_number", "urgency", "waiting_days"] {
                 ctx[key] = data[key].clone();

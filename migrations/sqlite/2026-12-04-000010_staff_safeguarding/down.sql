@@ -1,0 +1,4 @@
+ALTER TABLE offers DROP COLUMN held;
+ALTER TABLE users DROP COLUMN suspension_reason;
+ALTER TABLE users DROP COLUMN suspended_at;
+ALTER TABLE users DROP COLUMN deactivated_at;
