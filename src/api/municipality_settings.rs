@@ -61,6 +61,9 @@ pub struct MunicipalitySettingsView {
     pub case_alert_hours: i32,
     /// Whether a request's title may appear in e-mails and webhooks (a description never does).
     pub details_in_notifications: bool,
+    /// New proposals per volunteer per day for offers in this municipality; `null`: the
+    /// service's setting (`HULPMARKT_DAILY_PROPOSAL_CAP`, 3 by default).
+    pub daily_proposal_cap: Option<i32>,
     /// Whether these are the defaults (never changed).
     pub is_default: bool,
     /// Last changed (UTC), if ever.
@@ -77,6 +80,7 @@ impl MunicipalitySettingsView {
             retention_months: s.retention_months,
             case_alert_hours: s.case_alert_hours,
             details_in_notifications: s.details_in_notifications,
+            daily_proposal_cap: s.daily_proposal_cap,
             is_default: !stored,
             updated_at: stored.then(|| s.updated_at.and_utc()),
         }
@@ -106,6 +110,11 @@ pub struct MunicipalitySettingsBody {
     /// Whether a request's title may appear in e-mails and webhooks; `false` when absent.
     #[serde(default)]
     pub details_in_notifications: bool,
+    /// 1–50 new proposals per volunteer per day for offers here; absent or `null`: the
+    /// service's setting.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 50, example = 3)]
+    pub daily_proposal_cap: Option<i32>,
 }
 
 fn default_case_alert_hours() -> i32 {
@@ -128,6 +137,9 @@ impl MunicipalitySettingsBody {
         range("vog_max_age_months", self.vog_max_age_months, 120);
         range("retention_months", self.retention_months, 120);
         range("case_alert_hours", self.case_alert_hours, 720);
+        if let Some(cap) = self.daily_proposal_cap {
+            range("daily_proposal_cap", cap, 50);
+        }
         if self.grace_hours_high > self.grace_hours_normal {
             errors.push(crate::domain::FieldError::new(
                 "grace_hours_high",
@@ -196,6 +208,7 @@ pub async fn put_municipality_settings(
         updated_by: Some(admin.0.user_id.clone()),
         case_alert_hours: body.case_alert_hours,
         details_in_notifications: body.details_in_notifications,
+        daily_proposal_cap: body.daily_proposal_cap,
     };
     let saved = settings.clone();
     db::transaction(&state.pool, move |conn| {

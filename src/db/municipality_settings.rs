@@ -1,4 +1,5 @@
-//! Per-municipality policy: escalation grace periods, VOG validity and retention. A
+//! Per-municipality policy: escalation grace periods, VOG validity, retention, case alerts
+//! and the daily proposal cap. A
 //! municipality without a row uses [`MunicipalitySettings::defaults`].
 
 use chrono::NaiveDateTime;
@@ -29,6 +30,8 @@ pub struct MunicipalitySettings {
     pub case_alert_hours: i32,
     /// Whether a request's title may appear in e-mails and webhooks (never the description).
     pub details_in_notifications: bool,
+    /// New proposals per volunteer per day for offers here; `None`: the service's setting.
+    pub daily_proposal_cap: Option<i32>,
 }
 
 impl MunicipalitySettings {
@@ -56,6 +59,7 @@ impl MunicipalitySettings {
             updated_by: None,
             case_alert_hours: Self::DEFAULT_CASE_ALERT_HOURS,
             details_in_notifications: false,
+            daily_proposal_cap: None,
         }
     }
 
@@ -101,6 +105,9 @@ pub fn save(conn: &mut DbConnection, settings: &MunicipalitySettings) -> QueryRe
             municipality_settings::retention_months.eq(settings.retention_months),
             municipality_settings::updated_at.eq(settings.updated_at),
             municipality_settings::updated_by.eq(&settings.updated_by),
+            municipality_settings::case_alert_hours.eq(settings.case_alert_hours),
+            municipality_settings::details_in_notifications.eq(settings.details_in_notifications),
+            municipality_settings::daily_proposal_cap.eq(settings.daily_proposal_cap),
         ))
         .execute(conn)?;
     if updated == 0 {
@@ -109,4 +116,24 @@ pub fn save(conn: &mut DbConnection, settings: &MunicipalitySettings) -> QueryRe
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The daily proposal caps that `codes` set themselves (municipalities without one are left
+/// out: the service's cap applies there).
+pub fn daily_caps(
+    conn: &mut DbConnection,
+    codes: &[&str],
+) -> QueryResult<std::collections::HashMap<String, i64>> {
+    let rows: Vec<(String, Option<i32>)> = municipality_settings::table
+        .filter(municipality_settings::municipality_code.eq_any(codes))
+        .filter(municipality_settings::daily_proposal_cap.is_not_null())
+        .select((
+            municipality_settings::municipality_code,
+            municipality_settings::daily_proposal_cap,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(code, cap)| cap.map(|c| (code, i64::from(c))))
+        .collect())
 }

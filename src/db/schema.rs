@@ -53,6 +53,7 @@ diesel::table! {
         updated_by -> Nullable<Text>,
         case_alert_hours -> Integer,
         details_in_notifications -> Bool,
+        daily_proposal_cap -> Nullable<Integer>,
     }
 }
 

@@ -98,8 +98,19 @@ pub fn plan(
             .filter_map(|(v, n)| v.map(|v| (v, n)))
             .collect();
 
-    // Each municipality's VOG policy, for the requests that need a VOG (defaults elsewhere).
-    let vog_policy: HashMap<String, i32> = db::municipality_settings::all(conn)?
+    // Each municipality's VOG policy, for the requests that need a VOG, and its daily cap
+    // (the service's defaults elsewhere).
+    let settings = db::municipality_settings::all(conn)?;
+    let caps: HashMap<String, i64> = settings
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.municipality_code.clone(),
+                i64::from(s.daily_proposal_cap?),
+            ))
+        })
+        .collect();
+    let vog_policy: HashMap<String, i32> = settings
         .into_iter()
         .map(|s| (s.municipality_code, s.vog_max_age_months))
         .collect();
@@ -124,7 +135,8 @@ pub fn plan(
             .and_then(|v| today.get(v.as_str()))
             .copied()
             .unwrap_or(0);
-        let allowance = open_proposals + (policy.daily_cap - given_today).max(0);
+        let cap = policy.cap_in(&caps, &offer.0.municipality_code);
+        let allowance = open_proposals + (cap - given_today).max(0);
         profile.capacity = profile.capacity.min(
             profile
                 .load

@@ -19,17 +19,45 @@ use crate::{
     error::AppError,
 };
 
-/// Volunteers who reached today's proposal cap.
+/// The volunteers of `offers` who reached today's proposal cap: their offer's municipality's
+/// own cap where it set one, the service's otherwise. The caps are read only when someone
+/// had a proposal today.
 fn capped_volunteers(
     conn: &mut DbConnection,
-    volunteers: Vec<String>,
+    offers: &[OfferWithVog],
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Vec<String>, AppError> {
+    let volunteers: Vec<String> = offers
+        .iter()
+        .filter_map(|o| o.0.volunteer_id.as_ref().map(ToString::to_string))
+        .collect();
     let counts = db::matches::proposals_since(conn, &volunteers, now - Duration::hours(24))?;
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut codes: Vec<&str> = offers
+        .iter()
+        .map(|o| o.0.municipality_code.as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let caps = db::municipality_settings::daily_caps(conn, &codes)?;
+    let cap_of = |volunteer: &str| {
+        offers
+            .iter()
+            .filter(|o| {
+                o.0.volunteer_id
+                    .as_ref()
+                    .is_some_and(|v| v.as_str() == volunteer)
+            })
+            .map(|o| policy.cap_in(&caps, &o.0.municipality_code))
+            .min()
+            .unwrap_or(policy.daily_cap)
+    };
     Ok(counts
         .into_iter()
-        .filter(|(_, n)| *n >= policy.daily_cap)
+        .filter(|(v, n)| *n >= cap_of(v))
         .map(|(v, _)| v)
         .collect())
 }
@@ -68,11 +96,7 @@ fn search_round(
         live.reread(conn, &changed, &mut policy.notes())?;
     }
     tried.extend(ranked);
-    let volunteers: Vec<String> = current
-        .iter()
-        .filter_map(|o| o.0.volunteer_id.as_ref().map(ToString::to_string))
-        .collect();
-    let capped = capped_volunteers(conn, volunteers, now, policy)?;
+    let capped = capped_volunteers(conn, &current, now, policy)?;
     policy.notes().capped(capped.clone(), now);
     let offers = current
         .into_iter()

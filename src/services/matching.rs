@@ -194,7 +194,9 @@ pub fn propose_for_offer(
     }
     let today =
         db::matches::proposals_since(conn, &[volunteer.to_string()], now - Duration::hours(24))?;
-    let allowance = policy.daily_cap - today.first().map_or(0, |(_, n)| *n);
+    let caps = db::municipality_settings::daily_caps(conn, &[offer.0.municipality_code.as_str()])?;
+    let cap = policy.cap_in(&caps, &offer.0.municipality_code);
+    let allowance = cap - today.first().map_or(0, |(_, n)| *n);
     if allowance <= 0 {
         return Ok(Vec::new());
     }

@@ -14,7 +14,8 @@ use crate::engine::MatchContext;
 pub struct Policy {
     /// Time a volunteer has to answer.
     pub proposal_ttl: Duration,
-    /// New proposals per volunteer per 24 h.
+    /// New proposals per volunteer per 24 h, where the offer's municipality set no cap of
+    /// its own.
     pub daily_cap: i64,
     /// VOG validity in months.
     pub vog_max_age_months: u32,
@@ -71,6 +72,12 @@ impl Policy {
             },
             notes: std::sync::Mutex::default(),
         }
+    }
+
+    /// The daily proposal cap for offers in `municipality`: its own where `caps` (from
+    /// `db::municipality_settings::daily_caps`) has one, the service's otherwise.
+    pub fn cap_in(&self, caps: &std::collections::HashMap<String, i64>, municipality: &str) -> i64 {
+        caps.get(municipality).copied().unwrap_or(self.daily_cap)
     }
 
     /// The notes of the transaction running with this policy.

@@ -23,6 +23,7 @@ mod live_offers;
 mod matching;
 mod matching_candidates;
 mod matching_concurrency;
+mod municipality_policy;
 mod notification_delivery;
 mod notification_faults;
 mod notification_helpers;

@@ -7,3 +7,6 @@ ALTER TABLE users ADD COLUMN suspension_reason TEXT;
 -- An offer paused by its volunteer's suspension (not by the volunteer): lifting the
 -- suspension makes exactly these active again.
 ALTER TABLE offers ADD COLUMN held BOOLEAN NOT NULL DEFAULT false;
+-- A municipality's own cap on new proposals per volunteer per day (NULL: the service's
+-- HULPMARKT_DAILY_PROPOSAL_CAP), for the volunteers whose offers are there.
+ALTER TABLE municipality_settings ADD COLUMN daily_proposal_cap INTEGER;
