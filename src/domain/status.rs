@@ -18,11 +18,9 @@ macro_rules! vocabulary {
         }
     ) => {
         $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
-        )]
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
         #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
@@ -135,6 +133,10 @@ vocabulary! {
         MatchAssigned = "match_assigned",
         /// Someone tried to register the person's address again.
         AccountExists = "account_exists",
+        /// A link to set a new password (e-mail only, `domain::account_token`).
+        PasswordReset = "password_reset",
+        /// A link that shows the address is the person's (e-mail only).
+        VerifyEmail = "verify_email",
     }
 }
 
