@@ -221,6 +221,30 @@ async fn at_most_three_links_an_hour_go_to_one_address_and_the_answer_stays_the_
 }
 
 #[actix_web::test]
+async fn of_two_uses_at_the_same_moment_exactly_one_sets_the_password() {
+    let sink = SmtpSink::start();
+    let app = app_with_links(&sink).await;
+    let user = app.resident().await;
+    ask_reset(&app, &user.email).await;
+    let token = mailed_token(&app, &sink, &user.email, RESET).await;
+    let (a, b) = tokio::join!(
+        confirm_reset(&app, &token, NEW_PASSWORD),
+        confirm_reset(&app, &token, "Het-andere-wachtwoord-2026"),
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [204, 400]);
+    let winner = if a.status().as_u16() == 204 {
+        NEW_PASSWORD
+    } else {
+        "Het-andere-wachtwoord-2026"
+    };
+    let loser = if a.status().as_u16() == 204 { b } else { a };
+    problem_naming(loser, 400, "token").await;
+    app.login(&user.email, winner).await;
+}
+
+#[actix_web::test]
 async fn bad_input_is_a_problem_never_a_500() {
     let app = TestApp::spawn().await;
     let cases = [
