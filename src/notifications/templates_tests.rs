@@ -29,7 +29,10 @@ fn sample(kind: &str, name: &str, title: Option<&str>) -> Json {
             json!({"outcome": "referred", "formal_label": "Hulp bij het huishouden"})
         }
         "vog_expiring" => json!({"expires_on": "maandag 4 januari 2027"}),
-        "password_reset" | "verify_email" => {
+        "password_reset" => {
+            json!({"link": "https://hulpmarkt.example.nl/app/password-reset?token=AbC-_1"})
+        }
+        "verify_email" => {
             json!({"link": "https://hulpmarkt.example.nl/app/verify-email?token=AbC-_1"})
         }
         "digest" => json!({"items": [
