@@ -69,6 +69,9 @@ impl Application {
             keys: keys.clone(),
             passwords,
             login_limiter,
+            mail_limiter: crate::auth::rate_limit::MailLimiter::new(
+                crate::auth::rate_limit::MAILS_PER_HOUR,
+            ),
             live_offers: Arc::new(LiveOffers::new()),
             erased_accounts: Arc::new(crate::auth::erased::ErasedAccounts::new()),
             dispatcher: Arc::new(

@@ -6,7 +6,10 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::{rate_limit::LoginLimiter, PasswordService, TokenKeys},
+    auth::{
+        rate_limit::{LoginLimiter, MailLimiter},
+        PasswordService, TokenKeys,
+    },
     clock::Clock,
     config::Settings,
     db::Pool,
@@ -32,6 +35,8 @@ pub struct AppState {
     pub passwords: PasswordService,
     /// Login and registration rate limits.
     pub login_limiter: LoginLimiter,
+    /// Limits the password reset and verification e-mails per address and account.
+    pub mail_limiter: MailLimiter,
     /// Incremental matching's in-memory offer index.
     pub live_offers: Arc<LiveOffers>,
     /// The accounts erased lately, which the authentication extractors refuse.

@@ -254,11 +254,7 @@ pub struct CaseView {
 }
 
 fn contact(user: User) -> ContactView {
-    ContactView {
-        display_name: user.display_name,
-        phone: user.phone,
-        email: user.email,
-    }
+    ContactView::of(user)
 }
 
 impl CaseView {

@@ -63,10 +63,23 @@ pub struct MatchRequestView {
 pub struct ContactView {
     /// Name.
     pub display_name: String,
-    /// Phone, if given.
+    /// Phone, if given (shown whether or not the e-mail address is confirmed).
     pub phone: Option<String>,
-    /// E-mail.
-    pub email: String,
+    /// E-mail, only once its owner has confirmed it (`null` until then: an address nobody
+    /// confirmed may be someone else's).
+    #[schema(example = "anna@example.nl")]
+    pub email: Option<String>,
+}
+
+impl ContactView {
+    /// The contact details of `user` that may be shown: never an unconfirmed address.
+    pub fn of(user: crate::db::users::User) -> Self {
+        Self {
+            email: user.email_verified_at.map(|_| user.email),
+            display_name: user.display_name,
+            phone: user.phone,
+        }
+    }
 }
 
 /// A match.
@@ -120,11 +133,7 @@ fn view(
             Side::Resident => m.volunteer_id.clone(),
         };
         match other {
-            Some(id) => db::users::find(conn, &id)?.map(|u| ContactView {
-                display_name: u.display_name,
-                phone: u.phone,
-                email: u.email,
-            }),
+            Some(id) => db::users::find(conn, &id)?.map(ContactView::of),
             None => None,
         }
     } else {

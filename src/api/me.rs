@@ -27,6 +27,10 @@ pub struct MeView {
     /// Login e-mail, lower-cased.
     #[schema(example = "anna@example.nl")]
     pub email: String,
+    /// Whether the address is confirmed (through the link e-mailed at registration, on
+    /// `POST /me/email-verification` or with a password reset). Only a confirmed address is
+    /// shown to the other side of an accepted match.
+    pub email_verified: bool,
     /// Display name.
     #[schema(example = "Anna")]
     pub display_name: String,
@@ -54,6 +58,7 @@ impl MeView {
         Self {
             id: user.id.to_string(),
             email: user.email.clone(),
+            email_verified: user.email_verified_at.is_some(),
             display_name: user.display_name.clone(),
             phone: user.phone.clone(),
             roles: user.roles(),

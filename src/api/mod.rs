@@ -1,6 +1,7 @@
 //! Thin HTTP handlers and their request/response types, one module per resource, plus the
 //! route table and the catch-all that turns every bare error response into problem+json.
 
+pub mod account_tokens;
 pub mod auth;
 pub mod case_views;
 pub mod cases;
@@ -109,6 +110,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(auth::login)
                 .service(auth::refresh)
                 .service(auth::logout)
+                .service(account_tokens::request_password_reset)
+                .service(account_tokens::confirm_password_reset)
+                .service(account_tokens::verify_email)
+                .service(account_tokens::resend_verification)
                 .service(me::get_me)
                 .service(me::patch_me)
                 .service(auth::change_password)

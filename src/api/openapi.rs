@@ -17,9 +17,9 @@ use utoipa::{
 };
 
 use super::{
-    auth, case_views, cases, categories, gazetteer, health, help_requests, match_actions, matches,
-    matching_batch, me, municipality_settings, notifications, offers, privacy, responses,
-    safeguarding, staff, statistics, users, webhooks,
+    account_tokens, auth, case_views, cases, categories, gazetteer, health, help_requests,
+    match_actions, matches, matching_batch, me, municipality_settings, notifications, offers,
+    privacy, responses, safeguarding, staff, statistics, users, webhooks,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -39,6 +39,8 @@ use super::{
         offers::pause_offer, offers::resume_offer, offers::withdraw_offer,
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me, auth::change_password,
+        account_tokens::request_password_reset, account_tokens::confirm_password_reset,
+        account_tokens::verify_email, account_tokens::resend_verification,
         notifications::list_notifications, notifications::unread_count,
         notifications::mark_read, notifications::mark_all_read,
         notifications::get_preferences, notifications::patch_preferences,
@@ -73,7 +75,9 @@ use super::{
             crate::services::statistics::MunicipalityStatistics,
             privacy::PersonalDataExport, privacy::ErasureBody, crate::services::privacy::ErasureReport,
             crate::services::batch::BatchReport,
-            auth::RegistrationAccepted, auth::PasswordChangeBody, notifications::NotificationView, notifications::UnreadCount,
+            auth::RegistrationAccepted, auth::PasswordChangeBody,
+            account_tokens::LinkAccepted, account_tokens::PasswordResetBody,
+            account_tokens::PasswordResetConfirmBody, account_tokens::TokenBody, notifications::NotificationView, notifications::UnreadCount,
             notifications::MarkedRead, notifications::PreferencesView,
             notifications::PreferencesPatch, webhooks::WebhookView,
             webhooks::WebhookBody, webhooks::FailedDeliveryView),

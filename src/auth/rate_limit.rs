@@ -56,9 +56,56 @@ impl LoginLimiter {
     }
 }
 
+/// E-mails with a link a person may have sent to one address (or account) per hour: a
+/// password reset or a verification link, three an hour each.
+pub const MAILS_PER_HOUR: u32 = 3;
+
+/// Limits the e-mails with a link sent per key (a normalised address, an account id), so that
+/// nobody floods another person's mailbox. Keyed by what the caller sent, never by whether it
+/// has an account, so the limit itself tells nothing.
+pub struct MailLimiter {
+    by_key: DefaultKeyedRateLimiter<String>,
+}
+
+impl MailLimiter {
+    /// `per_hour` mails in a burst, refilled evenly over an hour.
+    pub fn new(per_hour: u32) -> Self {
+        let burst = NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self {
+            by_key: RateLimiter::keyed(Quota::per_hour(burst).allow_burst(burst)),
+        }
+    }
+
+    /// Counts one mail for `key`; over the limit, the seconds until the next one may go.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        if self.by_key.len() > MAX_TRACKED_KEYS {
+            self.by_key.retain_recent();
+        }
+        let clock = governor::clock::DefaultClock::default();
+        self.by_key
+            .check_key(&key.trim().to_lowercase())
+            .map_err(|wait| wait.wait_time_from(clock.now()).as_secs().max(1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mails_are_limited_per_key() {
+        let limiter = MailLimiter::new(3);
+        for _ in 0..3 {
+            limiter.check("reset:a@example.nl").unwrap();
+        }
+        let wait = limiter.check("reset:A@example.nl ").unwrap_err();
+        assert!(
+            (1..=1200).contains(&wait),
+            "normalised, one mail per 20 minutes: {wait}"
+        );
+        limiter.check("reset:b@example.nl").unwrap();
+        limiter.check("verify:a@example.nl").unwrap();
+    }
 
     #[test]
     fn allows_the_burst_then_refuses() {

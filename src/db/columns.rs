@@ -9,10 +9,10 @@ use diesel::{
 
 use super::MultiBackend;
 use crate::domain::{
-    Availability, CaseId, CaseOutcome, CaseStatus, Category, Channel, DeliveryStatus,
-    EscalationReason, HelpRequestId, HelpRequestStatus, Language, LawDomain, MatchId, MatchOrigin,
-    MatchStatus, NotificationKind, OfferId, OfferStatus, RecipientRole, Role, SuspensionReason,
-    Urgency, UserId,
+    AccountTokenPurpose, Availability, CaseId, CaseOutcome, CaseStatus, Category, Channel,
+    DeliveryStatus, EscalationReason, HelpRequestId, HelpRequestStatus, Language, LawDomain,
+    MatchId, MatchOrigin, MatchStatus, NotificationKind, OfferId, OfferStatus, RecipientRole, Role,
+    SuspensionReason, Urgency, UserId,
 };
 
 macro_rules! through_the_backend {
@@ -27,6 +27,7 @@ macro_rules! through_the_backend {
 }
 
 through_the_backend!(
+    AccountTokenPurpose,
     Availability,
     Channel,
     DeliveryStatus,

@@ -1,6 +1,7 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, embedded migrations and
 //! the one helper through which async code runs blocking diesel work.
 
+pub mod account_tokens;
 pub mod audit;
 #[cfg(feature = "bench-tools")]
 pub mod bulk;

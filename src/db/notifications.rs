@@ -39,6 +39,18 @@ pub struct Notification {
     pub read_at: Option<NaiveDateTime>,
 }
 
+/// The kinds a person sees in the feed, its unread count and the export: all but the
+/// e-mail-only ones (`NotificationKind::EMAIL_ONLY`), which carry a token.
+type InFeed = diesel::dsl::And<
+    diesel::dsl::NotEq<notifications::kind, NotificationKind>,
+    diesel::dsl::NotEq<notifications::kind, NotificationKind>,
+>;
+
+fn in_feed() -> InFeed {
+    let [a, b] = NotificationKind::EMAIL_ONLY;
+    notifications::kind.ne(a).and(notifications::kind.ne(b))
+}
+
 /// Stores `n`; `false` when a notification with its dedupe key exists already.
 pub fn insert(conn: &mut DbConnection, n: &Notification) -> QueryResult<bool> {
     let inserted = super::on_backend!(conn, |c| diesel::insert_into(notifications::table)
@@ -58,9 +70,11 @@ pub fn feed(
 ) -> QueryResult<(Vec<Notification>, i64)> {
     let mut count = notifications::table
         .filter(notifications::recipient_id.eq(recipient))
+        .filter(in_feed())
         .into_boxed();
     let mut page = notifications::table
         .filter(notifications::recipient_id.eq(recipient))
+        .filter(in_feed())
         .into_boxed();
     if unread_only {
         count = count.filter(notifications::read_at.is_null());
@@ -83,6 +97,7 @@ pub fn feed(
 pub fn unread_count(conn: &mut DbConnection, recipient: &UserId) -> QueryResult<i64> {
     notifications::table
         .filter(notifications::recipient_id.eq(recipient))
+        .filter(in_feed())
         .filter(notifications::read_at.is_null())
         .count()
         .get_result(conn)
@@ -97,6 +112,7 @@ pub fn find_for(
     notifications::table
         .find(id)
         .filter(notifications::recipient_id.eq(recipient))
+        .filter(in_feed())
         .select(Notification::as_select())
         .first(conn)
         .optional()
@@ -113,6 +129,7 @@ pub fn mark_read(
         notifications::table
             .find(id)
             .filter(notifications::recipient_id.eq(recipient))
+            .filter(in_feed())
             .filter(notifications::read_at.is_null()),
     )
     .set(notifications::read_at.eq(now))
@@ -129,6 +146,7 @@ pub fn mark_all_read(
     diesel::update(
         notifications::table
             .filter(notifications::recipient_id.eq(recipient))
+            .filter(in_feed())
             .filter(notifications::read_at.is_null()),
     )
     .set(notifications::read_at.eq(now))
@@ -147,6 +165,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Notifi
 pub fn of_recipient(conn: &mut DbConnection, recipient: &UserId) -> QueryResult<Vec<Notification>> {
     notifications::table
         .filter(notifications::recipient_id.eq(recipient))
+        .filter(in_feed())
         .order(notifications::id.asc())
         .select(Notification::as_select())
         .load(conn)
@@ -163,4 +182,34 @@ pub fn delete_of_recipient(conn: &mut DbConnection, recipient: &UserId) -> Query
         .execute(conn)?;
     diesel::delete(notifications::table.filter(notifications::recipient_id.eq(recipient)))
         .execute(conn)
+}
+
+/// Removes the token from an e-mail-only notification once its e-mail went out (or could not
+/// be sent): what is left says that a message was sent, not what it held.
+pub fn scrub(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+    diesel::update(notifications::table.find(id))
+        .set(notifications::data.eq("{}"))
+        .execute(conn)
+}
+
+/// Deletes `recipient`'s notifications of `kind` and their deliveries (an e-mail-only
+/// message whose token was used or replaced: a pending one would send a dead link).
+pub fn delete_of_kind(
+    conn: &mut DbConnection,
+    recipient: &UserId,
+    kind: NotificationKind,
+) -> QueryResult<usize> {
+    use super::schema::deliveries;
+    let those = notifications::table
+        .filter(notifications::recipient_id.eq(recipient))
+        .filter(notifications::kind.eq(kind))
+        .select(notifications::id);
+    diesel::delete(deliveries::table.filter(deliveries::notification_id.eq_any(those)))
+        .execute(conn)?;
+    diesel::delete(
+        notifications::table
+            .filter(notifications::recipient_id.eq(recipient))
+            .filter(notifications::kind.eq(kind)),
+    )
+    .execute(conn)
 }

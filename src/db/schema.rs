@@ -23,6 +23,7 @@ diesel::table! {
         email_notifications -> Bool,
         email_digest -> Bool,
         sessions_ended_at -> Nullable<Timestamp>,
+        email_verified_at -> Nullable<Timestamp>,
         deactivated_at -> Nullable<Timestamp>,
         suspended_at -> Nullable<Timestamp>,
         suspension_reason -> Nullable<Text>,
@@ -230,7 +231,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    account_tokens (user_id, purpose) {
+        user_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(notifications -> users (recipient_id));
 diesel::joinable!(deliveries -> notifications (notification_id));
 diesel::joinable!(help_requests -> users (requester_id));
@@ -255,4 +267,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     webhooks,
     deliveries,
+    account_tokens,
 );

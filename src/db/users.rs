@@ -51,6 +51,8 @@ pub struct User {
     pub email_digest: bool,
     /// When the person's sessions were last ended (a password change, a deactivation).
     pub sessions_ended_at: Option<NaiveDateTime>,
+    /// When the person showed the address is theirs; until then it is never shown as contact.
+    pub email_verified_at: Option<NaiveDateTime>,
     /// Set while an admin has deactivated the (staff) account: it cannot sign in.
     pub deactivated_at: Option<NaiveDateTime>,
     /// Set while the volunteer is suspended: their offers are held.
@@ -314,4 +316,22 @@ pub fn change_password(
         users::updated_at.eq(now),
     ))
     .execute(conn)
+}
+
+/// Records that `id` showed the address is theirs, unless that was recorded before or the
+/// account is erased. Returns whether it changed.
+pub fn mark_email_verified(
+    conn: &mut DbConnection,
+    id: &UserId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        users::table
+            .find(id.as_str())
+            .filter(users::email_verified_at.is_null())
+            .filter(users::erased_at.is_null()),
+    )
+    .set(users::email_verified_at.eq(now))
+    .execute(conn)
+    .map(|n| n == 1)
 }

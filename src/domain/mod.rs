@@ -5,6 +5,7 @@
 //! inputs such as [`Availability`]); the HTTP layer turns them into the problem+json
 //! `errors: [{"field", "message"}]` list without further translation.
 
+pub mod account_token;
 pub mod availability;
 pub mod category;
 pub mod formal;
@@ -20,6 +21,7 @@ pub mod text;
 
 use std::fmt;
 
+pub use account_token::AccountTokenPurpose;
 pub use availability::{Availability, AvailabilityInput, DateWindow, SlotInput};
 pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};

@@ -42,6 +42,10 @@ vocabulary! {
         AccountExists = "account_exists",
         /// Case workers: the volunteer of an accepted match that needs a VOG lost it.
         SafeguardingAlert = "safeguarding_alert",
+        /// A link to set a new password (e-mail only, `domain::account_token`).
+        PasswordReset = "password_reset",
+        /// A link that shows the address is the person's (e-mail only).
+        VerifyEmail = "verify_email",
     }
 }
 

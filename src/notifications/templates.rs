@@ -20,6 +20,7 @@
 //! | `match_completed` | both sides | — |
 //! | `match_assigned` | volunteer (a case worker linked them) | — |
 //! | `account_exists` | the owner of an address registered again | — |
+//! | `password_reset`, `verify_email` | the account's owner, by e-mail only | `link` (with the token) |
 //! | `still_need_help` | resident | `days_open` (integer) |
 //! | `request_escalated` | resident | `reason`: `no_candidates`, `declined`, `proposal_timeout`, `urgent`, `minor`, `requested` (or `resident_request`) |
 //! | `case_opened`, `case_waiting` | case workers | `case_number`, `urgency` (`low`, `normal`, `high`), `waiting_days` (integer) |
@@ -90,6 +91,8 @@ notification_templates![
     "match_assigned",
     "account_exists",
     "safeguarding_alert",
+    "password_reset",
+    "verify_email",
     "digest",
 ];
 

@@ -30,6 +30,12 @@ fn sample(kind: &str, name: &str, title: Option<&str>) -> Json {
             json!({"outcome": "referred", "formal_label": "Hulp bij het huishouden"})
         }
         "vog_expiring" => json!({"expires_on": "maandag 4 januari 2027"}),
+        "password_reset" => {
+            json!({"link": "https://hulpmarkt.example.nl/app/password-reset?token=AbC-_1"})
+        }
+        "verify_email" => {
+            json!({"link": "https://hulpmarkt.example.nl/app/verify-email?token=AbC-_1"})
+        }
         "digest" => json!({"items": [
             {"subject": "Wilt u iemand helpen?", "text": "Er is een hulpvraag.\n\nGeef uw antwoord."},
             {"subject": "De hulp is klaar", "text": "Bedankt!"},
@@ -109,12 +115,16 @@ fn html_escapes_what_people_typed_and_text_keeps_it() {
 
 #[test]
 fn the_title_appears_in_the_body_when_the_municipality_allows_it() {
-    // Every kind about one request shows its title; digest, vog_expiring and account_exists
-    // are not about one.
-    for &kind in KINDS
-        .iter()
-        .filter(|k| !["digest", "vog_expiring", "account_exists"].contains(k))
-    {
+    // Every kind about one request shows its title; digest, vog_expiring and the account's
+    // own messages are not about one.
+    let not_about_one = [
+        "digest",
+        "vog_expiring",
+        "account_exists",
+        "password_reset",
+        "verify_email",
+    ];
+    for &kind in KINDS.iter().filter(|k| !not_about_one.contains(k)) {
         for &language in Language::ALL {
             let rendered =
                 render(kind, language, &sample(kind, "Jan", Some(SECRET_TITLE))).unwrap();

@@ -242,9 +242,10 @@ pub fn update_profile(
     Ok(db::users::update_profile(conn, user, changes)?)
 }
 
-/// Registers `user`; when the address has an account already, nothing is created and its
-/// owner is told instead. Both end the same way for the caller, so registration does not
-/// reveal who has an account (the password was hashed either way).
+/// Registers `user` and sends the link that verifies its address; when the address has an
+/// account already, nothing is created and its owner is told instead. Both end the same way
+/// for the caller, so registration does not reveal who has an account (the password was
+/// hashed either way).
 pub fn register(
     conn: &mut DbConnection,
     user: &db::users::NewUser,
@@ -254,7 +255,7 @@ pub fn register(
     match db::users::find_by_email(conn, &user.email)? {
         Some(owner) => super::notify::account_exists(conn, &owner, channels, now),
         None => match db::users::insert(conn, user) {
-            Ok(_) => Ok(()),
+            Ok(_) => super::account_tokens::send_verification(conn, &user.id, channels, now),
             // The same address registered at the same moment: the first wins, the second
             // gets the same answer as any existing address.
             Err(diesel::result::Error::DatabaseError(

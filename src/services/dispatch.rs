@@ -64,6 +64,8 @@ struct Job {
     deliveries: Vec<String>,
     attempts: i32,
     send: Send,
+    /// An e-mail-only notification whose token is scrubbed once the e-mail went out.
+    scrub: Option<String>,
 }
 
 enum Send {
@@ -214,10 +216,15 @@ fn prepare(
             Channel::Email | Channel::Digest => email_job(conn, &head, &notes, app_url)?,
             Channel::Webhook => webhook_job(conn, &head, notes.first().copied())?,
         };
+        let scrub = notes
+            .first()
+            .filter(|n| n.kind.email_only() && head.channel == Channel::Email)
+            .map(|n| n.id.clone());
         jobs.push(Job {
             deliveries,
             attempts: head.attempts,
             send,
+            scrub,
         });
     }
     Ok(jobs)
@@ -235,6 +242,10 @@ fn email_job(
     let Some(user) = db::users::find(conn, &crate::domain::UserId(head.target.clone()))? else {
         return Ok(Send::Impossible("the account was erased"));
     };
+    let data: serde_json::Value = serde_json::from_str(&first.data).unwrap_or_default();
+    if first.kind.email_only() && !data["token"].is_string() {
+        return Ok(Send::Impossible("the link was sent already"));
+    }
     let details =
         municipality_settings::effective(conn, &first.municipality_code)?.details_in_notifications;
     let reader = Reader {
@@ -321,6 +332,10 @@ fn settle(
             if !settled {
                 tracing::warn!(delivery = %id, "a delivery's claim lapsed before its outcome was recorded");
             }
+        }
+        // Sent or given up: the token need not stay readable in the outbox.
+        if let (Some(n), false) = (&job.scrub, status == DeliveryStatus::Pending) {
+            db::notifications::scrub(conn, n)?;
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The multi-table workflows: each checks what it needs, writes in one transaction and
 //! leaves side effects until after the commit.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod batch;
 pub mod candidate_search;

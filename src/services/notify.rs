@@ -7,12 +7,14 @@
 //! Rows hold ids, codes, times and numbers only: names, titles and contact details are read
 //! when a notification is shown or sent, under the rules of that moment.
 
+mod account_tokens;
 mod cases;
 mod matches;
 pub mod reminders;
 pub mod render;
 mod safeguarding;
 
+pub use account_tokens::*;
 pub use cases::*;
 pub use matches::*;
 pub use safeguarding::*;
@@ -106,7 +108,10 @@ pub(super) fn write(
         let mut out = Vec::new();
         if let (Some(to), true) = (d.to, channels.email) {
             if let Some(user) = db::users::find(conn, to)? {
-                if user.email_notifications && user.email_digest {
+                // A link the person asked for goes at once, whatever their preferences.
+                if d.kind.email_only() {
+                    out.push(Delivery::new(&n.id, Channel::Email, to, now, now));
+                } else if user.email_notifications && user.email_digest {
                     out.push(Delivery::new(
                         &n.id,
                         Channel::Digest,

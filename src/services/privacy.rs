@@ -169,6 +169,7 @@ pub fn erase(
     report.help_requests_anonymised = request_ids.len();
     db::privacy::anonymise_offers_of(conn, user, now)?;
     report.sessions_revoked = db::refresh_tokens::revoke_user(conn, user.as_str(), now)?;
+    db::account_tokens::delete_of_user(conn, user)?;
     // Last, so that notifications the steps above wrote for this person go too.
     report.notifications_deleted = db::notifications::delete_of_recipient(conn, user)?;
     db::privacy::erase_user(conn, user, now)?;

@@ -1,6 +1,7 @@
 //! The integration suite: one binary that drives the real application over HTTP, on SQLite by
 //! default and on PostgreSQL when `HULPMARKT_TEST_DATABASE_URL` is set.
 
+mod account_mail;
 mod account_roles;
 mod auth;
 mod auth_limits;
@@ -11,6 +12,7 @@ mod case_consent;
 mod case_escalation;
 mod cases;
 mod categories;
+mod email_verification;
 mod foundation;
 mod gazetteer;
 mod help_request_access;
@@ -32,6 +34,7 @@ mod offer_lifecycle;
 mod offers;
 mod openapi;
 mod password_change;
+mod password_reset;
 mod privacy;
 mod privacy_erasure;
 mod privacy_export;

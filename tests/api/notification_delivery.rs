@@ -238,8 +238,10 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
 
     let stored = stored_notifications(&app).await;
     let kinds: BTreeSet<&str> = stored.iter().map(|n| n.0.as_str()).collect();
+    // The e-mail-only kinds (a reset or verification link) have tests of their own.
     let all: BTreeSet<&str> = hulpmarkt::domain::NotificationKind::ALL
         .iter()
+        .filter(|k| !k.email_only())
         .map(|k| k.as_str())
         .collect();
     assert_eq!(kinds, all, "every kind happened");

@@ -40,17 +40,17 @@ pub async fn person(app: &TestApp, first_name: &str, roles: &[&str]) -> Person {
     .await;
     let (token, refresh_token) = app.login(&email, &password).await;
     let me = json_with_status(app.get_as("/api/v1/me", &token).await, 200).await;
-    Person {
-        user: TestUser {
-            id: me["id"].as_str().unwrap().to_owned(),
-            email,
-            password,
-            name,
-            token,
-            refresh_token,
-        },
-        phone,
-    }
+    let user = TestUser {
+        id: me["id"].as_str().unwrap().to_owned(),
+        email,
+        password,
+        name,
+        token,
+        refresh_token,
+    };
+    // Confirmed through the mailed link, so the other side of a match sees the address.
+    app.verify_email_of(&user).await;
+    Person { user, phone }
 }
 
 /// Runs `work` in one transaction of the app's own write path.

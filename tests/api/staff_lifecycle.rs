@@ -30,6 +30,22 @@ pub async fn user_audit(app: &TestApp, id: &str) -> Vec<(String, String, Option<
     .unwrap()
 }
 
+/// How many account tokens (reset or verification links) `id` has.
+async fn live_tokens(app: &TestApp, id: &str) -> i64 {
+    use hulpmarkt::db::schema::account_tokens;
+    let (state, id) = (app.state.clone(), id.to_owned());
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(id))
+            .count()
+            .get_result(&mut **conn)
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
 async fn status_at(app: &TestApp, base: &str, token: &str) -> u16 {
     app.client
         .get(format!("{base}/api/v1/me"))
@@ -164,6 +180,14 @@ async fn a_deactivated_case_worker_is_signed_out_everywhere_and_their_cases_go_b
         body["detail"].as_str().unwrap().contains("incorrect"),
         "the answer of a wrong password: {body}"
     );
+
+    // Nor does a password reset bring them back: the same answer, but no link.
+    let reset = json!({"email": worker.email});
+    let asked = app
+        .post_json("/api/v1/auth/password-reset", &reset, None)
+        .await;
+    assert_eq!(asked.status(), 202);
+    assert_eq!(live_tokens(&app, &worker.id).await, 0);
 
     // The case is back in the queue, for a colleague to claim.
     let back = read_case(&app, &colleague, &case).await;

@@ -42,8 +42,55 @@ impl TestApp {
         )
     }
 
-    /// Registers a user with `roles` and signs them in.
+    /// Registers a user with `roles`, confirms their address through the link of the
+    /// registration's `verify_email` message, and signs them in.
     pub async fn register(&self, roles: &[&str]) -> TestUser {
+        let user = self.register_unverified(roles).await;
+        self.verify_email_of(&user).await;
+        user
+    }
+
+    /// The token of `user_id`'s pending `verify_email` message, read from the outbox as the
+    /// e-mail would carry it (`None` when there is none or it was sent and scrubbed).
+    pub async fn verification_token(&self, user_id: &str) -> Option<String> {
+        use diesel::prelude::*;
+        use hulpmarkt::db::schema::notifications;
+        let (state, id) = (self.state.clone(), user_id.to_owned());
+        let data: Vec<String> = actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = state.pool.get().unwrap();
+            notifications::table
+                .filter(notifications::recipient_id.eq(id))
+                .filter(notifications::kind.eq("verify_email"))
+                .select(notifications::data)
+                .load::<String>(&mut **conn)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        data.iter()
+            .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .find_map(|d| d["token"].as_str().map(str::to_owned))
+    }
+
+    /// Confirms `user`'s address with `POST /auth/verify-email` and the token of their
+    /// verification message.
+    pub async fn verify_email_of(&self, user: &TestUser) {
+        let token = self
+            .verification_token(&user.id)
+            .await
+            .expect("a verification message for a new account");
+        let response = self
+            .post_json(
+                "/api/v1/auth/verify-email",
+                &serde_json::json!({ "token": token }),
+                None,
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 204, "the address is confirmed");
+    }
+
+    /// Registers a user with `roles` and signs them in; their address stays unconfirmed.
+    pub async fn register_unverified(&self, roles: &[&str]) -> TestUser {
         let n = uuid::Uuid::new_v4().simple().to_string();
         let email = format!("user-{}@example.nl", &n[..12]);
         let name = format!("Testpersoon {}", &n[..6]);

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::{
     db::{self, notifications::Notification, DbConnection},
-    domain::{Category, FormalCategory, Language, NotificationKind},
+    domain::{AccountTokenPurpose, Category, FormalCategory, Language, NotificationKind},
     error::AppError,
     notifications::{format, templates, DigestItem, Rendered},
 };
@@ -112,6 +112,12 @@ pub fn context(
         | K::MatchCompleted
         | K::MatchAssigned
         | K::AccountExists => {}
+        K::PasswordReset | K::VerifyEmail => {
+            // A scrubbed notification renders without its token; the dispatcher never sends it.
+            let token = data["token"].as_str().unwrap_or_default();
+            let link = AccountTokenPurpose::of_kind(n.kind).map(|p| p.link(reader.app_url, token));
+            ctx["link"] = json!(link.unwrap_or_default());
+        }
     }
     Ok(ctx)
 }
