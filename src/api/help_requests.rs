@@ -295,21 +295,23 @@ async fn change_status(
     .await
 }
 
-/// Cancels a request that is open, proposed or matched; its live proposal or match ends too.
+/// Cancels a request that is not finished: its live proposal or match ends too, and the
+/// municipality's case of an escalated request closes (`cancelled_by_resident`).
 #[utoipa::path(post, path = "/api/v1/help-requests/{id}/cancel", tag = "help requests", security(("bearer" = [])),
     params(("id" = String, Path, format = Uuid)),
     responses((status = 200, description = "Cancelled", body = HelpRequestView),
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not open, proposed or matched", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Already finished", body = Problem, content_type = "application/problem+json")))]
 #[post("/{id}/cancel")]
 pub async fn cancel_help_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    use HelpRequestStatus::{Matched, Open, Proposed};
+    use HelpRequestStatus::{Escalated, Matched, Open, Proposed};
     let next = HelpRequestStatus::Cancelled;
-    let view = change_status(&state, caller, &id, next, &[Open, Proposed, Matched]).await?;
+    let allowed = &[Open, Proposed, Matched, Escalated];
+    let view = change_status(&state, caller, &id, next, allowed).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -330,5 +332,29 @@ pub async fn escalate_help_request(
     use HelpRequestStatus::{Open, Proposed};
     let next = HelpRequestStatus::Escalated;
     let view = change_status(&state, caller, &id, next, &[Open, Proposed]).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Gives the municipality consent to read the request and contact the resident, for example
+/// after it escalated without it; the case worker then sees the description and contact.
+#[utoipa::path(post, path = "/api/v1/help-requests/{id}/consent", tag = "help requests", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)),
+    responses((status = 200, description = "Consent recorded (or already given)", body = HelpRequestView),
+        (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already finished", body = Problem, content_type = "application/problem+json")))]
+#[post("/{id}/consent")]
+pub async fn give_consent(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = HelpRequestId::parse(&id);
+    let now = state.clock.now_naive();
+    let view = db::transaction(&state.pool, move |conn| {
+        let owner = &caller.user_id;
+        let id = services::help_requests::give_consent(conn, &id, owner, now)?;
+        reread(conn, id.as_str(), owner)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }

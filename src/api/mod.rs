@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(help_requests::patch_help_request)
                         .service(help_requests::cancel_help_request)
                         .service(help_requests::escalate_help_request)
+                        .service(help_requests::give_consent)
                         .service(matches::list_request_matches),
                 )
                 .service(

@@ -35,6 +35,7 @@ use super::{
         help_requests::create_help_request, help_requests::list_help_requests,
         help_requests::get_help_request, help_requests::patch_help_request,
         help_requests::cancel_help_request, help_requests::escalate_help_request,
+        help_requests::give_consent,
         offers::create_offer, offers::list_offers, offers::get_offer, offers::patch_offer,
         offers::pause_offer, offers::resume_offer, offers::withdraw_offer,
         auth::register, auth::login, auth::refresh, auth::logout,

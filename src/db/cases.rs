@@ -8,6 +8,9 @@ use super::{
     schema::{case_notes, cases, help_requests},
     DbConnection,
 };
+mod of_resident;
+pub use of_resident::*;
+
 use crate::domain::{
     CaseId, CaseOutcome, CaseStatus, Category, EscalationReason, HelpRequestId, LawDomain, OfferId,
     Urgency, UserId,

@@ -345,3 +345,22 @@ pub fn set_matched_at(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> 
         .execute(conn)
         .map(|_| ())
 }
+
+/// Records the resident's consent for the municipality; returns whether it was not given yet.
+pub fn grant_consent(
+    conn: &mut DbConnection,
+    id: &HelpRequestId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        help_requests::table
+            .find(id.as_str())
+            .filter(help_requests::consent_municipality.eq(false)),
+    )
+    .set((
+        help_requests::consent_municipality.eq(true),
+        help_requests::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}

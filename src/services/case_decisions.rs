@@ -267,6 +267,8 @@ fn referral(
 }
 
 /// The checked wider distance for a request going back to the marketplace.
+/// A request without a maximum keeps none: any distance would narrow what the resident
+/// allowed.
 fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>, AppError> {
     let Some(km) = km else { return Ok(None) };
     if !km.is_finite() || km <= 0.0 || km > MAX_OFFER_RADIUS_KM {
@@ -275,13 +277,14 @@ fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>
             format!("must be more than 0 and at most {MAX_OFFER_RADIUS_KM} km"),
         ));
     }
-    if let Some(current) = request.max_distance_km.filter(|&c| km < c) {
-        return Err(AppError::invalid(
+    match request.max_distance_km {
+        None => Ok(None),
+        Some(current) if km < current => Err(AppError::invalid(
             "max_distance_km",
             format!("must not be smaller than the request's current {current} km"),
-        ));
+        )),
+        Some(_) => Ok(Some(km)),
     }
-    Ok(Some(km))
 }
 
 /// Gives the request to a specific offer as an accepted match. Distance, availability and an

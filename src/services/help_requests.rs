@@ -11,6 +11,7 @@ use super::{escalation, match_lifecycle, matching};
 use crate::{
     db::{
         self,
+        audit::AuditEntry,
         help_requests::{HelpRequest, HelpRequestChanges, NewHelpRequest},
         DbConnection,
     },
@@ -132,6 +133,21 @@ pub fn change_status(
             existing_id: None,
         });
     }
+    if status == HelpRequestStatus::Escalated {
+        // The municipality's case closes with the resident's reason; audited as theirs.
+        if let Some(case) = db::cases::close_cancelled(conn, id.as_str(), now)? {
+            let entry = AuditEntry::new(
+                now,
+                Some(owner.as_str()),
+                "resident",
+                "case.cancelled_by_resident",
+                "case",
+                case.id.as_str(),
+            )
+            .in_municipality(&case.municipality_code);
+            db::audit::record(conn, &entry)?;
+        }
+    }
     if let Some(ended) = match_lifecycle::withdraw_for_request(conn, id.as_str(), now)? {
         // A volunteer who had said yes hears that the resident called it off.
         if ended.status == crate::domain::MatchStatus::Accepted {
@@ -140,4 +156,34 @@ pub fn change_status(
         }
     }
     Ok(id)
+}
+
+/// The resident gives the municipality consent to read their request and contact them (for a
+/// request that escalated without it, say). Audited; giving it twice changes nothing.
+pub fn give_consent(
+    conn: &mut DbConnection,
+    id: &Option<HelpRequestId>,
+    owner: &UserId,
+    now: NaiveDateTime,
+) -> Result<HelpRequestId, AppError> {
+    let row = owned(conn, id, owner)?;
+    if row.status.is_terminal() {
+        return Err(AppError::Conflict {
+            detail: format!("this request is {}; consent no longer applies", row.status),
+            existing_id: None,
+        });
+    }
+    if !row.consent_municipality && db::help_requests::grant_consent(conn, &row.id, now)? {
+        let entry = AuditEntry::new(
+            now,
+            Some(owner.as_str()),
+            "resident",
+            "help_request.consent_given",
+            "help_request",
+            row.id.as_str(),
+        )
+        .in_municipality(&row.municipality_code);
+        db::audit::record(conn, &entry)?;
+    }
+    Ok(row.id)
 }
