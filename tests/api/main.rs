@@ -10,6 +10,7 @@ mod auth_tokens;
 mod batch;
 mod case_consent;
 mod case_escalation;
+mod case_handover;
 mod cases;
 mod categories;
 mod email_verification;
