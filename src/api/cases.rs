@@ -80,7 +80,7 @@ pub struct ResolveCaseBody {
     pub note: Option<Note>,
 }
 
-fn worker(w: &CaseWorker) -> Worker<'_> {
+pub(super) fn worker(w: &CaseWorker) -> Worker<'_> {
     Worker {
         id: &w.caller.user_id,
         municipality: &w.municipality,
@@ -88,7 +88,7 @@ fn worker(w: &CaseWorker) -> Worker<'_> {
 }
 
 /// The case view of `case_id` for a case worker of `municipality`.
-fn read_view(
+pub(super) fn read_view(
     conn: &mut DbConnection,
     case_id: &str,
     municipality: &str,

@@ -3,6 +3,7 @@
 
 pub mod account_tokens;
 pub mod auth;
+pub mod case_moves;
 pub mod case_views;
 pub mod cases;
 pub mod categories;
@@ -90,6 +91,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(cases::claim_case)
                         .service(cases::add_case_note)
                         .service(cases::resolve_case)
+                        .service(case_moves::release_case)
+                        .service(case_moves::handover_case)
+                        .service(case_moves::takeover_case)
                         .service(cases::list_case_audit),
                 )
                 .service(

@@ -17,9 +17,9 @@ use utoipa::{
 };
 
 use super::{
-    account_tokens, auth, case_views, cases, categories, gazetteer, health, help_requests,
-    match_actions, matches, matching_batch, me, municipality_settings, notifications, offers,
-    privacy, responses, safeguarding, staff, statistics, users, webhooks,
+    account_tokens, auth, case_moves, case_views, cases, categories, gazetteer, health,
+    help_requests, match_actions, matches, matching_batch, me, municipality_settings,
+    notifications, offers, privacy, responses, safeguarding, staff, statistics, users, webhooks,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -55,7 +55,8 @@ use super::{
         match_actions::accept_match, match_actions::decline_match, match_actions::complete_match,
         match_actions::cancel_match, matching_batch::run_matching_batch,
         cases::list_cases, cases::get_case, cases::claim_case, cases::add_case_note,
-        cases::resolve_case, cases::list_case_audit,
+        cases::resolve_case, case_moves::release_case, case_moves::handover_case,
+        case_moves::takeover_case, cases::list_case_audit,
         municipality_settings::get_municipality_settings,
         municipality_settings::put_municipality_settings,
         statistics::get_municipality_stats,
@@ -70,7 +71,8 @@ use super::{
             case_views::CaseSummary, case_views::CaseView, case_views::CaseRequestView,
             case_views::CaseOutcomeView, case_views::ProposalHistoryView, case_views::CaseNoteView,
             case_views::SuggestionView, case_views::RelaxationKind, cases::CaseNoteBody,
-            cases::ResolveCaseBody, crate::db::audit::AuditEntry,
+            cases::ResolveCaseBody, case_moves::HandoverBody, case_moves::TakeoverBody,
+            crate::db::audit::AuditEntry,
             municipality_settings::MunicipalitySettingsView,
             municipality_settings::MunicipalitySettingsBody,
             crate::services::statistics::MunicipalityStatistics,

@@ -1,6 +1,9 @@
 //! Municipal cases ("zaken") and their notes. Every state change is a conditional UPDATE on
 //! the expected current state, so two case workers can never both claim or resolve one case.
 
+mod moves;
+pub use moves::*;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

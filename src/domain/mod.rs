@@ -17,6 +17,7 @@ pub mod safeguarding;
 pub mod slot;
 pub mod status;
 pub(crate) mod stored;
+pub mod takeover;
 pub mod text;
 
 use std::fmt;
@@ -35,6 +36,7 @@ pub use status::{
     CaseOutcome, CaseStatus, EscalationReason, HelpRequestStatus, MatchOrigin, MatchStatus,
     OfferStatus, Role, Urgency,
 };
+pub use takeover::TakeoverReason;
 pub use text::{is_common_password, Description, DisplayName, Email, Note, Password, Phone, Title};
 
 /// One problem with one input field: `field` is a JSON-pointer-ish path such as `title` or

@@ -42,6 +42,8 @@ vocabulary! {
         AccountExists = "account_exists",
         /// Case workers: the volunteer of an accepted match that needs a VOG lost it.
         SafeguardingAlert = "safeguarding_alert",
+        /// A case worker: a colleague handed them a case, or took over one of theirs.
+        CaseHandedOver = "case_handed_over",
         /// A link to set a new password (e-mail only, `domain::account_token`).
         PasswordReset = "password_reset",
         /// A link that shows the address is the person's (e-mail only).

@@ -26,10 +26,11 @@
 //! | `case_opened`, `case_waiting` | case workers | `case_number`, `urgency` (`low`, `normal`, `high`), `waiting_days` (integer) |
 //! | `case_resolved` | resident | `outcome`: `referred`, `returned`, `closed`; `formal_label` (string or null) |
 //! | `safeguarding_alert` | case workers | `reason`: `vog_revoked`, `suspended` |
+//! | `case_handed_over` | one case worker | `how`: `handover` (they got the case), `takeover` (a colleague took theirs); `case_number`, `urgency` |
 //! | `vog_expiring` | volunteer | `expires_on` ([`super::format::local_date`]) |
 //! | `digest` | anyone | `items`: a list of [`DigestItem`] (see [`digest_item`]) |
 //!
-//! An unknown code in `by`, `reason`, `outcome` or `urgency` renders a general sentence.
+//! An unknown code in `by`, `how`, `reason`, `outcome` or `urgency` renders a general sentence.
 
 use std::sync::OnceLock;
 
@@ -91,6 +92,7 @@ notification_templates![
     "match_assigned",
     "account_exists",
     "safeguarding_alert",
+    "case_handed_over",
     "password_reset",
     "verify_email",
     "digest",

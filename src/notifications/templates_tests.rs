@@ -23,6 +23,9 @@ fn sample(kind: &str, name: &str, title: Option<&str>) -> Json {
         "still_need_help" => json!({"days_open": 7}),
         "request_escalated" => json!({"reason": "no_candidates"}),
         "safeguarding_alert" => json!({"reason": "vog_revoked"}),
+        "case_handed_over" => {
+            json!({"case_number": "Z-2026-0042", "urgency": "high", "how": "handover"})
+        }
         "case_opened" | "case_waiting" => {
             json!({"case_number": "Z-2026-0042", "urgency": "high", "waiting_days": 3})
         }
@@ -138,6 +141,7 @@ fn the_title_appears_in_the_body_when_the_municipality_allows_it() {
 fn every_value_of_a_coded_variable_has_its_own_sentence() {
     let variants: &[(&str, &str, &[&str])] = &[
         ("match_cancelled", "by", &["resident", "volunteer", "staff"]),
+        ("case_handed_over", "how", &["handover", "takeover"]),
         (
             "safeguarding_alert",
             "reason",

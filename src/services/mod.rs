@@ -7,6 +7,7 @@ pub mod batch;
 pub mod candidate_search;
 pub mod case_decisions;
 pub mod case_file;
+pub mod case_handover;
 pub mod dispatch;
 pub mod engine_rows;
 pub mod escalation;

@@ -10,6 +10,7 @@ mod auth_tokens;
 mod batch;
 mod case_consent;
 mod case_escalation;
+mod case_handover;
 mod case_resident;
 mod cases;
 mod categories;

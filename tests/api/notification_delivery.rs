@@ -161,7 +161,7 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
         "{reminders:?}"
     );
 
-    // b referred to formal care; d given to a second volunteer by the case worker.
+    // b and d claimed; d given to a second volunteer by the case worker.
     for case in [&case_b, &case_d] {
         post_ok(
             &app,
@@ -171,13 +171,22 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
         )
         .await;
     }
+    // b handed to a colleague, who refers it to formal care: the colleague hears of it.
+    let colleague = app.case_worker("GM0344").await;
+    post_ok(
+        &app,
+        &format!("/api/v1/cases/{case_b}/handover"),
+        json!({"to": colleague.id}),
+        &worker.token,
+    )
+    .await;
     let referral = json!({"outcome": "referred_formal", "formal_category": {"standard": "iwmo", "code": "06"},
         "note": "U krijgt hulp via het wijkteam."});
     post_ok(
         &app,
         &format!("/api/v1/cases/{case_b}/resolve"),
         referral,
-        &worker.token,
+        &colleague.token,
     )
     .await;
     let second = app.volunteer().await;

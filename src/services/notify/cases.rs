@@ -1,5 +1,5 @@
 //! The notifications of requests that wait and of municipal cases: still need help,
-//! escalated, case opened, waiting and resolved, and a VOG that ends soon.
+//! escalated, case opened, waiting, handed over and resolved, and a VOG that ends soon.
 
 use chrono::NaiveDateTime;
 use serde_json::{json, Value};
@@ -166,6 +166,45 @@ pub fn case_resolved(
         data: json!({ "category": row.category, "outcome": outcome, "formal": formal }),
         dedupe: None,
         webhooks: true,
+    };
+    write(conn, vec![draft], channels, now).map(drop)
+}
+
+/// How a case came to or went from a case worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moved {
+    /// The claimer handed it to them (they hold it now).
+    HandedOver,
+    /// A colleague took it over from them (they no longer hold it).
+    TakenOver,
+}
+
+/// A case moved between two case workers: `to` is told (the colleague who received it, or
+/// the former claimer whose case a colleague took over). Only to that person: no webhook.
+pub fn case_handed_over(
+    conn: &mut DbConnection,
+    case: &Case,
+    to: &UserId,
+    how: Moved,
+    channels: Channels,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let mut data = case_data(conn, case, now)?;
+    data["how"] = json!(match how {
+        Moved::HandedOver => "handover",
+        Moved::TakenOver => "takeover",
+    });
+    let draft = Draft {
+        kind: NotificationKind::CaseHandedOver,
+        to: Some(to),
+        role: RecipientRole::CaseWorker,
+        municipality: &case.municipality_code,
+        request: Some(&case.request_id),
+        m: None,
+        case: Some(case),
+        data,
+        dedupe: None,
+        webhooks: false,
     };
     write(conn, vec![draft], channels, now).map(drop)
 }

@@ -90,6 +90,11 @@ pub fn context(
                 ctx[key] = data[key].clone();
             }
         }
+        K::CaseHandedOver => {
+            for key in ["case_number", "urgency", "how"] {
+                ctx[key] = data[key].clone();
+            }
+        }
         K::CaseResolved => {
             ctx["outcome"] = data["outcome"].clone();
             let label = data["formal"]
