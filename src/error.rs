@@ -64,6 +64,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 409: the object is not in a state that allows this (or changed meanwhile).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            detail: detail.into(),
+            existing_id: None,
+        }
+    }
+
     /// A validation error for a single field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])

@@ -3,7 +3,7 @@
 //! through the outbox. Using a token is a conditional DELETE checked by its row count, so a
 //! token works once, also when two uses race (on any number of instances).
 
-use chrono::{NaiveDateTime, Timelike, Utc};
+use chrono::NaiveDateTime;
 
 use crate::{
     auth::tokens::{hash_refresh_token, random_token},
@@ -116,10 +116,7 @@ pub fn reset_password(
     now: NaiveDateTime,
 ) -> Result<(UserId, NaiveDateTime), AppError> {
     let user = consume(conn, hash, AccountTokenPurpose::PasswordReset, now)?;
-    // In the access tokens' own time base (real time, whole seconds; see
-    // `accounts::issue_session`).
-    let real = Utc::now().naive_utc();
-    let ended = real.with_nanosecond(0).unwrap_or(real);
+    let ended = super::accounts::end_of_sessions();
     if db::users::change_password(conn, &user, new_hash, ended)? != 1 {
         // Erased meanwhile: nothing is stored (the transaction rolls back).
         return Err(invalid_token());

@@ -277,9 +277,7 @@ pub fn change_password(
     new_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(Session, chrono::NaiveDateTime), AppError> {
-    // In the access tokens' own time base (real time, whole seconds, see `issue_session`).
-    let real = Utc::now().naive_utc();
-    let ended = real.with_nanosecond(0).unwrap_or(real);
+    let ended = end_of_sessions();
     if db::users::change_password(conn, user, new_hash, ended)? != 1 {
         return Err(AppError::NotFound("account"));
     }
@@ -295,4 +293,11 @@ pub fn change_password(
     );
     db::audit::record(conn, &entry)?;
     Ok((issue_session(conn, keys, &account, None, now)?, ended))
+}
+
+/// The second at which sessions end now, in the access tokens' own time base (real time,
+/// whole seconds; see [`issue_session`]): tokens issued up to it are refused.
+pub fn end_of_sessions() -> chrono::NaiveDateTime {
+    let real = Utc::now().naive_utc();
+    real.with_nanosecond(0).unwrap_or(real)
 }

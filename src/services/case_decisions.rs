@@ -57,13 +57,6 @@ pub fn audit(
     Ok(db::audit::record(conn, &entry)?)
 }
 
-fn conflict(detail: impl Into<String>) -> AppError {
-    AppError::Conflict {
-        detail: detail.into(),
-        existing_id: None,
-    }
-}
-
 /// Claims an open case: it becomes `in_progress`, assigned to the worker.
 pub fn claim(
     conn: &mut DbConnection,
@@ -73,7 +66,7 @@ pub fn claim(
 ) -> Result<Case, AppError> {
     let case = case_of(conn, case_id, worker.municipality)?;
     if !db::cases::claim(conn, &case.id, worker.id, now)? {
-        return Err(conflict(format!(
+        return Err(AppError::conflict(format!(
             "only an open case can be claimed; this one is {}",
             case.status
         )));
@@ -140,17 +133,21 @@ pub fn resolve(
 ) -> Result<Resolved, AppError> {
     let case = case_of(conn, case_id, worker.municipality)?;
     match case.status {
-        CaseStatus::Resolved => return Err(conflict("this case is resolved; that is final")),
+        CaseStatus::Resolved => {
+            return Err(AppError::conflict("this case is resolved; that is final"))
+        }
         CaseStatus::InProgress if case.assigned_to.as_deref() == Some(worker.id) => {}
         CaseStatus::InProgress => {
-            return Err(conflict("this case is claimed by another case worker"))
+            return Err(AppError::conflict(
+                "this case is claimed by another case worker",
+            ))
         }
-        CaseStatus::Open => return Err(conflict("claim the case before resolving it")),
+        CaseStatus::Open => return Err(AppError::conflict("claim the case before resolving it")),
     }
     let request = db::help_requests::request(conn, &case.request_id)?
         .ok_or(AppError::NotFound("help request"))?;
     if request.status != HelpRequestStatus::Escalated {
-        return Err(conflict(format!(
+        return Err(AppError::conflict(format!(
             "the help request is {} now, no longer escalated",
             request.status
         )));
@@ -193,7 +190,9 @@ pub fn resolve(
         offer_id: new_match.as_ref().map(|m| m.offer_id.clone()),
     };
     if !db::cases::resolve(conn, &case.id, worker.id, &resolution, now)? {
-        return Err(conflict("the case changed meanwhile; read it again"));
+        return Err(AppError::conflict(
+            "the case changed meanwhile; read it again",
+        ));
     }
     let terminal = decision.outcome.request_status().is_terminal();
     db::cases::set_request_outcome(
@@ -226,7 +225,7 @@ fn move_request(
     if db::help_requests::transition(conn, request_id, HelpRequestStatus::Escalated, to, now)? {
         Ok(())
     } else {
-        Err(conflict("the help request changed meanwhile"))
+        Err(AppError::conflict("the help request changed meanwhile"))
     }
 }
 
@@ -328,11 +327,11 @@ fn assign_volunteer(
         vog_max_age_months: u32::try_from(settings.vog_max_age_months).unwrap_or(0),
     };
     let fit = engine::check(&profile, &candidate, &ctx).map_err(|violation| match violation {
-        Violation::NoCapacityLeft => conflict("the volunteer has no capacity left"),
+        Violation::NoCapacityLeft => AppError::conflict("the volunteer has no capacity left"),
         other => AppError::invalid("offer_id", other.to_string()),
     })?;
     if !db::matches::take_slot(conn, offer_id)? {
-        return Err(conflict("the volunteer has no capacity left"));
+        return Err(AppError::conflict("the volunteer has no capacity left"));
     }
     let score = engine::score(&profile, &candidate, &fit);
     let parts = score.parts;

@@ -18,22 +18,19 @@ use crate::{
     error::AppError,
 };
 
-fn conflict(detail: &str) -> AppError {
-    AppError::Conflict {
-        detail: detail.into(),
-        existing_id: None,
-    }
-}
-
 const CHANGED: &str = "the case changed meanwhile; read it again";
 
 /// 409 unless `worker` holds `case` in progress.
 fn held_by(case: &Case, worker: Worker<'_>) -> Result<(), AppError> {
     match case.status {
-        CaseStatus::Resolved => Err(conflict("this case is resolved; that is final")),
-        CaseStatus::Open => Err(conflict("this case is in the queue; nobody holds it")),
+        CaseStatus::Resolved => Err(AppError::conflict("this case is resolved; that is final")),
+        CaseStatus::Open => Err(AppError::conflict(
+            "this case is in the queue; nobody holds it",
+        )),
         CaseStatus::InProgress if case.assigned_to.as_deref() == Some(worker.id) => Ok(()),
-        CaseStatus::InProgress => Err(conflict("this case is claimed by another case worker")),
+        CaseStatus::InProgress => Err(AppError::conflict(
+            "this case is claimed by another case worker",
+        )),
     }
 }
 
@@ -47,7 +44,7 @@ pub fn release(
     let case = case_of(conn, case_id, worker.municipality)?;
     held_by(&case, worker)?;
     if !db::cases::release(conn, &case.id, worker.id, now)? {
-        return Err(conflict(CHANGED));
+        return Err(AppError::conflict(CHANGED));
     }
     audit(conn, now, worker, "case.release", &case, None)?;
     case_of(conn, case_id, worker.municipality)
@@ -91,7 +88,7 @@ pub fn handover(
     let to = colleague(conn, to, &case, worker)?;
     held_by(&case, worker)?;
     if !db::cases::reassign(conn, &case.id, worker.id, &to, now)? {
-        return Err(conflict(CHANGED));
+        return Err(AppError::conflict(CHANGED));
     }
     audit(
         conn,
@@ -125,22 +122,26 @@ pub fn takeover(
         AppError::invalid("from", "the user id of the case worker who holds the case")
     })?;
     let previous = match (case.status, &case.assigned_to) {
-        (CaseStatus::Resolved, _) => return Err(conflict("this case is resolved; that is final")),
+        (CaseStatus::Resolved, _) => {
+            return Err(AppError::conflict("this case is resolved; that is final"))
+        }
         (CaseStatus::Open, _) | (CaseStatus::InProgress, None) => {
-            return Err(conflict("nobody holds this case; claim it instead"))
+            return Err(AppError::conflict(
+                "nobody holds this case; claim it instead",
+            ))
         }
         (CaseStatus::InProgress, Some(p)) if p == worker.id => {
-            return Err(conflict("this case is yours already"))
+            return Err(AppError::conflict("this case is yours already"))
         }
         (CaseStatus::InProgress, Some(p)) if *p != from => {
-            return Err(conflict(
+            return Err(AppError::conflict(
                 "someone else holds this case by now; read it again",
             ))
         }
         (CaseStatus::InProgress, Some(p)) => p.clone(),
     };
     if !db::cases::reassign(conn, &case.id, &previous, worker.id, now)? {
-        return Err(conflict(CHANGED));
+        return Err(AppError::conflict(CHANGED));
     }
     let detail = Some(reason.as_str().to_owned());
     audit(conn, now, worker, "case.takeover", &case, detail)?;

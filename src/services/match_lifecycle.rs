@@ -40,13 +40,6 @@ pub fn visible_match(
     Err(AppError::NotFound("match"))
 }
 
-fn conflict(detail: &str) -> AppError {
-    AppError::Conflict {
-        detail: detail.to_owned(),
-        existing_id: None,
-    }
-}
-
 fn reread(conn: &mut DbConnection, id: &str) -> Result<Match, AppError> {
     db::matches::find(conn, id)?.ok_or(AppError::NotFound("match"))
 }
@@ -67,7 +60,7 @@ pub fn accept(
         ));
     }
     if m.expires_at <= now {
-        return Err(conflict("this proposal has expired"));
+        return Err(AppError::conflict("this proposal has expired"));
     }
     if !db::matches::transition(
         conn,
@@ -77,7 +70,7 @@ pub fn accept(
         now,
         None,
     )? {
-        return Err(conflict("this proposal is no longer open"));
+        return Err(AppError::conflict("this proposal is no longer open"));
     }
     if !db::help_requests::transition(
         conn,
@@ -86,7 +79,7 @@ pub fn accept(
         HelpRequestStatus::Matched,
         now,
     )? {
-        return Err(conflict(
+        return Err(AppError::conflict(
             "the help request is no longer waiting for this proposal",
         ));
     }
@@ -120,7 +113,7 @@ pub fn decline(
         now,
         reason,
     )? {
-        return Err(conflict("this proposal is no longer open"));
+        return Err(AppError::conflict("this proposal is no longer open"));
     }
     // Told before the request moves on, so the resident reads it before any new proposal.
     notify::proposal_answered(conn, &m, false, policy.channels, now)?;
@@ -145,7 +138,9 @@ pub fn complete(
         now,
         None,
     )? {
-        return Err(conflict("only an accepted match can be completed"));
+        return Err(AppError::conflict(
+            "only an accepted match can be completed",
+        ));
     }
     db::matches::release_slot(conn, &m.offer_id, now)?;
     db::help_requests::transition(
@@ -178,7 +173,9 @@ pub fn cancel(
         now,
         reason,
     )? {
-        return Err(conflict("only an accepted match can be cancelled"));
+        return Err(AppError::conflict(
+            "only an accepted match can be cancelled",
+        ));
     }
     let by = match side {
         Side::Resident => By::Resident,

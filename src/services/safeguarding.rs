@@ -81,13 +81,6 @@ pub fn volunteer_for(
     Ok(user)
 }
 
-fn conflict(detail: &str) -> AppError {
-    AppError::Conflict {
-        detail: detail.into(),
-        existing_id: None,
-    }
-}
-
 /// Whether a VOG issued on `issued` is still valid today under `months` of validity.
 fn valid_on(issued: NaiveDate, months: i32, today: NaiveDate) -> bool {
     let months = u32::try_from(months).unwrap_or(0);
@@ -209,7 +202,7 @@ pub fn revoke_vog(
 ) -> Result<Effects, AppError> {
     volunteer_for(conn, volunteer, actor)?;
     if !db::users::revoke_vog(conn, volunteer, now)? {
-        return Err(conflict("this volunteer has no VOG on record"));
+        return Err(AppError::conflict("this volunteer has no VOG on record"));
     }
     db::audit::record(
         conn,
@@ -236,7 +229,7 @@ pub fn suspend(
 ) -> Result<Effects, AppError> {
     volunteer_for(conn, volunteer, actor)?;
     if !db::users::suspend(conn, volunteer, reason, now)? {
-        return Err(conflict("this volunteer is already suspended"));
+        return Err(AppError::conflict("this volunteer is already suspended"));
     }
     db::audit::record(
         conn,
@@ -268,7 +261,7 @@ pub fn lift_suspension(
 ) -> Result<usize, AppError> {
     volunteer_for(conn, volunteer, actor)?;
     if !db::users::lift_suspension(conn, volunteer, now)? {
-        return Err(conflict("this volunteer is not suspended"));
+        return Err(AppError::conflict("this volunteer is not suspended"));
     }
     db::audit::record(conn, &actor.entry(now, "user.suspension_lifted", volunteer))?;
     let released = db::users::release_held_offers(conn, volunteer, now)?;

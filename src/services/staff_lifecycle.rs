@@ -7,7 +7,7 @@
 //! instance within the reload interval of the erased-accounts set (`auth::erased`). The cases
 //! they held go back to their municipality's queue, each with an audit entry.
 
-use chrono::{NaiveDateTime, Timelike, Utc};
+use chrono::NaiveDateTime;
 
 use crate::{
     db::{self, audit::AuditEntry, users::User, DbConnection},
@@ -40,20 +40,6 @@ fn staff_member(conn: &mut DbConnection, id: &UserId) -> Result<User, AppError> 
     db::users::find(conn, id)?
         .filter(|u| (u.is_case_worker || u.is_admin) && u.erased_at.is_none())
         .ok_or(AppError::NotFound("staff member"))
-}
-
-fn conflict(detail: &str) -> AppError {
-    AppError::Conflict {
-        detail: detail.into(),
-        existing_id: None,
-    }
-}
-
-/// The second the sessions end, in the access tokens' time base (real time, whole seconds;
-/// see `services::accounts::issue_session`).
-fn end_of_sessions() -> NaiveDateTime {
-    let real = Utc::now().naive_utc();
-    real.with_nanosecond(0).unwrap_or(real)
 }
 
 /// Puts the cases `worker` holds back in the queue, each with an audit entry giving `why`.
@@ -109,9 +95,9 @@ pub fn deactivate(
         ));
     }
     let user = staff_member(conn, id)?;
-    let at = end_of_sessions();
+    let at = super::accounts::end_of_sessions();
     if !db::users::deactivate(conn, id, now, at)? {
-        return Err(conflict("this account is already deactivated"));
+        return Err(AppError::conflict("this account is already deactivated"));
     }
     db::refresh_tokens::revoke_user(conn, id.as_str(), now)?;
     let mut entry = by.entry(now, "user.deactivated", "user", id.as_str());
@@ -138,7 +124,7 @@ pub fn reactivate(
 ) -> Result<User, AppError> {
     let user = staff_member(conn, id)?;
     if !db::users::reactivate(conn, id, now)? {
-        return Err(conflict("this account is active"));
+        return Err(AppError::conflict("this account is active"));
     }
     let mut entry = by.entry(now, "user.reactivated", "user", id.as_str());
     if let Some(code) = &user.municipality_code {
@@ -164,13 +150,15 @@ pub fn move_case_worker(
         _ => return Err(AppError::NotFound("case worker")),
     };
     if from == to {
-        return Err(conflict(
+        return Err(AppError::conflict(
             "this case worker already works for that municipality",
         ));
     }
-    let at = end_of_sessions();
+    let at = super::accounts::end_of_sessions();
     if !db::users::move_case_worker(conn, id, &from, to, now, at)? {
-        return Err(conflict("the account changed meanwhile; reload it"));
+        return Err(AppError::conflict(
+            "the account changed meanwhile; reload it",
+        ));
     }
     db::refresh_tokens::revoke_user(conn, id.as_str(), now)?;
     let entry = by
