@@ -5,6 +5,16 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
+/// The date in the Netherlands at `now` (UTC): what "today" means for every date a person
+/// gives (a VOG's issue date, the days a request or an offer runs), also between 00:00 and
+/// 01:00 or 02:00 Dutch time, when the UTC date is still yesterday's.
+pub fn dutch_today(now: NaiveDateTime) -> chrono::NaiveDate {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Amsterdam
+        .from_utc_datetime(&now)
+        .date_naive()
+}
+
 /// A source of the current time.
 pub trait Clock: Send + Sync {
     /// Now, in UTC.

@@ -72,6 +72,17 @@ impl AppError {
         }
     }
 
+    /// A write that lost to a concurrent one (a deadlock, a serialization failure): nothing
+    /// was stored and running it again may succeed (see `db::transaction`).
+    pub fn is_write_conflict(&self) -> bool {
+        matches!(self, Self::Unavailable(reason) if reason.starts_with("write conflict"))
+    }
+
+    /// A 401 for a token whose account is gone: erased, deactivated, or never there.
+    pub fn account_gone() -> Self {
+        Self::Unauthorized("this account no longer exists")
+    }
+
     /// A validation error for a single field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])

@@ -172,7 +172,7 @@ pub async fn verify_email(
 /// at most three an hour.
 #[utoipa::path(post, path = "/api/v1/me/email-verification", tag = "accounts", security(("bearer" = [])),
     responses((status = 202, description = "A new link is on its way", body = LinkAccepted),
-        (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The address is confirmed already", body = Problem, content_type = "application/problem+json"),
         (status = 429, response = responses::TooManyRequests),
         (status = 503, response = responses::Unavailable)))]
@@ -185,7 +185,7 @@ pub async fn resend_verification(
     let verified = {
         let me = me.clone();
         db::run(&state.pool, move |conn| {
-            let user = db::users::find(conn, &me)?.ok_or(AppError::NotFound("account"))?;
+            let user = db::users::find(conn, &me)?.ok_or(AppError::account_gone())?;
             Ok(user.email_verified_at.is_some())
         })
         .await?

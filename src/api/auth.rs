@@ -342,7 +342,7 @@ pub async fn change_password(
         let me = me.clone();
         db::run(&state.pool, move |conn| Ok(db::users::find(conn, &me)?)).await?
     }
-    .ok_or(AppError::Unauthorized("this account no longer exists"))?;
+    .ok_or(AppError::account_gone())?;
     // The same limits as signing in: a stolen access token must not test passwords freely.
     state
         .login_limiter

@@ -217,7 +217,7 @@ pub async fn add_case_note(
     }
     let now = state.clock.now_naive();
     let stored = db::transaction(&state.pool, move |conn| {
-        case_decisions::add_note(conn, &id, worker(&caseworker), note, now)
+        case_decisions::add_note(conn, &id, worker(&caseworker), note.clone(), now)
     })
     .await?;
     Ok(HttpResponse::Created().json(CaseNoteView::from(stored)))
@@ -257,7 +257,7 @@ pub async fn resolve_case(
     let (now, policy) = (state.clock.now_naive(), state.policy());
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
-        case_decisions::resolve(conn, &id, w, decision, now, policy)?;
+        case_decisions::resolve(conn, &id, w, decision.clone(), now, policy)?;
         read_view(conn, &id, w.municipality, now)
     })
     .await?;

@@ -85,7 +85,7 @@ pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 
 /// Changes to an open request. Absent fields keep their value; the merged request is then
 /// validated exactly like a new one. `null` is refused except where it clears a value.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HelpRequestPatch {
     /// New domain.

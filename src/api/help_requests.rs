@@ -168,7 +168,8 @@ pub async fn create_help_request(
     let confirmed = body.0.confirm_duplicate;
     let policy = state.policy();
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let stored = services::help_requests::post(conn, &owner, new, confirmed, now, policy)?;
+        let stored =
+            services::help_requests::post(conn, &owner, new.clone(), confirmed, now, policy)?;
         // A new request has no outcome yet: the view is the stored row.
         Ok(HelpRequestView::from(stored))
     })
@@ -265,7 +266,7 @@ pub async fn patch_help_request(
     let owner = caller.user_id;
     let view = services::write(&state.pool, policy, move |conn, policy| {
         let merge = |row: &HelpRequest| {
-            let merged = HelpRequestBody::from_stored(row)?.merge(body.0);
+            let merged = HelpRequestBody::from_stored(row)?.merge(body.0.clone());
             Ok(merged.validate(&gazetteer, &owner, now)?.into())
         };
         let id = services::help_requests::change(conn, &id, &owner, merge, now, policy)?;

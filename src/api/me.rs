@@ -98,12 +98,12 @@ pub struct MeChanges {
 /// The caller's account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, description = "Your account", body = MeView),
-        (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 503, response = responses::Unavailable)))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, AppError> {
     let user = db::run(&state.pool, move |conn| {
-        db::users::find(conn, &caller.user_id)?.ok_or(AppError::NotFound("account"))
+        db::users::find(conn, &caller.user_id)?.ok_or(AppError::account_gone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(MeView::new(&user, &state)))
@@ -113,7 +113,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 /// next access token (sign in or refresh).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), request_body = MeChanges,
     responses((status = 200, description = "Updated account", body = MeView),
-        (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The account no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A role is dropped while offers or requests still hang on it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field (including a role that cannot be self-assigned)", body = Problem, content_type = "application/problem+json"),
         (status = 503, response = responses::Unavailable)))]

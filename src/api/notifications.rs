@@ -87,8 +87,7 @@ fn with_reader<T>(
     app_url: Option<&str>,
     work: impl FnOnce(&mut DbConnection, &Reader<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let user =
-        db::users::find(conn, me)?.ok_or(AppError::Unauthorized("account no longer exists"))?;
+    let user = db::users::find(conn, me)?.ok_or(AppError::account_gone())?;
     let reader = Reader {
         language: user.language,
         name: &user.display_name,
@@ -258,8 +257,7 @@ fn preferences(
     me: &UserId,
     email_available: bool,
 ) -> Result<PreferencesView, AppError> {
-    let user =
-        db::users::find(conn, me)?.ok_or(AppError::Unauthorized("account no longer exists"))?;
+    let user = db::users::find(conn, me)?.ok_or(AppError::account_gone())?;
     Ok(PreferencesView {
         language: user.language,
         email: user.email_notifications,

@@ -64,7 +64,7 @@ fn one() -> i64 {
 
 /// Changes to an offer that is not withdrawn. Absent fields keep their value; the merged
 /// offer is then validated exactly like a new one. `null` is refused.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferPatch {
     /// New categories (replace the old ones).

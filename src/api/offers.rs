@@ -221,7 +221,7 @@ pub async fn patch_offer(
     let owner = caller.user_id;
     let view = services::write(&state.pool, policy, move |conn, policy| {
         let merge = |row: &Offer, categories: Vec<String>| {
-            let merged = OfferBody::from_stored(row, categories)?.merge(body.0);
+            let merged = OfferBody::from_stored(row, categories)?.merge(body.0.clone());
             let valid = merged.validate(&gazetteer, &owner, now)?;
             Ok((valid.offer.into(), valid.categories))
         };

@@ -310,7 +310,7 @@ pub async fn erase_me(
 ) -> Result<HttpResponse, AppError> {
     let id = caller.user_id.clone();
     let user = db::run(&state.pool, move |conn| {
-        db::users::find(conn, &id)?.ok_or(AppError::NotFound("account"))
+        db::users::find(conn, &id)?.ok_or(AppError::account_gone())
     })
     .await?;
     // The same limits as sign-in, so a stolen access token cannot guess the password.

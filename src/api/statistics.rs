@@ -41,7 +41,10 @@ pub async fn get_municipality_stats(
     query: Query<StatisticsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let code = staff_municipality(&state, &caller, &code)?;
-    let to = query.0.to.unwrap_or_else(|| state.clock.now_naive().date());
+    let to = query
+        .0
+        .to
+        .unwrap_or_else(|| crate::clock::dutch_today(state.clock.now_naive()));
     let from = query.0.from;
     if from.is_some_and(|f| f > to) {
         return Err(AppError::invalid("from", "must not be after `to`"));

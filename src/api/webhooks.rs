@@ -68,7 +68,7 @@ pub async fn register_webhook(
     let url = services::webhooks::check_url(&body.0.url)?;
     let (me, now) = (admin.0.user_id, state.clock.now_naive());
     let hook = db::transaction(&state.pool, move |conn| {
-        services::webhooks::register(conn, &me, &code, url, now)
+        services::webhooks::register(conn, &me, &code, url.clone(), now)
     })
     .await?;
     Ok(HttpResponse::Created().json(WebhookView {

@@ -114,14 +114,20 @@ impl Caller {
         if self.has(role) {
             Ok(self)
         } else {
-            Err(AppError::Forbidden(match role {
-                Role::Resident => "this needs the resident role",
-                Role::Volunteer => "this needs the volunteer role",
-                Role::CaseWorker => "this is for municipal case workers",
-                Role::Admin => "this is for administrators",
-            }))
+            Err(role_required(role))
         }
     }
+}
+
+/// The 403 for a caller without `role` (the token's roles, or the account's own inside a
+/// write: see `services::accounts::acting_as`).
+pub fn role_required(role: Role) -> AppError {
+    AppError::Forbidden(match role {
+        Role::Resident => "this needs the resident role",
+        Role::Volunteer => "this needs the volunteer role",
+        Role::CaseWorker => "this is for municipal case workers",
+        Role::Admin => "this is for administrators",
+    })
 }
 
 impl FromRequest for Caller {

@@ -364,3 +364,15 @@ pub fn grant_consent(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Locks the request's row until the transaction ends (PostgreSQL; a SQLite write holds the
+/// database): taken after the offer's lock and before the match's (see `offers::lock`).
+pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    let row = help_requests::table.find(id).select(help_requests::id);
+    match conn {
+        DbConnection::Pg(pg) => row.for_no_key_update().first::<String>(pg),
+        DbConnection::Sqlite(sqlite) => row.first::<String>(sqlite),
+    }
+    .optional()
+    .map(|_| ())
+}

@@ -274,3 +274,15 @@ pub fn transition(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Locks the offer's row until the transaction ends (PostgreSQL; a SQLite write holds the
+/// database) and returns its capacity: the offer is the first row a match workflow locks,
+/// before the request and the match, so two workflows never wait on each other in a circle.
+pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<Option<i32>> {
+    let row = offers::table.find(id).select(offers::capacity);
+    match conn {
+        DbConnection::Pg(pg) => row.for_no_key_update().first(pg),
+        DbConnection::Sqlite(sqlite) => row.first(sqlite),
+    }
+    .optional()
+}

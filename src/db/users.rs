@@ -7,7 +7,9 @@ use super::{schema::users, DbConnection};
 use crate::domain::{Language, Role, SuspensionReason, UserId};
 
 mod lifecycle;
+mod locking;
 pub use lifecycle::*;
+pub use locking::*;
 
 /// A stored account.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -57,7 +57,7 @@ pub fn send_verification(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let owner = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    let owner = db::users::find(conn, user)?.ok_or(AppError::account_gone())?;
     issue(
         conn,
         &owner,
@@ -161,7 +161,7 @@ pub fn resend_verification(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let owner = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    let owner = db::users::find(conn, user)?.ok_or(AppError::account_gone())?;
     if owner.email_verified_at.is_some() {
         return Err(already_verified());
     }

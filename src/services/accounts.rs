@@ -210,7 +210,9 @@ pub fn update_profile(
     user: &crate::domain::UserId,
     changes: &db::users::ProfileChanges,
 ) -> Result<User, AppError> {
-    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    // Locked first: an offer or request posted meanwhile waits, then sees the new roles.
+    let account = db::users::locked(conn, user, db::users::AccountLock::Update)?
+        .ok_or(AppError::account_gone())?;
     if account.is_volunteer && changes.is_volunteer == Some(false) {
         let offers = db::offers::current_of(conn, user)?.len();
         if offers > 0 {
@@ -279,10 +281,10 @@ pub fn change_password(
 ) -> Result<(Session, chrono::NaiveDateTime), AppError> {
     let ended = end_of_sessions();
     if db::users::change_password(conn, user, new_hash, ended)? != 1 {
-        return Err(AppError::NotFound("account"));
+        return Err(AppError::account_gone());
     }
     db::refresh_tokens::revoke_user(conn, user.as_str(), now.naive_utc())?;
-    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    let account = db::users::find(conn, user)?.ok_or(AppError::account_gone())?;
     let entry = db::audit::AuditEntry::new(
         now.naive_utc(),
         Some(user.as_str()),
@@ -300,4 +302,25 @@ pub fn change_password(
 pub fn end_of_sessions() -> chrono::NaiveDateTime {
     let real = Utc::now().naive_utc();
     real.with_nanosecond(0).unwrap_or(real)
+}
+
+/// The author of a write by an account, read under a shared lock on the account row (see
+/// `db::users::locked`), the first lock the write takes: 401 when the account is gone
+/// (erased, deactivated, or a valid token of an id that never existed), 403 when it no
+/// longer holds `role` (dropped after the token was issued). An erasure or a role change
+/// that commits first is seen here, on every instance; one that starts later waits.
+pub fn acting_as(
+    conn: &mut DbConnection,
+    user: &crate::domain::UserId,
+    role: Option<crate::domain::Role>,
+) -> Result<User, AppError> {
+    let account = db::users::locked(conn, user, db::users::AccountLock::Share)?
+        .filter(|a| a.erased_at.is_none() && a.deactivated_at.is_none())
+        .ok_or(AppError::account_gone())?;
+    match role {
+        Some(role) if !account.roles().contains(&role) => {
+            Err(crate::auth::extract::role_required(role))
+        }
+        _ => Ok(account),
+    }
 }

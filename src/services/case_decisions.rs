@@ -66,9 +66,10 @@ pub fn claim(
 ) -> Result<Case, AppError> {
     let case = case_of(conn, case_id, worker.municipality)?;
     if !db::cases::claim(conn, &case.id, worker.id, now)? {
+        // Said as it is now: a colleague may have claimed it, or the resident cancelled.
+        let now_is = case_of(conn, case_id, worker.municipality)?.status;
         return Err(AppError::conflict(format!(
-            "only an open case can be claimed; this one is {}",
-            case.status
+            "only an open case can be claimed; this one is {now_is}"
         )));
     }
     audit(conn, now, worker, "case.claim", &case, None)?;
@@ -131,6 +132,9 @@ pub fn resolve(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Resolved, AppError> {
+    let case = case_of(conn, case_id, worker.municipality)?;
+    // The request (and the offer of its live match) first, in the order every workflow locks.
+    super::match_lifecycle::lock_for_request(conn, &case.request_id)?;
     let case = case_of(conn, case_id, worker.municipality)?;
     match case.status {
         CaseStatus::Resolved => {
@@ -323,7 +327,7 @@ fn assign_volunteer(
     candidate.radius_km = f64::INFINITY;
     candidate.week = WeeklySlots::any_time();
     let ctx = MatchContext {
-        today: now.date(),
+        today: crate::clock::dutch_today(now),
         vog_max_age_months: u32::try_from(settings.vog_max_age_months).unwrap_or(0),
     };
     let fit = engine::check(&profile, &candidate, &ctx).map_err(|violation| match violation {

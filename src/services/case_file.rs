@@ -222,7 +222,7 @@ pub fn suggestions(
     let mut ids = EngineIds::default();
     let profile = request_profile(row, &mut ids, &passed, &[]);
     let ctx = MatchContext {
-        today: now.date(),
+        today: crate::clock::dutch_today(now),
         vog_max_age_months,
     };
     let categories = CategorySet::of(&[rule.index]);

@@ -38,6 +38,7 @@ pub fn escalate(
     resident: Option<&str>,
     channels: super::notify::Channels,
 ) -> Result<Case, AppError> {
+    super::match_lifecycle::lock_for_request(conn, request_id)?;
     let row =
         db::help_requests::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
     let status = row.status;

@@ -7,7 +7,7 @@ pub mod duplicates;
 use chrono::{Duration, NaiveDateTime};
 
 use self::duplicates::{nearly_same, DUPLICATE_WINDOW_DAYS};
-use super::{escalation, match_lifecycle, matching};
+use super::{accounts, escalation, match_lifecycle, matching};
 use crate::{
     db::{
         self,
@@ -15,7 +15,7 @@ use crate::{
         help_requests::{HelpRequest, HelpRequestChanges, NewHelpRequest},
         DbConnection,
     },
-    domain::{EscalationReason, HelpRequestId, HelpRequestStatus, UserId},
+    domain::{EscalationReason, HelpRequestId, HelpRequestStatus, Role, UserId},
     error::AppError,
 };
 
@@ -40,6 +40,7 @@ pub fn post(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<HelpRequest, AppError> {
+    accounts::acting_as(conn, owner, Some(Role::Resident))?;
     if !confirmed {
         refuse_near_duplicate(conn, owner, &new)?;
     }
@@ -85,6 +86,7 @@ pub fn change(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<HelpRequestId, AppError> {
+    accounts::acting_as(conn, owner, None)?;
     let row = owned(conn, id, owner)?;
     let status = row.status;
     if status != HelpRequestStatus::Open {
@@ -111,7 +113,9 @@ pub fn change_status(
     now: NaiveDateTime,
     channels: super::notify::Channels,
 ) -> Result<HelpRequestId, AppError> {
+    accounts::acting_as(conn, owner, None)?;
     let row = owned(conn, id, owner)?;
+    match_lifecycle::lock_for_request(conn, row.id.as_str())?;
     let status = row.status;
     if !allowed.contains(&status) || !status.can_transition_to(next) {
         return Err(AppError::Conflict {
@@ -166,6 +170,7 @@ pub fn give_consent(
     owner: &UserId,
     now: NaiveDateTime,
 ) -> Result<HelpRequestId, AppError> {
+    accounts::acting_as(conn, owner, None)?;
     let row = owned(conn, id, owner)?;
     if row.status.is_terminal() {
         return Err(AppError::Conflict {

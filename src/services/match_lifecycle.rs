@@ -53,6 +53,7 @@ pub fn accept(
     now: NaiveDateTime,
     channels: Channels,
 ) -> Result<Match, AppError> {
+    super::accounts::acting_as(conn, &user_id(volunteer)?, None)?;
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
         return Err(AppError::Forbidden(
@@ -61,6 +62,12 @@ pub fn accept(
     }
     if m.expires_at <= now {
         return Err(AppError::conflict("this proposal has expired"));
+    }
+    let capacity = lock_rows(conn, &m)?;
+    if db::matches::accepted_on(conn, &m.offer_id)? >= i64::from(capacity) {
+        return Err(AppError::conflict(
+            "every place of this offer is taken; raise its capacity to accept more",
+        ));
     }
     if !db::matches::transition(
         conn,
@@ -99,12 +106,14 @@ pub fn decline(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Match, AppError> {
+    super::accounts::acting_as(conn, &user_id(volunteer)?, None)?;
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
         return Err(AppError::Forbidden(
             "only the volunteer can decline a proposal",
         ));
     }
+    lock_rows(conn, &m)?;
     if !db::matches::transition(
         conn,
         match_id,
@@ -129,7 +138,9 @@ pub fn complete(
     now: NaiveDateTime,
     channels: Channels,
 ) -> Result<Match, AppError> {
+    super::accounts::acting_as(conn, &user_id(caller)?, None)?;
     let (m, _) = visible_match(conn, match_id, caller)?;
+    lock_rows(conn, &m)?;
     if !db::matches::transition(
         conn,
         match_id,
@@ -164,7 +175,9 @@ pub fn cancel(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<Match, AppError> {
+    super::accounts::acting_as(conn, &user_id(caller)?, None)?;
     let (m, side) = visible_match(conn, match_id, caller)?;
+    lock_rows(conn, &m)?;
     if !db::matches::transition(
         conn,
         match_id,
@@ -293,4 +306,28 @@ pub fn withdraw_proposals(
         }
     }
     Ok(withdrawn)
+}
+
+/// The typed id of the account acting on a match (its token's subject).
+fn user_id(caller: &str) -> Result<crate::domain::UserId, AppError> {
+    crate::domain::UserId::parse(caller).ok_or(AppError::Unauthorized(
+        "the access token is invalid or expired",
+    ))
+}
+
+/// Locks the match's offer, then its request, in the one order every match workflow takes
+/// them (after the account, before the match): returns the offer's capacity.
+fn lock_rows(conn: &mut DbConnection, m: &Match) -> Result<i32, AppError> {
+    let capacity = db::offers::lock(conn, &m.offer_id)?.ok_or(AppError::NotFound("match"))?;
+    db::help_requests::lock(conn, &m.request_id)?;
+    Ok(capacity)
+}
+
+/// Locks the offer of the request's live match (if any), then the request: the order of
+/// [`lock_rows`], for workflows that start from the request (cancel, escalate).
+pub fn lock_for_request(conn: &mut DbConnection, request_id: &str) -> Result<(), AppError> {
+    if let Some(live) = db::matches::live_for_request(conn, request_id)? {
+        db::offers::lock(conn, &live.offer_id)?;
+    }
+    Ok(db::help_requests::lock(conn, request_id)?)
 }

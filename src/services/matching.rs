@@ -106,16 +106,24 @@ fn propose_best(
         return Ok(None);
     };
     let scored = (&taken.score, taken.explanation);
-    create_proposal(
-        conn,
-        row,
-        &taken.offer,
-        scored,
-        now,
-        policy,
-        MatchOrigin::Incremental,
-    )
-    .map(Some)
+    let offer_id = taken.offer.0.id.clone();
+    // A concurrent proposal for this request won: it has its volunteer, and the place taken
+    // on this offer is given back.
+    let made = super::unless_lost_race(conn, |conn| {
+        create_proposal(
+            conn,
+            row,
+            &taken.offer,
+            scored,
+            now,
+            policy,
+            MatchOrigin::Incremental,
+        )
+    })?;
+    if made.is_none() {
+        db::matches::release_slot(conn, offer_id.as_str(), now)?;
+    }
+    Ok(made)
 }
 
 /// Stores a new request and proposes it to its best available volunteer, if any, in the
@@ -253,24 +261,33 @@ pub fn propose_for_offer(
     let kept_rows = rows;
     let mut made = Vec::new();
     for (i, score) in engine::requests_for_offer(&profile, &requests, &context(now, policy)) {
-        if db::matches::live_for_request(conn, &kept_rows[i].id)?.is_some()
-            || !db::matches::take_slot(conn, offer_id)?
-        {
+        if db::matches::live_for_request(conn, &kept_rows[i].id)?.is_some() {
             continue;
         }
         let fit = engine::check(&requests[i], &profile, &context(now, policy));
         let explanation = fit
             .map(|f| engine::explain(&requests[i], &profile, &f))
             .unwrap_or_default();
-        made.push(create_proposal(
-            conn,
-            &kept_rows[i],
-            &offer,
-            (&score, explanation),
-            now,
-            policy,
-            MatchOrigin::Incremental,
-        )?);
+        // In a savepoint: a request that a concurrent proposal took first is passed over,
+        // and the offer (stored by the caller) is kept; the place goes to the next request.
+        let proposal = super::unless_lost_race(conn, |conn| {
+            if !db::matches::take_slot(conn, offer_id)? {
+                return Ok(None);
+            }
+            create_proposal(
+                conn,
+                &kept_rows[i],
+                &offer,
+                (&score, explanation),
+                now,
+                policy,
+                MatchOrigin::Incremental,
+            )
+            .map(Some)
+        })?;
+        if let Some(Some(proposal)) = proposal {
+            made.push(proposal);
+        }
     }
     Ok(made)
 }

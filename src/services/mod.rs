@@ -38,9 +38,11 @@ use crate::{
 /// after the commit, never for a rollback (see `live_offers`). Before the transaction the
 /// index is built if it is not there yet, on a pooled connection, so that a write never
 /// waits for a build while it holds the database's write lock.
-pub async fn write<T, F>(pool: &Pool, policy: matching::Policy, work: F) -> Result<T, AppError>
+/// `work` may run again after a lost race on PostgreSQL (see `db::transaction`); the notes of
+/// an attempt that rolled back are dropped.
+pub async fn write<T, F>(pool: &Pool, policy: matching::Policy, mut work: F) -> Result<T, AppError>
 where
-    F: FnOnce(&mut DbConnection, &matching::Policy) -> Result<T, AppError> + Send + 'static,
+    F: FnMut(&mut DbConnection, &matching::Policy) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
     let offers = policy.offers.clone();
@@ -49,6 +51,7 @@ where
         db::run(pool, move |conn| building.ensure_loaded(conn)).await?;
     }
     let (value, notes) = db::transaction(pool, move |conn| {
+        drop(policy.take_notes());
         let value = work(conn, &policy)?;
         Ok((value, policy.take_notes()))
     })

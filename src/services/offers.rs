@@ -11,7 +11,7 @@ use crate::{
         offers::{NewOffer, Offer, OfferChanges},
         DbConnection,
     },
-    domain::{OfferId, OfferStatus, UserId},
+    domain::{OfferId, OfferStatus, Role, UserId},
     error::AppError,
 };
 
@@ -33,7 +33,8 @@ pub fn register(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<(), AppError> {
-    if db::users::find(conn, &offer.volunteer_id)?.is_some_and(|u| u.suspended_at.is_some()) {
+    let volunteer = super::accounts::acting_as(conn, &offer.volunteer_id, Some(Role::Volunteer))?;
+    if volunteer.suspended_at.is_some() {
         return Err(on_hold());
     }
     db::offers::insert(conn, offer, categories)?;
@@ -52,6 +53,7 @@ pub fn change(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<OfferId, AppError> {
+    super::accounts::acting_as(conn, owner, None)?;
     let row = owned(conn, id, owner)?;
     if row.status == OfferStatus::Withdrawn {
         return Err(AppError::Conflict {
@@ -64,7 +66,19 @@ pub fn change(
         .unwrap_or_default();
     let (changes, categories) = changes(&row, categories)?;
     let id = row.id;
+    // Locked before the accepted places are counted: an accept waits, or is counted.
+    db::offers::lock(conn, id.as_str())?;
+    if let Some(capacity) = changes.capacity {
+        let accepted = db::matches::accepted_on(conn, id.as_str())?;
+        if i64::from(capacity) < accepted {
+            return Err(AppError::conflict(format!(
+                "{accepted} people have accepted help from this offer, so its capacity \
+                 cannot go below {accepted}; finish or cancel a match first"
+            )));
+        }
+    }
     db::offers::update(conn, &id, &changes, &categories)?;
+    shed_extra_proposals(conn, &id, now, policy)?;
     matching::propose_for_offer(conn, id.as_str(), now, policy)?;
     Ok(id)
 }
@@ -81,6 +95,7 @@ pub fn change_status(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<OfferId, AppError> {
+    super::accounts::acting_as(conn, owner, None)?;
     let row = owned(conn, id, owner)?;
     let status = row.status;
     if !status.can_transition_to(next) {
@@ -108,6 +123,28 @@ pub fn change_status(
         }
     }
     Ok(id)
+}
+
+/// After the capacity went down: the newest open proposals above it are withdrawn, and each
+/// of their requests goes to its next candidate.
+fn shed_extra_proposals(
+    conn: &mut DbConnection,
+    id: &OfferId,
+    now: NaiveDateTime,
+    policy: &matching::Policy,
+) -> Result<(), AppError> {
+    let Some(offer) = db::offers::offer(conn, id.as_str())? else {
+        return Ok(());
+    };
+    let extra = usize::try_from(offer.0.active_load - offer.0.capacity).unwrap_or(0);
+    if extra == 0 {
+        return Ok(());
+    }
+    let mut proposals = db::matches::proposals_of_offer(conn, id.as_str())?;
+    proposals.sort_by(|a, b| b.proposed_at.cmp(&a.proposed_at).then(b.id.cmp(&a.id)));
+    proposals.truncate(extra);
+    match_lifecycle::withdraw_proposals(conn, proposals, now, policy)?;
+    Ok(())
 }
 
 /// The answer to a suspended volunteer who offers help or resumes a held offer.

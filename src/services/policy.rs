@@ -99,7 +99,7 @@ impl Policy {
 /// The engine's settings for a run at `now` under `policy`.
 pub fn context(now: NaiveDateTime, policy: &Policy) -> MatchContext {
     MatchContext {
-        today: now.date(),
+        today: crate::clock::dutch_today(now),
         vog_max_age_months: policy.vog_max_age_months,
     }
 }

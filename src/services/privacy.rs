@@ -73,7 +73,7 @@ pub struct PersonalData {
 
 /// Gathers everything linked to `user`, or 404 for an erased or unknown account.
 pub fn personal_data(conn: &mut DbConnection, user: &UserId) -> Result<PersonalData, AppError> {
-    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    let account = db::users::find(conn, user)?.ok_or(AppError::account_gone())?;
     let requests = db::privacy::requests_of(conn, user)?;
     let offer_rows = db::privacy::offers_of(conn, user)?;
     let request_ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
@@ -138,7 +138,10 @@ pub fn erase(
     now: NaiveDateTime,
     policy: &Policy,
 ) -> Result<ErasureReport, AppError> {
-    let account = db::users::find(conn, user)?.ok_or(AppError::NotFound("account"))?;
+    // Locked first: writes of the person in flight finish before (and are erased too), later
+    // ones wait and then find the account erased (`accounts::acting_as`).
+    let account = db::users::locked(conn, user, db::users::AccountLock::Update)?
+        .ok_or(AppError::account_gone())?;
     if account.is_case_worker || account.is_admin {
         return Err(AppError::Forbidden(
             "appointed accounts (case workers, administrators) are closed by an administrator",

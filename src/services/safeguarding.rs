@@ -99,7 +99,7 @@ fn withdraw_uncovered(
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<usize, AppError> {
-    let today = super::staff::dutch_today(now);
+    let today = crate::clock::dutch_today(now);
     let mut uncovered = Vec::new();
     for offer in db::offers::current_of(conn, volunteer)? {
         for m in db::matches::proposals_of_offer(conn, &offer.id)? {
@@ -153,7 +153,7 @@ pub fn record_vog(
     policy: &matching::Policy,
 ) -> Result<User, AppError> {
     let user = volunteer_for(conn, volunteer, actor)?;
-    if issued_on > super::staff::dutch_today(now) {
+    if issued_on > crate::clock::dutch_today(now) {
         return Err(AppError::invalid(
             "issued_on",
             "a VOG cannot be issued in the future",

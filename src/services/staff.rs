@@ -2,7 +2,7 @@
 //! audit trail, recording a VOG, and an admin appointing a case worker or changing a
 //! municipality's settings. Each writes its audit entry in the same transaction as the work.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::case_file;
 use crate::{
@@ -78,14 +78,6 @@ pub fn read_audit_trail(
     .in_municipality(&case.municipality_code);
     db::audit::record(conn, &entry)?;
     Ok(entries)
-}
-
-/// Today's date in the Netherlands (a VOG carries a Dutch date).
-pub fn dutch_today(now: NaiveDateTime) -> NaiveDate {
-    use chrono::TimeZone;
-    chrono_tz::Europe::Amsterdam
-        .from_utc_datetime(&now)
-        .date_naive()
 }
 
 /// Stores a case-worker account appointed by `admin`; 409 when the e-mail is taken.

@@ -239,10 +239,17 @@ impl TestApp {
         use hulpmarkt::clock::Clock;
         let now = self.clock.now_naive();
         // The app's own write path: its transaction, and the offer index updated after it.
+        // A test's workflow runs once: a second attempt (PostgreSQL, after a lost race) fails.
+        let mut work = Some(work);
         hulpmarkt::services::write(
             &self.state.pool,
             self.state.policy(),
-            move |conn, policy| work(conn, now, policy),
+            move |conn, policy| {
+                let work = work.take().ok_or_else(|| {
+                    hulpmarkt::error::AppError::Unavailable("a test workflow ran twice".into())
+                })?;
+                work(conn, now, policy)
+            },
         )
         .await
         .expect("workflow succeeds")

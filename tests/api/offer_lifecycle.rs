@@ -125,7 +125,7 @@ async fn set_request_status(app: &TestApp, id: &str, status: &'static str) {
     let state = app.state.clone();
     let id = id.to_owned();
     hulpmarkt::db::transaction(&state.pool, move |conn| {
-        diesel::update(help_requests::table.find(id))
+        diesel::update(help_requests::table.find(&id))
             .set(help_requests::status.eq(status))
             .execute(conn)?;
         Ok(())

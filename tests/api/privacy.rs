@@ -58,9 +58,12 @@ pub async fn with_conn<T: Send + 'static>(
     app: &TestApp,
     work: impl FnOnce(&mut DbConnection) -> T + Send + 'static,
 ) -> T {
-    hulpmarkt::db::transaction(&app.state.pool, move |conn| Ok(work(conn)))
-        .await
-        .unwrap()
+    let mut work = Some(work);
+    hulpmarkt::db::transaction(&app.state.pool, move |conn| {
+        Ok(work.take().expect("a test transaction runs once")(conn))
+    })
+    .await
+    .unwrap()
 }
 
 async fn act(app: &TestApp, token: &str, match_id: &str, verb: &str, body: Value) -> Value {

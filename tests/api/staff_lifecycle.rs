@@ -69,7 +69,7 @@ async fn refused_within_seconds(app: &TestApp, base: &str, token: &str) -> bool 
 }
 
 /// A second instance on the app's database, serving; returns its base URL.
-fn second_instance(app: &TestApp) -> String {
+pub fn second_instance(app: &TestApp) -> String {
     let second = hulpmarkt::startup::Application::build_with_clock(
         test_settings(&app.database_url),
         std::sync::Arc::new(app.clock.clone()),

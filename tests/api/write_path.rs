@@ -144,9 +144,9 @@ async fn a_second_live_match_for_a_request_is_a_conflict_never_a_server_error() 
     let outcome = hulpmarkt::db::transaction(&app.state.pool, move |conn| {
         let duplicate = hulpmarkt::db::matches::Match {
             id: MatchId::generate(),
-            request_id: HelpRequestId(request_id),
-            offer_id: OfferId(offer_id),
-            volunteer_id: Some(UserId(volunteer)),
+            request_id: HelpRequestId(request_id.clone()),
+            offer_id: OfferId(offer_id.clone()),
+            volunteer_id: Some(UserId(volunteer.clone())),
             status: hulpmarkt::domain::MatchStatus::Proposed,
             score: 0.5,
             score_parts: "{}".into(),
@@ -272,7 +272,7 @@ async fn an_item_that_loses_a_race_is_rolled_back_alone_and_the_step_goes_on() {
                 id: MatchId::generate(),
                 request_id: HelpRequestId(request_id.clone()),
                 offer_id: OfferId(offer_id.clone()),
-                volunteer_id: Some(UserId(volunteer)),
+                volunteer_id: Some(UserId(volunteer.clone())),
                 status: hulpmarkt::domain::MatchStatus::Proposed,
                 score: 0.5,
                 score_parts: "{}".into(),

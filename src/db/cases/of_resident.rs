@@ -23,10 +23,11 @@ pub fn close_cancelled(
     else {
         return Ok(None);
     };
+    // Whatever it became meanwhile (claimed, say), unless it was decided.
     let closed = diesel::update(
         cases::table
             .find(case.id.as_str())
-            .filter(cases::status.eq(case.status.as_str())),
+            .filter(cases::status.ne(CaseStatus::Resolved.as_str())),
     )
     .set((
         cases::status.eq(CaseStatus::Resolved.as_str()),

@@ -65,3 +65,12 @@ pub fn proposals_per_volunteer_since(
         .select((matches::volunteer_id, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// Accepted matches of an offer: the places it has given away (capacity may not go below).
+pub fn accepted_on(conn: &mut DbConnection, offer_id: &str) -> QueryResult<i64> {
+    matches::table
+        .filter(matches::offer_id.eq(offer_id))
+        .filter(matches::status.eq(MatchStatus::Accepted.as_str()))
+        .count()
+        .get_result(conn)
+}

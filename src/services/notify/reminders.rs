@@ -107,7 +107,7 @@ pub async fn remind(
     }
 
     let holders = db::run(pool, |conn| Ok(db::users::vog_holders(conn)?)).await?;
-    let today = now.date();
+    let today = crate::clock::dutch_today(now);
     let max_age = |code: Option<&str>| {
         code.and_then(|c| settings.iter().find(|s| s.municipality_code == c))
             .map_or(MunicipalitySettings::DEFAULT_VOG_MAX_AGE_MONTHS, |s| {
