@@ -118,6 +118,33 @@ pub struct Settings {
     /// Seconds between passes of the notification dispatcher (0 turns it off).
     #[arg(long, env = "HULPMARKT_DISPATCH_SECONDS", default_value_t = 5)]
     pub dispatch_seconds: u32,
+
+    /// Milliseconds a client has to send a request's line and headers; past this the
+    /// connection is answered 408 and closed (slow-header clients hold no connection long).
+    #[arg(
+        long,
+        env = "HULPMARKT_CLIENT_REQUEST_TIMEOUT_MS",
+        default_value_t = 5_000
+    )]
+    pub client_request_timeout_ms: u64,
+
+    /// Milliseconds a closing connection is kept for the client to shut its side.
+    #[arg(
+        long,
+        env = "HULPMARKT_CLIENT_DISCONNECT_TIMEOUT_MS",
+        default_value_t = 2_000
+    )]
+    pub client_disconnect_timeout_ms: u64,
+
+    /// Milliseconds a client has to send a whole request body once the headers arrived; past
+    /// this the request is answered 408 and the connection closed.
+    #[arg(long, env = "HULPMARKT_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+
+    /// Bearer token that `GET /metrics` requires. Unset: `/metrics` answers 404, so the
+    /// metrics are never public by accident.
+    #[arg(long, env = "HULPMARKT_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
 }
 
 impl Settings {
@@ -147,6 +174,10 @@ impl Settings {
             smtp_from: "Hulpmarkt <noreply@localhost>".into(),
             public_url: None,
             dispatch_seconds: 5,
+            client_request_timeout_ms: 5_000,
+            client_disconnect_timeout_ms: 2_000,
+            body_timeout_ms: 10_000,
+            metrics_token: None,
         }
     }
 

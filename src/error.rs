@@ -49,9 +49,15 @@ pub enum AppError {
     /// The body is larger than the configured limit (413).
     #[error("payload too large")]
     PayloadTooLarge(usize),
+    /// The request's headers are larger than the given limit in bytes (431).
+    #[error("request header fields too large")]
+    HeadersTooLarge(usize),
     /// The body is not JSON (415).
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The request body did not arrive in time (408); the connection is closed.
+    #[error("request timeout")]
+    RequestTimeout,
     /// Too many requests; try again after the given seconds (429).
     #[error("too many requests")]
     TooManyRequests(u64),
@@ -105,7 +111,9 @@ impl AppError {
             Self::NotFound(_) => "not-found",
             Self::Conflict { .. } => "conflict",
             Self::PayloadTooLarge(_) => "payload-too-large",
+            Self::HeadersTooLarge(_) => "request-header-fields-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::RequestTimeout => "request-timeout",
             Self::TooManyRequests(_) => "too-many-requests",
             Self::Unavailable(_) => "service-unavailable",
             Self::Internal(_) => "internal-error",
@@ -125,7 +133,11 @@ impl AppError {
             Self::PayloadTooLarge(limit) => {
                 format!("the request body is larger than {limit} bytes")
             }
+            Self::HeadersTooLarge(limit) => {
+                format!("the request headers are larger than {limit} bytes")
+            }
             Self::UnsupportedMediaType => "send the body as application/json".into(),
+            Self::RequestTimeout => "the request body did not arrive in time".into(),
             Self::TooManyRequests(secs) => format!("too many requests; try again in {secs} s"),
             Self::Unavailable(_) => {
                 "the service is temporarily unavailable; try again shortly".into()
@@ -214,7 +226,9 @@ impl ResponseError for AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -225,7 +239,8 @@ impl ResponseError for AppError {
         match self {
             // The cause stays in the log; the client gets the generic detail.
             Self::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
-            Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
+            // Shed load comes in floods: counted, and logged at most every few seconds.
+            Self::Unavailable(cause) => crate::telemetry::shed::record(cause),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -239,6 +254,10 @@ impl ResponseError for AppError {
             }
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            // The rest of the body may still be on its way: close rather than read it.
+            Self::RequestTimeout => {
+                response.force_close();
             }
             _ => {}
         }

@@ -1,13 +1,16 @@
 //! Builds the application from [`Settings`]: checks the database URL, opens the pool, runs the
 //! migrations and binds the HTTP server. `main` and the integration tests share this builder.
 
-use std::{net::TcpListener, sync::Arc};
+use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 use anyhow::Context;
 
 use crate::{
-    api::{self, extract::BodyLimit},
+    api::{
+        self,
+        extract::{BodyLimit, BodyTimeout},
+    },
     auth::{rate_limit::LoginLimiter, PasswordService, TokenKeys},
     clock::{Clock, SystemClock},
     config::Settings,
@@ -85,6 +88,7 @@ impl Application {
             .with_context(|| format!("binding {} (HULPMARKT_BIND)", settings.bind))?;
         let port = listener.local_addr()?.port();
         let body_limit = settings.body_limit;
+        let body_timeout = Duration::from_millis(settings.body_timeout_ms);
         let app_state = state.clone();
         let blocking_threads = state.pool.max_size() as usize + 1 + cores;
         let mut server = HttpServer::new(move || {
@@ -93,8 +97,10 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(keys.clone())
                 .app_data(web::Data::new(BodyLimit(body_limit)))
+                .app_data(web::Data::new(BodyTimeout(body_timeout)))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::PathConfig::default().error_handler(api::path_error))
+                .wrap(middleware::from_fn(api::header_limit::limit_headers))
                 .wrap(
                     middleware::ErrorHandlers::new().default_handler(api::problem_for_bare_errors),
                 )
@@ -102,6 +108,10 @@ impl Application {
                 .configure(api::configure)
                 .default_service(web::to(api::unknown_route))
         })
+        // Slow clients: the head must arrive in time (408 otherwise), a closing connection
+        // is not kept waiting for the client; the body's time-out is the extractor's.
+        .client_request_timeout(Duration::from_millis(settings.client_request_timeout_ms))
+        .client_disconnect_timeout(Duration::from_millis(settings.client_disconnect_timeout_ms))
         .listen(listener)?
         // Blocking work is database work (one pooled connection each, plus SQLite's writer)
         // or password hashing (at most one per core): threads beyond that only wait, and each

@@ -1,6 +1,8 @@
 //! Logs and metrics: `tracing` set-up, a per-request id echoed in `x-request-id`, and the
 //! Prometheus counters and histograms behind `GET /metrics`.
 
+pub mod shed;
+
 use std::time::Instant;
 
 use actix_web::{
@@ -128,6 +130,9 @@ impl Metrics {
         registry.register(Box::new(index_builds.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
+        if let Some(unavailable) = shed::unavailable_counter() {
+            registry.register(Box::new(unavailable))?;
+        }
         Ok(Self {
             registry,
             requests,

@@ -208,9 +208,8 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let LoginBody { email, password } = body.0;
     let email = email.trim().to_lowercase();
-    state
-        .login_limiter
-        .check(req.peer_addr().map(|a| a.ip()), &email)?;
+    let ip = req.peer_addr().map(|a| a.ip());
+    state.login_limiter.check(ip, &email)?;
     // Only a well-formed address can belong to an account; anything else (a NUL byte, which
     // PostgreSQL refuses in text, say) is answered like an unknown address, without a query.
     let user = match Email::parse(&email) {
@@ -253,6 +252,8 @@ pub async fn login(
         accounts::issue_session(conn, &keys, &user, None, now)
     })
     .await?;
+    // Failed attempts from elsewhere no longer lock this address out of the account.
+    state.login_limiter.succeeded(ip, &email);
     Ok(HttpResponse::Ok().json(TokenResponse::from(session)))
 }
 

@@ -1,9 +1,11 @@
 //! Request extractors that turn every malformed input into a problem+json 4xx naming the
 //! field: JSON bodies (415 for another media type, 413 past the size limit, 400 for broken
-//! JSON, 422 for a wrong field) and query strings.
+//! JSON or data after it, 422 for a wrong field, 408 for a body that does not arrive in
+//! time) and query strings.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use actix_web::{dev::Payload, error::PayloadError, http::header, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
@@ -57,8 +59,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             ),
         });
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let message = inner.to_string();
@@ -71,7 +73,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                 format!("malformed JSON: {}", clean_message(&message)),
             ),
         }
-    })
+    })?;
+    // One object per body: `{…}{…}` would otherwise act on the first and drop the rest.
+    de.end().map_err(|_| {
+        AppError::bad_field("body", "malformed JSON: data after the end of the object")
+    })?;
+    Ok(value)
 }
 
 fn is_json(req: &HttpRequest) -> bool {
@@ -96,13 +103,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let limit = req
             .app_data::<web::Data<BodyLimit>>()
             .map_or(64 * 1024, |l| l.0);
+        let timeout = req
+            .app_data::<web::Data<BodyTimeout>>()
+            .map_or(Duration::from_secs(10), |t| t.0);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !json {
                 return Err(AppError::UnsupportedMediaType);
             }
-            let bytes = body
+            // actix times out the request head only; a body trickled (or stopped) after it
+            // would hold the connection for good.
+            let bytes = actix_web::rt::time::timeout(timeout, body)
                 .await
+                .map_err(|_| AppError::RequestTimeout)?
                 .map_err(|err| match err.as_error::<PayloadError>() {
                     Some(PayloadError::Overflow) => AppError::PayloadTooLarge(limit),
                     _ if err.as_response_error().status_code() == 413 => {
@@ -118,6 +131,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// The configured body limit, shared with the extractor for its error message.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
+
+/// How long a whole body may take to arrive once the headers have (408 past it).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub Duration);
 
 /// A query string deserialised strictly, naming the offending parameter on failure.
 #[derive(Debug)]

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
+    auth::metrics_token::MetricsScraper,
     db,
     error::{AppError, Problem},
     state::AppState,
@@ -57,11 +58,20 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     }))
 }
 
-/// Prometheus text exposition: requests and latency per route and status, pool use.
-#[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain")))]
+/// Prometheus text exposition: requests and latency per route and status, pool use, shed load.
+///
+/// Needs the bearer token of `HULPMARKT_METRICS_TOKEN`; without one configured the endpoint
+/// answers 404, so the metrics are never public by accident.
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("metrics_token" = [])),
+    responses((status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain"),
+        (status = 401, description = "The metrics token is missing or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No metrics token is configured", body = Problem, content_type = "application/problem+json")))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
+pub async fn metrics(
+    _scraper: MetricsScraper,
+    state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+) -> HttpResponse {
     let now = state.clock.now_naive();
     let outbox = crate::db::run(&state.pool, move |conn| {
         let (counts, oldest) = crate::db::deliveries::backlog(conn)?;

@@ -10,6 +10,7 @@ pub mod categories;
 pub mod docs;
 pub mod extract;
 pub mod gazetteer;
+pub mod header_limit;
 pub mod health;
 pub mod help_requests;
 pub mod match_actions;

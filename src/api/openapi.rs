@@ -86,7 +86,8 @@ use super::{
             webhooks::WebhookBody, webhooks::FailedDeliveryView),
         responses(
             responses::BadRequest, responses::Unauthorized, responses::Forbidden,
-            responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
+            responses::NotFound, responses::Conflict, responses::RequestTimeout,
+            responses::PayloadTooLarge,
             responses::UnsupportedMediaType, responses::ValidationFailed,
             responses::TooManyRequests, responses::Unavailable,
         ),
@@ -110,6 +111,8 @@ pub struct ApiDoc;
 
 /// Name of the security scheme that authenticated operations name in `security(...)`.
 pub const BEARER: &str = "bearer";
+/// Name of the security scheme of `GET /metrics`.
+pub const METRICS_TOKEN: &str = "metrics_token";
 
 /// Adds the bearer scheme and the responses every operation gets from shared extractors.
 struct Conventions;
@@ -125,6 +128,17 @@ impl Modify for Conventions {
                     .bearer_format("JWT")
                     .description(Some(
                         "Access token from `POST /api/v1/auth/login` or `/auth/refresh` (HS256 JWT, valid 15 minutes).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            METRICS_TOKEN,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The token configured in `HULPMARKT_METRICS_TOKEN` (`GET /metrics` only).",
                     ))
                     .build(),
             ),
@@ -164,6 +178,7 @@ fn add_extractor_responses(operation: &mut Operation) {
         .is_some_and(|requirements| !requirements.is_empty());
     if has_body {
         add("400", "BadRequest");
+        add("408", "RequestTimeout");
         add("413", "PayloadTooLarge");
         add("415", "UnsupportedMediaType");
     }

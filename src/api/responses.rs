@@ -22,8 +22,8 @@ macro_rules! problem_response {
 }
 
 problem_response!(
-    /// The request cannot be read: malformed JSON or a malformed path value (`errors[].field`
-    /// names it).
+    /// The request cannot be read: malformed JSON (or data after the object) or a malformed
+    /// path value (`errors[].field` names it).
     BadRequest, 400, "bad-request", "Bad Request", "malformed JSON: EOF while parsing an object"
 );
 problem_response!(
@@ -45,6 +45,12 @@ problem_response!(
     /// The request conflicts with the current state (`existing_id` may name the other
     /// resource).
     Conflict, 409, "conflict", "Conflict", "an account with this e-mail address already exists"
+);
+problem_response!(
+    /// The body did not arrive within the configured time (10 s by default); the connection
+    /// is closed.
+    RequestTimeout, 408, "request-timeout", "Request Timeout",
+    "the request body did not arrive in time"
 );
 problem_response!(
     /// The body is larger than the configured limit (64 KiB by default).

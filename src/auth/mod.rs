@@ -1,8 +1,9 @@
 //! Accounts and authentication: argon2id passwords, JWT access tokens, rotating refresh
-//! tokens, the authenticated-caller extractors and login rate limits.
+//! tokens, the authenticated-caller extractors, login rate limits and the `/metrics` token.
 
 pub mod erased;
 pub mod extract;
+pub mod metrics_token;
 pub mod passwords;
 pub mod rate_limit;
 pub mod tokens;

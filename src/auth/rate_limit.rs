@@ -1,16 +1,30 @@
-//! Rate limits for login and registration, per client IP and per account (e-mail), using
-//! the generic cell rate algorithm of `governor`: a burst, refilled evenly over a minute.
+//! Rate limits for login and registration, using the generic cell rate algorithm of
+//! `governor` (a burst, refilled evenly over a minute), per client IP, per account (e-mail)
+//! and client IP, and per account from addresses it has not signed in from lately. The last
+//! keeps a guesser spread over many addresses slow without letting anyone lock the owner out:
+//! the owner's own recent addresses do not count against it (issue 26).
 
-use std::{net::IpAddr, num::NonZeroU32};
+use std::{
+    collections::{HashMap, VecDeque},
+    net::IpAddr,
+    num::NonZeroU32,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
-use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{
+    clock::{Clock, DefaultClock},
+    DefaultKeyedRateLimiter, NotUntil, Quota, RateLimiter,
+};
 
 use crate::error::AppError;
 
-/// Keyed limiters for the two keys.
+/// Keyed limiters for the three keys, and the addresses each account signed in from.
 pub struct LoginLimiter {
     by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    by_pair: DefaultKeyedRateLimiter<(String, IpAddr)>,
     by_account: DefaultKeyedRateLimiter<String>,
+    known: KnownAddresses,
 }
 
 /// Past this many tracked keys, keys that have fully refilled are forgotten.
@@ -21,38 +35,107 @@ fn quota(burst: u32) -> Quota {
     Quota::per_minute(burst).allow_burst(burst)
 }
 
+/// Whole seconds to wait, rounded up: a client that waits `Retry-After` seconds must find the
+/// next cell ready (rounded down, it came back a fraction of a second early and got 429 again).
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+fn too_many(not_until: NotUntil<<DefaultClock as Clock>::Instant>) -> AppError {
+    let now = DefaultClock::default().now();
+    AppError::TooManyRequests(retry_after_secs(not_until.wait_time_from(now)))
+}
+
+fn account_key(account: &str) -> String {
+    account.trim().to_lowercase()
+}
+
 impl LoginLimiter {
-    /// `per_ip` and `per_account` attempts in a burst, refilled over one minute.
+    /// `per_ip` attempts from one address and `per_account` attempts at one account (from
+    /// one address, and from all addresses it has not signed in from) in a burst, refilled
+    /// over one minute.
     pub fn new(per_ip: u32, per_account: u32) -> Self {
         Self {
             by_ip: RateLimiter::keyed(quota(per_ip)),
+            by_pair: RateLimiter::keyed(quota(per_account)),
             by_account: RateLimiter::keyed(quota(per_account)),
+            known: KnownAddresses::default(),
         }
     }
 
-    /// Counts one attempt; 429 with the seconds to wait when either key is over its limit.
+    /// Counts one attempt; 429 with the seconds to wait when a key is over its limit. The
+    /// answer depends only on what was sent and from where, never on whether the account
+    /// exists: an address counts as known only after a successful sign-in to it.
     pub fn check(&self, ip: Option<IpAddr>, account: &str) -> Result<(), AppError> {
-        if self.by_ip.len() > MAX_TRACKED_KEYS {
-            self.by_ip.retain_recent();
-        }
-        if self.by_account.len() > MAX_TRACKED_KEYS {
-            self.by_account.retain_recent();
-        }
-        let clock = governor::clock::DefaultClock::default();
-        if let Some(ip) = ip {
-            if let Err(wait) = self.by_ip.check_key(&ip) {
-                return Err(AppError::TooManyRequests(
-                    wait.wait_time_from(clock.now()).as_secs().max(1),
-                ));
+        for len in [self.by_ip.len(), self.by_pair.len(), self.by_account.len()] {
+            if len > MAX_TRACKED_KEYS {
+                self.by_ip.retain_recent();
+                self.by_pair.retain_recent();
+                self.by_account.retain_recent();
+                break;
             }
         }
-        let account = account.trim().to_lowercase();
-        if let Err(wait) = self.by_account.check_key(&account) {
-            return Err(AppError::TooManyRequests(
-                wait.wait_time_from(clock.now()).as_secs().max(1),
-            ));
+        let account = account_key(account);
+        if let Some(ip) = ip {
+            self.by_ip.check_key(&ip).map_err(too_many)?;
+            self.by_pair
+                .check_key(&(account.clone(), ip))
+                .map_err(too_many)?;
+            if self.known.contains(&account, ip, Instant::now()) {
+                return Ok(());
+            }
         }
-        Ok(())
+        self.by_account.check_key(&account).map_err(too_many)
+    }
+
+    /// Notes a successful sign-in to `account` from `ip`: from now on (for a while) that
+    /// address's attempts at it are spared the per-account limit that others can use up.
+    pub fn succeeded(&self, ip: Option<IpAddr>, account: &str) {
+        if let Some(ip) = ip {
+            self.known
+                .remember(account_key(account), ip, Instant::now());
+        }
+    }
+}
+
+/// Addresses remembered per account.
+const KNOWN_PER_ACCOUNT: usize = 8;
+/// How long a sign-in keeps its address known.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// The last few addresses each account signed in from, with when. Only successful sign-ins
+/// add to it, so its size is bounded by the people who know their passwords.
+#[derive(Default)]
+struct KnownAddresses(Mutex<HashMap<String, VecDeque<(IpAddr, Instant)>>>);
+
+impl KnownAddresses {
+    fn contains(&self, account: &str, ip: IpAddr, now: Instant) -> bool {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(account).is_some_and(|seen| {
+            seen.iter()
+                .any(|(known, at)| *known == ip && now.duration_since(*at) < KNOWN_FOR)
+        })
+    }
+
+    fn remember(&self, account: String, ip: IpAddr, now: Instant) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= MAX_TRACKED_KEYS && !map.contains_key(&account) {
+            map.retain(|_, seen| {
+                seen.iter()
+                    .any(|(_, at)| now.duration_since(*at) < KNOWN_FOR)
+            });
+            if map.len() >= MAX_TRACKED_KEYS {
+                // Forgetting only makes the limits stricter again, never looser.
+                map.clear();
+            }
+        }
+        let seen = map.entry(account).or_default();
+        seen.retain(|(known, _)| *known != ip);
+        if seen.len() >= KNOWN_PER_ACCOUNT {
+            seen.pop_front();
+        }
+        seen.push_back((ip, now));
     }
 }
 
@@ -84,7 +167,7 @@ impl MailLimiter {
         let clock = governor::clock::DefaultClock::default();
         self.by_key
             .check_key(&key.trim().to_lowercase())
-            .map_err(|wait| wait.wait_time_from(clock.now()).as_secs().max(1))
+            .map_err(|wait| retry_after_secs(wait.wait_time_from(clock.now())))
     }
 }
 
@@ -105,6 +188,54 @@ mod tests {
         );
         limiter.check("reset:b@example.nl").unwrap();
         limiter.check("verify:a@example.nl").unwrap();
+    }
+
+    #[test]
+    fn retry_after_rounds_up_so_waiting_that_long_is_enough() {
+        // One attempt a minute: right after it, the next is a hair under 60 s away.
+        let limiter = LoginLimiter::new(100, 1);
+        let ip = Some(IpAddr::from([127, 0, 0, 1]));
+        limiter.check(ip, "a@example.nl").unwrap();
+        assert!(matches!(
+            limiter.check(ip, "a@example.nl"),
+            Err(AppError::TooManyRequests(60))
+        ));
+        let mails = MailLimiter::new(3);
+        for _ in 0..3 {
+            mails.check("k").unwrap();
+        }
+        assert_eq!(mails.check("k"), Err(1200), "one mail per 20 minutes");
+    }
+
+    #[test]
+    fn known_addresses_are_bounded_per_account_and_expire() {
+        let known = KnownAddresses::default();
+        let start = Instant::now();
+        for last in 0..=KNOWN_PER_ACCOUNT as u8 {
+            known.remember("a".into(), IpAddr::from([10, 0, 0, last]), start);
+        }
+        assert!(
+            !known.contains("a", IpAddr::from([10, 0, 0, 0]), start),
+            "oldest gone"
+        );
+        assert!(known.contains("a", IpAddr::from([10, 0, 0, 8]), start));
+        assert!(!known.contains("b", IpAddr::from([10, 0, 0, 8]), start));
+        assert!(!known.contains("a", IpAddr::from([10, 0, 0, 8]), start + KNOWN_FOR));
+    }
+
+    #[test]
+    fn a_known_address_is_spared_the_per_account_limit_others_used_up() {
+        let limiter = LoginLimiter::new(100, 2);
+        let (owner, attacker) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        limiter.check(Some(owner), "a@x.nl").unwrap();
+        limiter.succeeded(Some(owner), "A@x.nl ");
+        limiter.check(Some(attacker), "a@x.nl").unwrap();
+        assert!(limiter.check(Some(attacker), "a@x.nl").is_err());
+        limiter.check(Some(owner), "a@x.nl").unwrap();
+        assert!(limiter.check(Some(owner), "a@x.nl").is_err(), "per pair");
+        assert!(limiter
+            .check(Some(IpAddr::from([10, 0, 0, 3])), "a@x.nl")
+            .is_err());
     }
 
     #[test]

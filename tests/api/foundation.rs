@@ -59,7 +59,7 @@ async fn metrics_count_requests_per_route_and_status_and_show_the_pool() {
         app.get("/api/v1/postcodes/1012").await;
     }
     app.get("/api/v1/postcodes/1000").await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app.metrics().await;
     assert!(
         text.contains(
             r#"http_requests_total{method="GET",route="/api/v1/postcodes/{pc4}",status="200"} 3"#
@@ -141,7 +141,7 @@ async fn an_instance_is_not_ready_until_its_offer_index_is_built_and_searches_wa
     assert_eq!(statuses, vec![json!("proposed"); 3], "each found Vera");
     assert_eq!(live.builds(), builds + 1, "one build for all who waited");
     json_with_status(app.get("/readyz").await, 200).await;
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains(&format!("offer_index_builds {}", builds + 1)),
         "{metrics}"

@@ -117,6 +117,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.workers = 2;
     settings.db_pool_size = Some(8);
     settings.jwt_secret = Some(hulpmarkt::config::Secret::new(TEST_JWT_SECRET));
+    settings.metrics_token = Some(hulpmarkt::config::Secret::new(TEST_METRICS_TOKEN));
     // Every test client is 127.0.0.1; the rate-limit test sets its own small bursts.
     settings.login_burst_per_ip = 10_000;
     settings.login_burst_per_account = 10_000;
@@ -183,6 +184,19 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// The Prometheus text of `GET /metrics`, read with the metrics token.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(self.url("/metrics"))
+            .bearer_auth(TEST_METRICS_TOKEN)
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), 200, "GET /metrics");
+        response.text().await.expect("body")
+    }
+
     /// GET without credentials.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
@@ -220,6 +234,9 @@ impl TestApp {
 }
 
 /// The token secret of every test app, so tests can forge tokens to prove they are refused.
+/// The bearer token `GET /metrics` needs in tests ([`TestApp::metrics`] sends it).
+pub const TEST_METRICS_TOKEN: &str = "test-metrics-token-0123456789";
+
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 impl TestApp {

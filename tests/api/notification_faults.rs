@@ -122,7 +122,7 @@ async fn a_receiver_that_fails_three_times_gets_the_event_once_after_its_recover
 }
 
 async fn metrics(app: &TestApp) -> String {
-    app.get("/metrics").await.text().await.unwrap()
+    app.metrics().await
 }
 
 #[actix_web::test]
