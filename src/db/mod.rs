@@ -38,7 +38,7 @@ use diesel::{
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use self::sqlite_writer::SqliteWriter;
-pub use self::writes::{transaction, write_transaction};
+pub use self::writes::{transaction, write_transaction, WRITE_ATTEMPTS};
 use crate::{
     config::{DatabaseUrl, Settings, SqliteSynchronous},
     error::AppError,

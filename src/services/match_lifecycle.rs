@@ -64,11 +64,6 @@ pub fn accept(
         return Err(AppError::conflict("this proposal has expired"));
     }
     let capacity = lock_rows(conn, &m)?;
-    if db::matches::accepted_on(conn, &m.offer_id)? >= i64::from(capacity) {
-        return Err(AppError::conflict(
-            "every place of this offer is taken; raise its capacity to accept more",
-        ));
-    }
     if !db::matches::transition(
         conn,
         match_id,
@@ -78,6 +73,12 @@ pub fn accept(
         None,
     )? {
         return Err(AppError::conflict("this proposal is no longer open"));
+    }
+    // Counted under the offer's lock, this one included; a 409 rolls the acceptance back.
+    if db::matches::accepted_on(conn, &m.offer_id)? > i64::from(capacity) {
+        return Err(AppError::conflict(
+            "every place of this offer is taken; raise its capacity to accept more",
+        ));
     }
     if !db::help_requests::transition(
         conn,

@@ -55,3 +55,4 @@ mod statistics;
 mod sweeper;
 mod vog;
 mod write_path;
+mod write_retry;
