@@ -225,7 +225,18 @@ impl HelpRequestBody {
         }
         let availability = Availability::parse(&self.availability)
             .map_err(|e| errors.extend(e))
-            .ok();
+            .ok()
+            .filter(|a| match a.date_window().until {
+                // Nobody can help any more on days that have passed (Dutch dates).
+                Some(until) if until < crate::clock::dutch_today(now) => {
+                    errors.push(FieldError::new(
+                        "availability.until",
+                        format!("{until} has passed; give a last date from today on"),
+                    ));
+                    false
+                }
+                _ => true,
+            });
         let (
             Some(domain),
             Some(category),

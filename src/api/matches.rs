@@ -56,6 +56,8 @@ pub struct MatchRequestView {
     pub involves_minor: bool,
     /// Length of one visit in minutes.
     pub session_minutes: i32,
+    /// When the resident needs help (days, times and dates), shown before accepting.
+    pub availability: crate::domain::AvailabilityInput,
 }
 
 /// The other side's contact details.
@@ -171,6 +173,7 @@ fn view(
             urgency: r.urgency.as_str().to_owned(),
             involves_minor: r.involves_minor,
             session_minutes: r.session_minutes,
+            availability: r.availability.into(),
         },
         contact,
     })

@@ -333,6 +333,8 @@ pub struct RequestSummary {
     pub involves_minor: bool,
     /// Length of one visit.
     pub session_minutes: i32,
+    /// When the resident needs help.
+    pub availability: crate::domain::Availability,
 }
 
 /// A match with the request it is about.

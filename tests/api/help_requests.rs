@@ -7,17 +7,29 @@ use serde_json::{json, Value};
 
 use crate::helpers::{json_with_status, problem, problem_naming, TestApp, TestUser};
 
-/// A valid request body (Utrecht, groceries).
+/// A valid request body (Utrecht, groceries), needed from a few days ago until three months
+/// from now (dates relative to today, so the fixture never runs out).
 pub fn request_body() -> Value {
+    let (from, until) = fixture_dates();
     json!({
         "domain": "wmo", "category": "boodschappen", "title": "Boodschappen op dinsdag",
         "description": "Ik kan sinds mijn operatie niet meer zelf naar de supermarkt.",
         "postcode": "3512 AB", "urgency": "normal", "involves_minor": false, "remote_ok": false,
         "max_distance_km": 10,
         "availability": {"slots": [{"weekday": "tue", "start": "09:00", "end": "12:00"}],
-                         "from": "2026-12-01", "until": "2027-02-28", "session_minutes": 60},
+                         "from": from, "until": until, "session_minutes": 60},
         "consent_municipality": true
     })
+}
+
+/// The fixture's first and last date: three days ago and ninety days on (Dutch dates).
+pub fn fixture_dates() -> (String, String) {
+    let today = hulpmarkt::clock::dutch_today(chrono::Utc::now().naive_utc());
+    let days = chrono::Duration::days;
+    (
+        (today - days(3)).to_string(),
+        (today + days(90)).to_string(),
+    )
 }
 
 /// `body` with `key` set to `value` (a `null` value removes nothing; use `without`).
@@ -193,7 +205,7 @@ async fn a_resident_posts_a_request_and_sees_only_what_is_theirs_to_see() {
     assert_eq!(created["category"], "boodschappen");
     assert_eq!(created["max_distance_km"], 10.0);
     assert_eq!(created["availability"]["slots"][0]["start"], "09:00");
-    assert_eq!(created["availability"]["from"], "2026-12-01");
+    assert_eq!(created["availability"]["from"], fixture_dates().0);
     assert_eq!(created["availability"]["session_minutes"], 60);
     assert!(is_rfc3339_utc(&created["created_at"]), "{created}");
     assert!(is_rfc3339_utc(&created["updated_at"]), "{created}");

@@ -47,6 +47,7 @@ mod privacy_retention;
 mod privacy_retention_policy;
 mod races;
 mod races_accounts;
+mod request_times;
 mod safeguarding;
 mod schema;
 mod snapshots;

@@ -18,12 +18,15 @@ async fn retention_anonymises_only_what_finished_before_the_period() {
     let anna = person(&app, "Anna", &["resident"]).await;
     let worker = app.case_worker("GM0344").await;
     post_offer(&app, &vera.user, &offer_body()).await;
+    // Open-ended: the clock moves months on, past the fixture's last date.
     let post = |title: &str, category: &str| {
-        with(
+        let mut body = with(
             with(request_body(), "title", json!(title)),
             "category",
             json!(category),
-        )
+        );
+        body["availability"]["until"] = json!(null);
+        body
     };
     // Finished thirteen months ago: a cancelled request with a withdrawn proposal and a
     // resolved case.

@@ -15,6 +15,10 @@ fn stable(value: Value) -> Value {
     match value {
         Value::String(s) if uuid::Uuid::parse_str(&s).is_ok() => json!("[id]"),
         Value::String(s) if chrono::DateTime::parse_from_rfc3339(&s).is_ok() => json!("[time]"),
+        // The fixtures' dates are relative to today.
+        Value::String(s) if chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok() => {
+            json!("[date]")
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(stable).collect()),
         Value::Object(fields) => {
             Value::Object(fields.into_iter().map(|(k, v)| (k, stable(v))).collect())
