@@ -23,6 +23,8 @@ export HULPMARKT_JWT_SECRET="schemathesis-run-secret-of-at-least-32-bytes"
 export HULPMARKT_LOGIN_BURST_PER_IP=1000000
 export HULPMARKT_LOGIN_BURST_PER_ACCOUNT=1000000
 export HULPMARKT_HASH_QUEUE=1000
+# /metrics exists only with a token (unset it is 404, which the contract cannot describe).
+export HULPMARKT_METRICS_TOKEN="schemathesis-metrics-token"
 export HULPMARKT_LOG="${HULPMARKT_LOG:-warn}"
 
 step() { printf '\n==> %s\n' "$*"; }

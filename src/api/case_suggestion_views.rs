@@ -14,6 +14,27 @@ pub enum RelaxationKind {
     NearMissAvailability,
 }
 
+/// A suggested offer as a case worker sees it: what, where, when and how full; never who.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestedOfferView {
+    /// Category codes offered.
+    pub categories: Vec<String>,
+    /// The volunteer's PC4 area.
+    pub pc4: String,
+    /// Its municipality (CBS code).
+    pub municipality_code: String,
+    /// Helps at a distance in remote-capable categories.
+    pub remote_ok: bool,
+    /// When the volunteer can help.
+    pub availability: crate::domain::AvailabilityInput,
+    /// Requests at once.
+    pub capacity: i32,
+    /// Live proposals and matches now.
+    pub load: i32,
+    /// `active` or `paused`.
+    pub status: crate::domain::OfferStatus,
+}
+
 /// A relaxed candidate: an offer that fails on one thing only.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionView {
@@ -45,6 +66,8 @@ pub struct SuggestionView {
     /// For `near_miss_availability`: whether the date windows fail to meet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_windows_disjoint: Option<bool>,
+    /// The offer itself.
+    pub offer: Option<SuggestedOfferView>,
 }
 
 impl From<Suggestion> for SuggestionView {
@@ -60,6 +83,16 @@ impl From<Suggestion> for SuggestionView {
             total_overlap_minutes: None,
             session_minutes: None,
             date_windows_disjoint: None,
+            offer: s.offer.map(|(card, categories)| SuggestedOfferView {
+                categories,
+                pc4: card.pc4,
+                municipality_code: card.municipality_code,
+                remote_ok: card.remote_ok,
+                availability: card.availability.into(),
+                capacity: card.capacity,
+                load: card.active_load,
+                status: card.status,
+            }),
         };
         match s.relaxation {
             Relaxation::None => {}

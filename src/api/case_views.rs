@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 #[path = "case_suggestion_views.rs"]
 mod suggestions;
-pub use suggestions::{RelaxationKind, SuggestionView};
+pub use suggestions::{RelaxationKind, SuggestedOfferView, SuggestionView};
 
 use super::matches::ContactView;
 use crate::{

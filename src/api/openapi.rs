@@ -70,7 +70,7 @@ use super::{
             offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch,
             case_views::CaseSummary, case_views::CaseView, case_views::CaseRequestView,
             case_views::CaseOutcomeView, case_views::ProposalHistoryView, case_views::CaseNoteView,
-            case_views::SuggestionView, case_views::RelaxationKind, cases::CaseNoteBody,
+            case_views::SuggestionView, case_views::SuggestedOfferView, case_views::RelaxationKind, cases::CaseNoteBody,
             cases::ResolveCaseBody, case_moves::HandoverBody, case_moves::TakeoverBody,
             crate::db::audit::AuditEntry,
             municipality_settings::MunicipalitySettingsView,

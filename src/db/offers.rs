@@ -286,3 +286,35 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<Option<i32>> {
     }
     .optional()
 }
+
+/// What a case worker may see of a suggested offer: what, where, when and how full, never
+/// who (the contact follows the rules of an accepted match).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = offers)]
+pub struct OfferCard {
+    /// Id.
+    pub id: OfferId,
+    /// Four-digit postcode area.
+    pub pc4: String,
+    /// Municipality.
+    pub municipality_code: String,
+    /// Helps at a distance in remote-capable categories.
+    pub remote_ok: bool,
+    /// When the volunteer can help.
+    pub availability: Availability,
+    /// Requests at once.
+    pub capacity: i32,
+    /// Live proposals and matches now.
+    pub active_load: i32,
+    /// Status.
+    pub status: OfferStatus,
+}
+
+/// The cards of `ids`, by id.
+pub fn cards(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, OfferCard>> {
+    let rows: Vec<OfferCard> = offers::table
+        .filter(offers::id.eq_any(ids))
+        .select(OfferCard::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|c| (c.id.to_string(), c)).collect())
+}

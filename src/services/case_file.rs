@@ -134,6 +134,9 @@ pub struct Suggestion {
     pub distance_km: f64,
     /// What would have to give.
     pub relaxation: Relaxation,
+    /// What the offer is (`None` only if it vanished between the two reads), with its
+    /// categories.
+    pub offer: Option<(db::offers::OfferCard, Vec<String>)>,
 }
 
 /// `request` with distance limits lifted.
@@ -234,6 +237,7 @@ pub fn suggestions(
                 offer_id: o.0.id.to_string(),
                 distance_km,
                 relaxation,
+                offer: None,
             })
         })
         .collect();
@@ -245,5 +249,13 @@ pub fn suggestions(
             .then(a.offer_id.cmp(&b.offer_id))
     });
     found.truncate(MAX_SUGGESTIONS);
+    let ids: Vec<String> = found.iter().map(|s| s.offer_id.clone()).collect();
+    let mut cards = db::offers::cards(conn, &ids)?;
+    let mut categories = db::offers::categories_of(conn, &ids)?;
+    for s in &mut found {
+        s.offer = cards
+            .remove(&s.offer_id)
+            .map(|card| (card, categories.remove(&s.offer_id).unwrap_or_default()));
+    }
     Ok(found)
 }

@@ -195,6 +195,24 @@ async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does
     assert_eq!(near_miss["relaxation"], "near_miss_availability");
     assert_eq!(near_miss["longest_overlap_minutes"], 0);
     assert_eq!(near_miss["session_minutes"], 60);
+    // What the offer is, where, when and how full; never who.
+    let offered = &near_miss["offer"];
+    assert_eq!(
+        offered["availability"]["slots"][0]["weekday"], "wed",
+        "{near_miss}"
+    );
+    assert!(offered["categories"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("boodschappen")));
+    assert_eq!(offered["pc4"].as_str().unwrap().len(), 4, "{offered}");
+    assert_eq!(
+        (offered["capacity"].as_i64(), offered["load"].as_i64()),
+        (Some(3), Some(0))
+    );
+    for hidden in ["volunteer_id", "contact", "note", "display_name"] {
+        assert!(offered.get(hidden).is_none(), "{hidden} in {offered}");
+    }
 
     let assign = json!({"outcome": "assigned_volunteer", "offer_id": far_id});
     problem(
