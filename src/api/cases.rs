@@ -66,7 +66,8 @@ pub struct CaseNoteBody {
 pub struct ResolveCaseBody {
     /// The outcome.
     pub outcome: CaseOutcome,
-    /// For `assigned_volunteer`: the offer that gets the request as an accepted match.
+    /// For `assigned_volunteer`: the offer whose volunteer gets the request as a proposal to
+    /// accept or decline.
     #[schema(format = Uuid)]
     pub offer_id: Option<String>,
     /// For `referred_formal` on a Wmo (iWmo) or Jeugdwet (iJw) request.

@@ -257,7 +257,7 @@ impl CaseStatus {
 vocabulary! {
     /// The decision that resolves a case.
     pub enum CaseOutcome, field = "outcome" {
-        /// A specific offer gets the request as an accepted match.
+        /// A specific offer gets the request as a proposal its volunteer accepts or declines.
         AssignedVolunteer = "assigned_volunteer",
         /// Referred to formal care (an iWmo/iJw category or a Participatiewet instrument).
         ReferredFormal = "referred_formal",
@@ -269,11 +269,11 @@ vocabulary! {
 }
 
 impl CaseOutcome {
-    /// The status the escalated request moves to. A case worker assigns a volunteer they
-    /// have arranged it with, so the match is accepted at once and the request is `matched`.
+    /// The status the escalated request moves to. A volunteer the case worker assigns is
+    /// asked first (a proposal they accept or decline), so the request is `proposed`.
     pub fn request_status(self) -> HelpRequestStatus {
         match self {
-            Self::AssignedVolunteer => HelpRequestStatus::Matched,
+            Self::AssignedVolunteer => HelpRequestStatus::Proposed,
             Self::ReferredFormal => HelpRequestStatus::Referred,
             Self::ReturnedToMarketplace => HelpRequestStatus::Open,
             Self::Closed => HelpRequestStatus::Closed,

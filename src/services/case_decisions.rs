@@ -321,6 +321,8 @@ fn assign_volunteer(
         .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
         .collect();
     let mut candidate = offer_profile(&offer, CategorySet::of(&indexes), &mut ids);
+    // The case worker may bridge distance and times; the explanation shows the real times.
+    let (request_week, offer_week) = (profile.week.clone(), candidate.week.clone());
     profile.max_distance_km = None;
     profile.week = WeeklySlots::any_time();
     profile.dates = DateWindow::ANY;
@@ -339,12 +341,28 @@ fn assign_volunteer(
     }
     let score = engine::score(&profile, &candidate, &fit);
     let parts = score.parts;
-    let accepted = Match {
+    let (overlap, _) = engine::constraints::weekly_overlap(&request_week, &offer_week);
+    let shown = engine::Fit {
+        overlap_minutes: overlap,
+        ..fit
+    };
+    profile.week = request_week;
+    candidate.week = offer_week;
+    let mut explanation = format!(
+        "proposed by the municipality; {}",
+        engine::explain(&profile, &candidate, &shown)
+    );
+    if overlap == 0 {
+        explanation.push_str("; no common time in the week: agree a time together");
+    }
+    // A proposal the volunteer accepts or declines, like any other; the resident's contact
+    // follows acceptance as always.
+    let proposal = Match {
         id: MatchId::generate(),
         request_id: request.id.clone(),
         offer_id: offer.0.id.clone(),
         volunteer_id: offer.0.volunteer_id.clone(),
-        status: MatchStatus::Accepted,
+        status: MatchStatus::Proposed,
         score: score.total,
         score_parts: serde_json::json!({
             "proximity": parts.proximity, "availability": parts.availability,
@@ -352,20 +370,16 @@ fn assign_volunteer(
             "load": parts.load,
         })
         .to_string(),
-        explanation: format!(
-            "assigned by the municipality; {}",
-            engine::explain(&profile, &candidate, &fit)
-        ),
+        explanation,
         decline_reason: None,
         proposed_at: now,
         expires_at: now + policy.proposal_ttl,
-        responded_at: Some(now),
+        responded_at: None,
         closed_at: None,
         created_by: MatchOrigin::CaseWorker,
         updated_at: now,
     };
-    db::matches::insert(conn, &accepted)?;
-    move_request(conn, &request.id, HelpRequestStatus::Matched, now)?;
-    db::help_requests::set_matched_at(conn, &request.id, now)?;
-    Ok(accepted)
+    db::matches::insert(conn, &proposal)?;
+    move_request(conn, &request.id, HelpRequestStatus::Proposed, now)?;
+    Ok(proposal)
 }

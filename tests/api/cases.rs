@@ -177,7 +177,8 @@ async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does
     )
     .await;
 
-    // 1. assigned_volunteer: the near miss on distance becomes an accepted match.
+    // 1. assigned_volunteer: the near miss on distance becomes a proposal the volunteer
+    //    accepts.
     let (anna, first) = &residents[0];
     let case = case_for(&app, &worker, first).await;
     let file = read_case(&app, &worker, &case).await;
@@ -237,11 +238,33 @@ async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does
     .await;
     assert_eq!(resolved["status"], "resolved");
     assert_eq!(resolved["outcome"]["outcome"], "assigned_volunteer");
-    assert_eq!(resolved["history"][0]["status"], "accepted");
+    assert_eq!(resolved["history"][0]["status"], "proposed");
     assert_eq!(resolved["history"][0]["created_by"], "case_worker");
     let mine = my_request(&app, anna, first).await;
-    assert_eq!(mine["status"], "matched");
+    assert_eq!(mine["status"], "proposed", "the volunteer is asked first");
     assert_eq!(mine["outcome"]["outcome"], "assigned_volunteer");
+    // The volunteer sees the real common time (Tuesday 09:00-12:00 on both sides, not "any
+    // time" as the relaxed check had it) and accepts; only then do the two see each other's
+    // contact details.
+    let asked = crate::matching::my_matches(&app, &vera).await;
+    let asked = asked
+        .iter()
+        .find(|m| m["request_id"] == first.as_str())
+        .unwrap();
+    assert_eq!(asked["status"], "proposed");
+    assert!(asked["contact"].is_null(), "{asked}");
+    let explanation = asked["explanation"].as_str().unwrap();
+    assert!(
+        explanation.starts_with("proposed by the municipality"),
+        "{explanation}"
+    );
+    assert!(
+        explanation.contains("3 h overlap per week"),
+        "{explanation}"
+    );
+    let id = asked["id"].as_str().unwrap();
+    json_with_status(crate::matching::act(&app, &vera, id, "accept").await, 200).await;
+    assert_eq!(my_request(&app, anna, first).await["status"], "matched");
     let matches = json_with_status(
         app.get_as(
             &format!("/api/v1/help-requests/{first}/matches"),
