@@ -134,12 +134,12 @@ fn main() -> anyhow::Result<()> {
             actix_web::rt::System::new().block_on(app.run_until_stopped())?;
         }
         Command::Migrate => {
-            startup::prepare_database(&cli.settings)?;
+            startup::prepare_command_database(&cli.settings)?;
             println!("database is up to date");
         }
         Command::Openapi => println!("{}", hulpmarkt::api::openapi::document()),
         Command::Match => {
-            let pool = startup::prepare_database(&cli.settings)?
+            let pool = startup::prepare_command_database(&cli.settings)?
                 .0
                 .beside_a_server();
             let report = actix_web::rt::System::new().block_on(
@@ -156,7 +156,7 @@ fn main() -> anyhow::Result<()> {
             );
         }
         Command::Sweep => {
-            let pool = startup::prepare_database(&cli.settings)?
+            let pool = startup::prepare_command_database(&cli.settings)?
                 .0
                 .beside_a_server();
             let policy = hulpmarkt::services::matching::Policy::from_settings(&cli.settings);
@@ -169,7 +169,7 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&report)?);
         }
         Command::Retention => {
-            let pool = startup::prepare_database(&cli.settings)?
+            let pool = startup::prepare_command_database(&cli.settings)?
                 .0
                 .beside_a_server();
             let now = hulpmarkt::clock::Clock::now_naive(&hulpmarkt::clock::SystemClock);
@@ -183,7 +183,7 @@ fn main() -> anyhow::Result<()> {
         Command::Admin {
             action: AdminCommand::List { municipality },
         } => {
-            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let (pool, _) = startup::prepare_command_database(&cli.settings)?;
             let mut conn = pool.get()?;
             let staff = match municipality {
                 Some(code) => hulpmarkt::services::staff_lifecycle::list(&mut conn, &code)?,
@@ -207,7 +207,7 @@ fn main() -> anyhow::Result<()> {
             action: AdminCommand::Deactivate { email },
         } => {
             use hulpmarkt::services::staff_lifecycle::{self, By};
-            let pool = startup::prepare_database(&cli.settings)?
+            let pool = startup::prepare_command_database(&cli.settings)?
                 .0
                 .beside_a_server();
             let now = chrono::Utc::now().naive_utc();
@@ -232,7 +232,7 @@ fn main() -> anyhow::Result<()> {
                     municipality,
                 },
         } => {
-            let (pool, _) = startup::prepare_database(&cli.settings)?;
+            let (pool, _) = startup::prepare_command_database(&cli.settings)?;
             let gazetteer = hulpmarkt::geo::Gazetteer::load()?;
             let given = std::env::var("HULPMARKT_ADMIN_PASSWORD")
                 .ok()
@@ -265,7 +265,7 @@ fn main() -> anyhow::Result<()> {
 #[cfg(feature = "bench-tools")]
 fn seed(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
     use hulpmarkt::services::seed;
-    let (pool, _) = startup::prepare_database(settings)?;
+    let (pool, _) = startup::prepare_command_database(settings)?;
     let gazetteer = hulpmarkt::geo::Gazetteer::load()?;
     let mut conn = pool.get()?;
     let now = chrono::Utc::now().naive_utc();

@@ -30,6 +30,18 @@ pub struct Application {
 
 /// Opens the pool for `settings` and brings the schema up to date.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<(Pool, &'static str)> {
+    prepare(settings, db::build_pool)
+}
+
+/// [`prepare_database`] for a one-off command (see `db::build_command_pool`).
+pub fn prepare_command_database(settings: &Settings) -> anyhow::Result<(Pool, &'static str)> {
+    prepare(settings, db::build_command_pool)
+}
+
+fn prepare(
+    settings: &Settings,
+    build: fn(&Settings, crate::config::DatabaseUrl) -> Pool,
+) -> anyhow::Result<(Pool, &'static str)> {
     // Checked before anything touches the disk: a mistyped scheme must not create a file.
     let url = settings.database()?;
     let backend = url.backend_name();
@@ -42,7 +54,7 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(Pool, &'static s
         tracing::info!(applied, backend, "database migrations applied");
     }
     drop(conn);
-    Ok((db::build_pool(settings, url), backend))
+    Ok((build(settings, url), backend))
 }
 
 impl Application {

@@ -244,6 +244,17 @@ impl ManageConnection for Manager {
 /// Builds the pool. Connections are opened lazily, so a database that is down at this moment
 /// makes requests answer 503 rather than stopping the process.
 pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
+    build_pool_keeping(settings, url, 1)
+}
+
+/// The pool of a one-off command: it keeps no idle connection, so no background thread is
+/// still opening one (a TLS handshake) when the command exits; one doing so crashed the
+/// process at exit (bench/HISTORY.md, tenth round).
+pub fn build_command_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
+    build_pool_keeping(settings, url, 0)
+}
+
+fn build_pool_keeping(settings: &Settings, url: DatabaseUrl, min_idle: u32) -> Pool {
     let max = settings.pool_size(&url);
     let manager = Manager::new(url, settings.sqlite_synchronous);
     let sqlite_writer = match manager.url {
@@ -267,7 +278,7 @@ pub fn build_pool(settings: &Settings, url: DatabaseUrl) -> Pool {
     let connections = r2d2::Pool::builder()
         .max_size(max)
         .test_on_check_out(test_on_check_out)
-        .min_idle(Some(1))
+        .min_idle(Some(min_idle))
         .connection_timeout(settings.db_timeout())
         .idle_timeout(Some(Duration::from_secs(600)))
         .build_unchecked(manager);
