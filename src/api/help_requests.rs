@@ -70,6 +70,11 @@ pub struct HelpRequestView {
     pub status_changed_at: DateTime<Utc>,
     /// What the municipality decided, once a case about this request is resolved.
     pub outcome: Option<CaseOutcomeView>,
+    /// Only in the answer to posting: whether the municipality takes up the request when no
+    /// volunteer can help. `false`: there is no municipal fallback here (escalating is
+    /// refused); the request stays open for volunteers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipal_fallback: Option<bool>,
 }
 
 impl From<HelpRequest> for HelpRequestView {
@@ -93,6 +98,7 @@ impl From<HelpRequest> for HelpRequestView {
             max_distance_km: row.max_distance_km,
             consent_municipality: row.consent_municipality,
             outcome: None,
+            municipal_fallback: None,
         }
     }
 }
@@ -168,10 +174,12 @@ pub async fn create_help_request(
     let confirmed = body.0.confirm_duplicate;
     let policy = state.policy();
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let stored =
+        let (stored, fallback) =
             services::help_requests::post(conn, &owner, new.clone(), confirmed, now, policy)?;
         // A new request has no outcome yet: the view is the stored row.
-        Ok(HelpRequestView::from(stored))
+        let mut view = HelpRequestView::from(stored);
+        view.municipal_fallback = Some(fallback);
+        Ok(view)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -64,6 +64,10 @@ pub struct MunicipalitySettingsView {
     /// New proposals per volunteer per day for offers in this municipality; `null`: the
     /// service's setting (`HULPMARKT_DAILY_PROPOSAL_CAP`, 3 by default).
     pub daily_proposal_cap: Option<i32>,
+    /// Whether the municipality is the fallback for requests here (`true`: its case workers
+    /// review what the marketplace cannot serve; `false`: requests here are told there is no
+    /// municipal fallback and cannot escalate); `null`: while it has an active case worker.
+    pub participating: Option<bool>,
     /// Whether these are the defaults (never changed).
     pub is_default: bool,
     /// Last changed (UTC), if ever.
@@ -81,6 +85,7 @@ impl MunicipalitySettingsView {
             case_alert_hours: s.case_alert_hours,
             details_in_notifications: s.details_in_notifications,
             daily_proposal_cap: s.daily_proposal_cap,
+            participating: s.participating,
             is_default: !stored,
             updated_at: stored.then(|| s.updated_at.and_utc()),
         }
@@ -115,6 +120,10 @@ pub struct MunicipalitySettingsBody {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 50, example = 3)]
     pub daily_proposal_cap: Option<i32>,
+    /// Whether the municipality is the fallback here; absent or `null`: while it has an
+    /// active case worker.
+    #[serde(default)]
+    pub participating: Option<bool>,
 }
 
 fn default_case_alert_hours() -> i32 {
@@ -209,6 +218,7 @@ pub async fn put_municipality_settings(
         case_alert_hours: body.case_alert_hours,
         details_in_notifications: body.details_in_notifications,
         daily_proposal_cap: body.daily_proposal_cap,
+        participating: body.participating,
     };
     let saved = settings.clone();
     db::transaction(&state.pool, move |conn| {

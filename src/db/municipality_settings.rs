@@ -32,6 +32,9 @@ pub struct MunicipalitySettings {
     pub details_in_notifications: bool,
     /// New proposals per volunteer per day for offers here; `None`: the service's setting.
     pub daily_proposal_cap: Option<i32>,
+    /// Whether the municipality is the fallback for requests here (its case workers review
+    /// what the marketplace cannot serve); `None`: while it has an active case worker.
+    pub participating: Option<bool>,
 }
 
 impl MunicipalitySettings {
@@ -60,6 +63,7 @@ impl MunicipalitySettings {
             case_alert_hours: Self::DEFAULT_CASE_ALERT_HOURS,
             details_in_notifications: false,
             daily_proposal_cap: None,
+            participating: None,
         }
     }
 
@@ -108,6 +112,7 @@ pub fn save(conn: &mut DbConnection, settings: &MunicipalitySettings) -> QueryRe
             municipality_settings::case_alert_hours.eq(settings.case_alert_hours),
             municipality_settings::details_in_notifications.eq(settings.details_in_notifications),
             municipality_settings::daily_proposal_cap.eq(settings.daily_proposal_cap),
+            municipality_settings::participating.eq(settings.participating),
         ))
         .execute(conn)?;
     if updated == 0 {

@@ -55,6 +55,7 @@ diesel::table! {
         case_alert_hours -> Integer,
         details_in_notifications -> Bool,
         daily_proposal_cap -> Nullable<Integer>,
+        participating -> Nullable<Bool>,
     }
 }
 

@@ -52,6 +52,9 @@ pub fn escalate(
     ) {
         return Err(conflict());
     }
+    if !has_fallback(conn, &row.municipality_code)? {
+        return Err(no_fallback());
+    }
     withdraw_for_request(conn, request_id, now)?;
     let escalated = HelpRequestStatus::Escalated;
     if !db::help_requests::transition(conn, request_id, status, escalated, now)? {
@@ -77,6 +80,26 @@ pub fn escalate(
     db::audit::record(conn, &entry)?;
     super::notify::escalated(conn, &case, reason, channels, now)?;
     Ok(case)
+}
+
+/// Whether `municipality` is the fallback for requests there: as its admin set it, else while
+/// it has an active case worker (a queue nobody reads is no fallback).
+pub fn has_fallback(conn: &mut DbConnection, municipality: &str) -> Result<bool, AppError> {
+    let set = municipality_settings::stored(conn, municipality)?.and_then(|s| s.participating);
+    match set {
+        Some(participating) => Ok(participating),
+        None => Ok(db::users::staff_of(conn, municipality)?
+            .iter()
+            .any(|u| u.is_case_worker && u.deactivated_at.is_none())),
+    }
+}
+
+/// The 409 for escalating where the municipality is no fallback.
+fn no_fallback() -> AppError {
+    AppError::conflict(
+        "this municipality does not take up requests through Hulpmarkt, so there is no \
+         municipal fallback here; your request stays open for volunteers",
+    )
 }
 
 /// A request whose grace period has passed, and why it escalates.
@@ -109,7 +132,21 @@ pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalat
         .unwrap_or(MunicipalitySettings::DEFAULT_GRACE_HOURS_HIGH);
     let cutoff = now - Duration::hours(i64::from(shortest));
     let mut due = Vec::new();
+    let mut fallback: HashMap<String, bool> = HashMap::new();
     for row in db::cases::waiting_since(conn, cutoff, ESCALATIONS_PER_SWEEP)? {
+        // Where the municipality is no fallback the request stays open for volunteers.
+        let code = &row.municipality_code;
+        let here = match fallback.get(code) {
+            Some(known) => *known,
+            None => {
+                let known = has_fallback(conn, code)?;
+                fallback.insert(code.clone(), known);
+                known
+            }
+        };
+        if !here {
+            continue;
+        }
         let grace = settings.get(&row.municipality_code).map_or_else(
             || MunicipalitySettings::defaults(&row.municipality_code).grace_hours(row.urgency),
             |s| s.grace_hours(row.urgency),

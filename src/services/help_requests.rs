@@ -31,7 +31,8 @@ pub fn owned(
 
 /// Stores a new request and proposes it to its best volunteer (incremental matching), so
 /// the answer already says `proposed` when someone can help. Unless `confirmed`, a nearly
-/// identical open request of the same owner is a 409 naming it.
+/// identical open request of the same owner is a 409 naming it. Also says whether the
+/// municipality is the fallback there (see `escalation::has_fallback`).
 pub fn post(
     conn: &mut DbConnection,
     owner: &UserId,
@@ -39,12 +40,14 @@ pub fn post(
     confirmed: bool,
     now: NaiveDateTime,
     policy: &matching::Policy,
-) -> Result<HelpRequest, AppError> {
+) -> Result<(HelpRequest, bool), AppError> {
     accounts::acting_as(conn, owner, Some(Role::Resident))?;
     if !confirmed {
         refuse_near_duplicate(conn, owner, &new)?;
     }
-    matching::store_and_propose(conn, new, now, policy)
+    let stored = matching::store_and_propose(conn, new, now, policy)?;
+    let fallback = escalation::has_fallback(conn, &stored.municipality_code)?;
+    Ok((stored, fallback))
 }
 
 /// 409 with the existing id when `owner` posted a nearly identical request (see

@@ -12,6 +12,8 @@ use crate::{
 #[actix_web::test]
 async fn a_case_without_consent_shows_no_title_description_or_name() {
     let app = TestApp::spawn().await;
+    // Amsterdam has a case worker: the municipality is the fallback there.
+    let _worker = app.case_worker("GM0363").await;
     let anna = app.resident().await;
     let body = with(amsterdam_request(), "consent_municipality", json!(false));
     let body = with(body, "title", json!("Hulp na mijn heupoperatie"));

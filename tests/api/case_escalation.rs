@@ -13,6 +13,8 @@ use crate::{
 #[actix_web::test]
 async fn an_urgent_request_every_volunteer_declined_escalates_after_twelve_hours() {
     let app = TestApp::spawn().await;
+    // Amsterdam has a case worker: the municipality is the fallback there.
+    let _worker = app.case_worker("GM0363").await;
     let vera = app.volunteer().await;
     post_offer(&app, &vera, &amsterdam_offer("1017", 5.0, "tue")).await;
     let anna = app.resident().await;

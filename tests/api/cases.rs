@@ -118,6 +118,9 @@ pub async fn audit_actions(
 #[actix_web::test]
 async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does_what_it_says() {
     let app = TestApp::spawn().await;
+    // Amsterdam and Utrecht have case workers: the municipality is the fallback there.
+    let worker = app.case_worker("GM0363").await;
+    let utrecht = app.case_worker("GM0344").await;
     // 7.5 km away: beyond the residents' 3 km, inside the volunteer's 15 km.
     let vera = app.volunteer().await;
     let far = post_offer(&app, &vera, &amsterdam_offer("1102", 15.0, "tue")).await;
@@ -148,7 +151,6 @@ async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does
         assert_eq!(my_request(&app, resident, id).await["status"], "escalated");
     }
 
-    let worker = app.case_worker("GM0363").await;
     let listed = queue(&app, &worker, "").await;
     assert_eq!(listed["total"], 4);
     for item in listed["items"].as_array().unwrap() {
@@ -157,7 +159,6 @@ async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does
         assert_eq!(item["pc4"], "1012");
         assert!(item["waiting_hours"].as_i64().unwrap() >= 49);
     }
-    let utrecht = app.case_worker("GM0344").await;
     assert_eq!(queue(&app, &utrecht, "").await["total"], 0);
     let some_case = listed["items"][0]["id"].as_str().unwrap();
     problem(

@@ -154,6 +154,8 @@ async fn cancel_ends_live_matches_and_is_allowed_only_from_open_proposed_or_matc
 #[actix_web::test]
 async fn escalate_marks_the_request_withdraws_a_pending_proposal_and_writes_the_audit_log() {
     let app = TestApp::spawn().await;
+    // Utrecht has a case worker: the municipality is the fallback there.
+    let _worker = app.case_worker("GM0344").await;
     let anna = app.resident().await;
     let volunteer = app.volunteer().await;
     let offer = crate::offers::post_offer(&app, &volunteer, &crate::offers::offer_body()).await;

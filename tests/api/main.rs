@@ -38,6 +38,7 @@ mod notifications;
 mod offer_lifecycle;
 mod offers;
 mod openapi;
+mod participation;
 mod password_change;
 mod password_reset;
 mod privacy;

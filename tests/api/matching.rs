@@ -62,7 +62,8 @@ async fn a_new_request_is_proposed_to_a_fitting_volunteer_and_contacts_appear_on
     )
     .await;
     assert_eq!(
-        read, request,
+        read,
+        crate::help_requests::as_stored(&request),
         "the answer to the POST is the stored request"
     );
 

@@ -27,6 +27,8 @@ fn advisory(conn: &mut PgConnection, function: &str) -> bool {
 #[actix_web::test]
 async fn only_one_instance_sweeps_at_a_time() {
     let app = TestApp::spawn().await;
+    // Amsterdam has a case worker: the municipality is the fallback there.
+    let _worker = app.case_worker("GM0363").await;
     let anna = app.resident().await;
     let request = post_request(&app, &anna, &amsterdam_request()).await;
     let id = request["id"].as_str().unwrap().to_owned();

@@ -1,0 +1,1 @@
+ALTER TABLE municipality_settings DROP COLUMN participating;
