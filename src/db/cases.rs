@@ -343,13 +343,16 @@ pub struct WaitingRequest {
     pub status_changed_at: NaiveDateTime,
 }
 
-/// Open requests that became open at or before `cutoff`, longest waiting first.
+/// Open requests in `municipalities` that became open at or before `cutoff`, longest waiting
+/// first.
 pub fn waiting_since(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
+    municipalities: &[String],
     limit: i64,
 ) -> QueryResult<Vec<WaitingRequest>> {
     help_requests::table
+        .filter(help_requests::municipality_code.eq_any(municipalities))
         .filter(help_requests::status.eq(crate::domain::HelpRequestStatus::Open.as_str()))
         .filter(help_requests::status_changed_at.le(cutoff))
         .order((

@@ -337,3 +337,15 @@ pub fn mark_email_verified(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// The municipalities that have an active case worker.
+pub fn case_worker_municipalities(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    let codes: Vec<Option<String>> = users::table
+        .filter(users::is_case_worker.eq(true))
+        .filter(users::deactivated_at.is_null())
+        .filter(users::erased_at.is_null())
+        .select(users::municipality_code)
+        .distinct()
+        .load(conn)?;
+    Ok(codes.into_iter().flatten().collect())
+}

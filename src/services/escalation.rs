@@ -114,8 +114,17 @@ pub struct DueEscalation {
 
 /// The open requests that have waited longer than their municipality's grace period (12 h
 /// for urgency `high`, 48 h otherwise, unless the municipality set other values), measured
-/// from when the request (last) became open.
+/// from when the request (last) became open; at most [`ESCALATIONS_PER_SWEEP`].
 pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalation>, AppError> {
+    due_at_most(conn, now, ESCALATIONS_PER_SWEEP)
+}
+
+/// [`due`], at most `limit` of them (longest waiting first).
+pub fn due_at_most(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<DueEscalation>, AppError> {
     let settings: HashMap<String, MunicipalitySettings> = municipality_settings::all(conn)?
         .into_iter()
         .map(|s| (s.municipality_code.clone(), s))
@@ -131,22 +140,23 @@ pub fn due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<DueEscalat
         .min()
         .unwrap_or(MunicipalitySettings::DEFAULT_GRACE_HOURS_HIGH);
     let cutoff = now - Duration::hours(i64::from(shortest));
-    let mut due = Vec::new();
-    let mut fallback: HashMap<String, bool> = HashMap::new();
-    for row in db::cases::waiting_since(conn, cutoff, ESCALATIONS_PER_SWEEP)? {
-        // Where the municipality is no fallback the request stays open for volunteers.
-        let code = &row.municipality_code;
-        let here = match fallback.get(code) {
-            Some(known) => *known,
-            None => {
-                let known = has_fallback(conn, code)?;
-                fallback.insert(code.clone(), known);
-                known
-            }
+    // Only where the municipality is the fallback (elsewhere the request stays open for
+    // volunteers), chosen in the query: requests skipped after it would fill every sweep's
+    // window and starve the municipalities that do take part.
+    let mut fallback: std::collections::HashSet<String> =
+        db::users::case_worker_municipalities(conn)?
+            .into_iter()
+            .collect();
+    for s in settings.values() {
+        match s.participating {
+            Some(true) => fallback.insert(s.municipality_code.clone()),
+            Some(false) => fallback.remove(&s.municipality_code),
+            None => false,
         };
-        if !here {
-            continue;
-        }
+    }
+    let fallback: Vec<String> = fallback.into_iter().collect();
+    let mut due = Vec::new();
+    for row in db::cases::waiting_since(conn, cutoff, &fallback, limit)? {
         let grace = settings.get(&row.municipality_code).map_or_else(
             || MunicipalitySettings::defaults(&row.municipality_code).grace_hours(row.urgency),
             |s| s.grace_hours(row.urgency),

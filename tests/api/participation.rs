@@ -101,3 +101,23 @@ async fn an_admin_decides_whether_the_municipality_takes_part() {
         true
     );
 }
+
+#[actix_web::test]
+async fn requests_left_open_where_there_is_no_fallback_never_hold_up_escalation_elsewhere() {
+    let app = TestApp::spawn().await;
+    // The older request waits in Utrecht (no case worker), the newer in Amsterdam (one).
+    let anna = app.resident().await;
+    post_request(&app, &anna, &request_body()).await;
+    app.clock.advance(chrono::Duration::hours(1));
+    let _worker = app.case_worker("GM0363").await;
+    let bram = app.resident().await;
+    let amsterdam = post_request(&app, &bram, &crate::cases::amsterdam_request()).await;
+    app.clock.advance(chrono::Duration::hours(49));
+    // A sweep that takes one request at a time takes Amsterdam's, not the older one that
+    // cannot escalate.
+    let due = app
+        .run_workflow(|conn, now, _| hulpmarkt::services::escalation::due_at_most(conn, now, 1))
+        .await;
+    let ids: Vec<String> = due.iter().map(|d| d.request_id.to_string()).collect();
+    assert_eq!(ids, [amsterdam["id"].as_str().unwrap()]);
+}
