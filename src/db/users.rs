@@ -349,3 +349,16 @@ pub fn case_worker_municipalities(conn: &mut DbConnection) -> QueryResult<Vec<St
         .load(conn)?;
     Ok(codes.into_iter().flatten().collect())
 }
+
+/// Whether `municipality` has an active case worker (one indexed `EXISTS`: asked on every
+/// posted request).
+pub fn has_active_case_worker(conn: &mut DbConnection, municipality: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::municipality_code.eq(municipality))
+            .filter(users::is_case_worker.eq(true))
+            .filter(users::deactivated_at.is_null())
+            .filter(users::erased_at.is_null()),
+    ))
+    .get_result(conn)
+}

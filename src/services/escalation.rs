@@ -88,9 +88,7 @@ pub fn has_fallback(conn: &mut DbConnection, municipality: &str) -> Result<bool,
     let set = municipality_settings::stored(conn, municipality)?.and_then(|s| s.participating);
     match set {
         Some(participating) => Ok(participating),
-        None => Ok(db::users::staff_of(conn, municipality)?
-            .iter()
-            .any(|u| u.is_case_worker && u.deactivated_at.is_none())),
+        None => Ok(db::users::has_active_case_worker(conn, municipality)?),
     }
 }
 
