@@ -15,11 +15,13 @@ use self::input::{HelpRequestBody, HelpRequestPatch};
 use super::{
     case_views::CaseOutcomeView,
     extract::{Json, Query},
+    intake_views::RepresentationView,
     pagination::{PageParams, Paginated},
 };
 use crate::{
     auth::{Caller, Resident},
     db::{self, help_requests::HelpRequest, DbConnection},
+    domain::Role,
     domain::{
         AvailabilityInput, Category, FieldError, HelpRequestId, HelpRequestStatus, LawDomain,
         Urgency, UserId,
@@ -70,6 +72,13 @@ pub struct HelpRequestView {
     pub status_changed_at: DateTime<Utc>,
     /// What the municipality decided, once a case about this request is resolved.
     pub outcome: Option<CaseOutcomeView>,
+    /// How the request reached the service: `online`, `phone` (recorded by a case worker) or
+    /// `carer`.
+    pub channel: crate::domain::RequestChannel,
+    /// For a request recorded for someone else: the person, who recorded it, how the person
+    /// consented, and whom the volunteer contacts. Absent for one's own request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub for_person: Option<super::intake_views::RepresentationView>,
     /// Only in the answer to posting: whether the municipality takes up the request when no
     /// volunteer can help. `false`: there is no municipal fallback here (escalating is
     /// refused); the request stays open for volunteers.
@@ -98,13 +107,16 @@ impl From<HelpRequest> for HelpRequestView {
             max_distance_km: row.max_distance_km,
             consent_municipality: row.consent_municipality,
             outcome: None,
+            channel: row.channel,
+            for_person: None,
             municipal_fallback: None,
         }
     }
 }
 
-/// The view of `row` with the municipality's decision, when a case about it was resolved.
-fn view_with_outcome(
+/// The view of `row` with the municipality's decision, when a case about it was resolved,
+/// and for whom it was recorded, when it was recorded for someone else.
+pub(super) fn view_with_outcome(
     conn: &mut DbConnection,
     row: HelpRequest,
 ) -> Result<HelpRequestView, AppError> {
@@ -112,8 +124,13 @@ fn view_with_outcome(
         Some(_) => db::cases::latest_resolved_for_request(conn, &row.id)?,
         None => None,
     };
+    let represented = match row.channel {
+        crate::domain::RequestChannel::Online => None,
+        _ => db::people::of_request(conn, &row.id)?,
+    };
     let mut view = HelpRequestView::from(row);
     view.outcome = decided.as_ref().and_then(CaseOutcomeView::of);
+    view.for_person = represented.map(|(r, p)| RepresentationView::new(r, p));
     Ok(view)
 }
 
@@ -155,38 +172,67 @@ fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpReque
     view_with_outcome(conn, row)
 }
 
-/// Posts a help request.
+/// Posts a help request: one's own as a resident, or, with `for_person`, one recorded for
+/// someone else (a case worker for a resident without an account in their municipality, a
+/// carer for the person they care for). Both go through the same matching.
 #[utoipa::path(post, path = "/api/v1/help-requests", tag = "help requests", security(("bearer" = [])),
     request_body = HelpRequestBody,
     responses((status = 201, description = "Posted", body = HelpRequestView),
-        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a resident (nor, with `for_person`, a case worker)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`for_person.person_id` is not a person you may record for", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A nearly identical open request exists (its id is in `existing_id`); send `confirm_duplicate: true` to post anyway", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
 #[post("")]
 pub async fn create_help_request(
     state: web::Data<AppState>,
-    resident: Resident,
+    caller: Caller,
     body: Json<HelpRequestBody>,
 ) -> Result<HttpResponse, AppError> {
-    let owner = resident.0.user_id;
+    let mut body = body.0;
+    let for_person = match body.for_person.take() {
+        None if caller.has(Role::Resident) => None,
+        Some(fp) if caller.has(Role::CaseWorker) => Some(fp.parse(false)?),
+        Some(fp) if caller.has(Role::Resident) => Some(fp.parse(true)?),
+        _ => return Err(crate::auth::extract::role_required(Role::Resident)),
+    };
+    let owner = caller.user_id;
     let now = state.clock.now_naive();
-    let new = body.0.validate(&state.gazetteer, &owner, now)?;
-    let confirmed = body.0.confirm_duplicate;
+    let new = body.validate(&state.gazetteer, &owner, now)?;
+    let confirmed = body.confirm_duplicate;
     let policy = state.policy();
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let (stored, fallback) =
-            services::help_requests::post(conn, &owner, new.clone(), confirmed, now, policy)?;
-        // A new request has no outcome yet: the view is the stored row.
-        let mut view = HelpRequestView::from(stored);
-        view.municipal_fallback = Some(fallback);
+        let Some(fp) = &for_person else {
+            let (stored, fallback) =
+                services::help_requests::post(conn, &owner, new.clone(), confirmed, now, policy)?;
+            // A new request has no outcome yet: the view is the stored row.
+            let mut view = HelpRequestView::from(stored);
+            view.municipal_fallback = Some(fallback);
+            return Ok(view);
+        };
+        let recorded = services::intake::record(
+            conn,
+            &owner,
+            new.clone(),
+            fp.clone(),
+            confirmed,
+            now,
+            policy,
+        )?;
+        let mut view = HelpRequestView::from(recorded.request);
+        view.for_person = Some(RepresentationView::new(
+            recorded.representation,
+            recorded.person,
+        ));
+        view.municipal_fallback = Some(recorded.fallback);
         Ok(view)
     })
     .await?;
+    let location = match view.channel {
+        crate::domain::RequestChannel::Phone => format!("/api/v1/intake/help-requests/{}", view.id),
+        _ => format!("/api/v1/help-requests/{}", view.id),
+    };
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/help-requests/{}", view.id),
-        ))
+        .insert_header((header::LOCATION, location))
         .json(view))
 }
 
@@ -297,8 +343,10 @@ async fn change_status(
     let (now, channels) = (state.clock.now_naive(), state.channels());
     db::transaction(&state.pool, move |conn| {
         let owner = &caller.user_id;
-        let id =
-            services::help_requests::change_status(conn, &id, owner, next, allowed, now, channels)?;
+        let actor = services::help_requests::Actor::Owner(owner.clone());
+        let id = services::help_requests::change_status(
+            conn, &id, &actor, next, allowed, now, channels,
+        )?;
         reread(conn, id.as_str(), owner)
     })
     .await

@@ -25,6 +25,8 @@ mod help_request_validation;
 mod help_requests;
 mod helpers;
 mod http_edges;
+mod intake;
+mod intake_people;
 mod live_offers;
 mod login_lockout;
 mod matching;
