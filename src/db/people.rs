@@ -332,3 +332,40 @@ pub fn lock_live(conn: &mut DbConnection, id: &PersonId) -> QueryResult<bool> {
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Retention: erases up to `limit` people in `scope` recorded before `cutoff` whose requests
+/// are all anonymised (or who have none), and who did not claim them into an account (then
+/// the account's erasure covers them). Returns how many were erased.
+pub fn erase_unused_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    scope: &super::privacy::Scope,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<usize> {
+    use diesel::dsl::{exists, not};
+    let live_request = representations::table
+        .inner_join(help_requests::table)
+        .filter(representations::person_id.eq(people::id))
+        .filter(help_requests::anonymised_at.is_null());
+    let query = people::table
+        .filter(people::erased_at.is_null())
+        .filter(people::claimed_by.is_null())
+        .filter(people::created_at.lt(cutoff))
+        .filter(not(exists(live_request)))
+        .into_boxed();
+    let query = match scope {
+        super::privacy::Scope::Only(code) => {
+            query.filter(people::municipality_code.eq(code.clone()))
+        }
+        super::privacy::Scope::Except(codes) => {
+            query.filter(people::municipality_code.ne_all(codes.clone()))
+        }
+    };
+    let ids: Vec<PersonId> = query.select(people::id).limit(limit).load(conn)?;
+    let mut erased = 0;
+    for id in &ids {
+        erased += usize::from(erase(conn, id, now)?);
+    }
+    Ok(erased)
+}

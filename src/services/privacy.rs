@@ -239,6 +239,8 @@ pub enum RetentionStage {
     MatchReasons,
     /// Resolved cases, by id after this one.
     Cases(String),
+    /// People recorded for requests that are all anonymised now.
+    People,
     /// Nothing left.
     Done,
 }
@@ -250,7 +252,9 @@ pub enum RetentionStage {
 ///   unlinked and reasons cleared;
 /// - matches that ended before the cut-off: reasons cleared;
 /// - cases resolved before the cut-off, and the cases of the requests above: resolution
-///   note, free-text outcome detail and note bodies anonymised.
+///   note, free-text outcome detail and note bodies anonymised;
+/// - people recorded for requests (by a case worker or a carer) before the cut-off whose
+///   requests are all anonymised: name, phone and address erased.
 ///
 /// One bounded step of it, in the caller's write transaction: returns the rows changed and
 /// the stage to run next. Idempotent: a second run changes nothing.
@@ -291,9 +295,18 @@ pub fn retention_step(
                 Some(last) if cases.len() == RETENTION_STEP as usize => {
                     RetentionStage::Cases(last.id.to_string())
                 }
-                _ => RetentionStage::Done,
+                _ => RetentionStage::People,
             };
             Ok((db::privacy::anonymise_cases(conn, &cases, now)?, next))
+        }
+        RetentionStage::People => {
+            let erased = db::people::erase_unused_before(conn, cutoff, scope, now, RETENTION_STEP)?;
+            let next = if erased < RETENTION_STEP as usize {
+                RetentionStage::Done
+            } else {
+                RetentionStage::People
+            };
+            Ok((erased, next))
         }
         RetentionStage::Done => Ok((0, RetentionStage::Done)),
     }

@@ -323,3 +323,36 @@ async fn the_batch_treats_recorded_requests_exactly_as_posted_ones() {
     assert_eq!(a.0, "3511");
     assert_eq!(a, b);
 }
+
+#[actix_web::test]
+async fn a_recorded_request_nobody_can_serve_becomes_a_case_with_the_persons_contact() {
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0344").await;
+    let recorded = record(&app, &worker, &recorded_for_de_vries()).await;
+    assert_eq!(recorded["status"], "open", "no volunteer in Utrecht yet");
+    app.clock.advance(chrono::Duration::days(4));
+    assert_eq!(crate::cases::sweep(&app).await.escalated, 1);
+    let id = recorded["id"].as_str().unwrap();
+    let case = crate::cases::case_for(&app, &worker, id).await;
+    let shown = crate::cases::read_case(&app, &worker, &case).await;
+    let request = &shown["request"];
+    assert_eq!(request["requester"]["display_name"], "Dhr. J. de Vries");
+    assert_eq!(request["requester"]["phone"], "0301234567");
+    assert_eq!(request["for_person"]["recorded_by_role"], "case_worker");
+    assert_eq!(
+        request["for_person"]["person"]["address_line"],
+        "Oudegracht 1, Utrecht"
+    );
+    // The case worker who recorded it can still call it off for the person: the case closes.
+    let cancel = format!("/api/v1/intake/help-requests/{id}/cancel");
+    let done = json_with_status(
+        app.post_json(&cancel, &json!({}), Some(&worker.token))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["status"], "cancelled");
+    let closed = crate::cases::read_case(&app, &worker, &case).await;
+    assert_eq!(closed["status"], "resolved");
+    assert_eq!(closed["outcome"]["outcome"], "closed");
+}

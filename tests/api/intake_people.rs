@@ -371,3 +371,56 @@ async fn the_statistics_count_each_channel() {
     );
     assert_eq!(stats["total_requests"], 4);
 }
+
+#[actix_web::test]
+async fn retention_erases_the_people_of_requests_it_anonymised() {
+    use hulpmarkt::clock::Clock;
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0344").await;
+    let carer = app.resident().await;
+    let old = record(&app, &worker, &recorded_for_de_vries()).await;
+    post_request(&app, &carer, &for_mother("carer")).await;
+    let cancel = format!(
+        "/api/v1/intake/help-requests/{}/cancel",
+        old["id"].as_str().unwrap()
+    );
+    json_with_status(
+        app.post_json(&cancel, &json!({}), Some(&worker.token))
+            .await,
+        200,
+    )
+    .await;
+    // Thirteen months on, a twelve-month retention: the finished request goes, and so does
+    // Mr de Vries's record; the carer's mother's request is still open, so she stays.
+    let now = app.clock.now_naive() + chrono::Duration::days(400);
+    hulpmarkt::services::privacy::retention(&app.state.pool, now, 12)
+        .await
+        .expect("retention runs");
+    let names = person_names(&app).await;
+    assert!(names.contains(&"[geanonimiseerd]".to_owned()), "{names:?}");
+    assert!(names.contains(&"Mevr. A. Bakker".to_owned()), "{names:?}");
+    assert!(!names.contains(&"Dhr. J. de Vries".to_owned()), "{names:?}");
+    // Nothing more to do on a second run.
+    assert_eq!(
+        hulpmarkt::services::privacy::retention(&app.state.pool, now, 12)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+async fn person_names(app: &TestApp) -> Vec<String> {
+    use diesel::prelude::*;
+    use hulpmarkt::db::schema::people;
+    let state = app.state.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = state.pool.get().unwrap();
+        people::table
+            .order(people::created_at.asc())
+            .select(people::name)
+            .load::<String>(&mut **conn)
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
