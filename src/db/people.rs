@@ -223,21 +223,43 @@ pub fn hand_requests_to(
 /// Erases a person's data: neutral name, no phone, address or claim code. Ids and dates stay
 /// (the municipality's accounting). False when erased already.
 pub fn erase(conn: &mut DbConnection, id: &PersonId, now: NaiveDateTime) -> QueryResult<bool> {
-    diesel::update(
-        people::table
-            .find(id.as_str())
-            .filter(people::erased_at.is_null()),
-    )
-    .set((
-        people::name.eq(super::privacy::ANONYMISED_TEXT),
-        people::phone.eq(None::<String>),
-        people::address_line.eq(None::<String>),
-        people::claim_code_hash.eq(None::<String>),
-        people::claim_code_expires_at.eq(None::<NaiveDateTime>),
-        people::erased_at.eq(now),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    erase_where(conn, id, now, false)
+}
+
+/// [`erase`], but only while nobody claimed the person: the erasure a case worker does at the
+/// person's request, which a claim committed first must stop (then the account decides).
+pub fn erase_unclaimed(
+    conn: &mut DbConnection,
+    id: &PersonId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    erase_where(conn, id, now, true)
+}
+
+fn erase_where(
+    conn: &mut DbConnection,
+    id: &PersonId,
+    now: NaiveDateTime,
+    unclaimed_only: bool,
+) -> QueryResult<bool> {
+    let mut update = diesel::update(people::table)
+        .filter(people::id.eq(id.as_str()))
+        .filter(people::erased_at.is_null())
+        .into_boxed();
+    if unclaimed_only {
+        update = update.filter(people::claimed_by.is_null());
+    }
+    update
+        .set((
+            people::name.eq(super::privacy::ANONYMISED_TEXT),
+            people::phone.eq(None::<String>),
+            people::address_line.eq(None::<String>),
+            people::claim_code_hash.eq(None::<String>),
+            people::claim_code_expires_at.eq(None::<NaiveDateTime>),
+            people::erased_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// One page of the requests case workers recorded in `municipality` that no account owns

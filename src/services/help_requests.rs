@@ -146,6 +146,19 @@ impl Actor {
             Self::Intake(worker) => super::intake::recorded_request(conn, worker, id),
         }
     }
+
+    /// The request again, within the transaction whose account check [`Actor::request`]
+    /// made.
+    fn find(
+        &self,
+        conn: &mut DbConnection,
+        id: &Option<HelpRequestId>,
+    ) -> Result<HelpRequest, AppError> {
+        match self {
+            Self::Owner(owner) => owned(conn, id, owner),
+            Self::Intake(worker) => super::intake::recorded_request(conn, worker, id),
+        }
+    }
 }
 
 /// Moves the request to `next` if its lifecycle allows it from where it is (and it is in
@@ -162,6 +175,9 @@ pub fn change_status(
     let row = actor.request(conn, id)?;
     let owner = actor.user();
     match_lifecycle::lock_for_request(conn, row.id.as_str())?;
+    // Read again under the lock: a claim that took the request into an account meanwhile
+    // ends a case worker's say over it.
+    let row = actor.find(conn, id)?;
     let status = row.status;
     if !allowed.contains(&status) || !status.can_transition_to(next) {
         return Err(AppError::Conflict {

@@ -50,6 +50,7 @@ mod privacy_retention;
 mod privacy_retention_policy;
 mod races;
 mod races_accounts;
+mod races_intake;
 mod request_times;
 mod safeguarding;
 mod schema;

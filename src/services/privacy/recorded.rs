@@ -85,9 +85,10 @@ pub fn erase(
             existing_id: None,
         });
     }
-    if !db::people::erase(conn, &person.id, now)? {
+    if !db::people::erase_unclaimed(conn, &person.id, now)? {
+        // Claimed (or erased) meanwhile: the claim came first.
         return Err(AppError::Conflict {
-            detail: "this person changed meanwhile; reload".into(),
+            detail: "this person has an account now and erases their data there".into(),
             existing_id: None,
         });
     }
@@ -106,9 +107,6 @@ pub fn erase(
         .map(|(r, _)| r)
         .filter(|r| r.requester_id.is_none())
         .collect();
-    for request in &requests {
-        db::help_requests::lock(conn, &request.id)?;
-    }
     end_resident_side(
         conn,
         (worker, "case_worker"),
