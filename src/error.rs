@@ -20,14 +20,10 @@ pub enum AppError {
     /// The body or parameters are invalid; each field says what is wrong (422).
     #[error("invalid input")]
     Validation(Vec<FieldError>),
-    /// The request cannot be read at all (malformed JSON, bad path value) (400).
-    #[error("bad request: {detail}")]
-    BadRequest {
-        /// What is wrong.
-        detail: String,
-        /// The field concerned, when known.
-        field: Option<String>,
-    },
+    /// The request cannot be read at all (malformed JSON, bad path value) (400); the field
+    /// error names the part concerned (`body` for the whole body) and its code.
+    #[error("bad request: {0}")]
+    BadRequest(FieldError),
     /// No or invalid credentials (401).
     #[error("unauthorized")]
     Unauthorized(&'static str),
@@ -94,18 +90,28 @@ impl AppError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// A validation error for a single field with its code.
+    pub fn field(error: FieldError) -> Self {
+        Self::Validation(vec![error])
+    }
+
     /// A 400 naming the field.
     pub fn bad_field(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self::BadRequest {
-            detail: detail.into(),
-            field: Some(field.into()),
-        }
+        Self::BadRequest(FieldError::new(field, detail))
+    }
+
+    /// A 400 for a body that is not (one) JSON object, or could not be read.
+    pub fn malformed_json() -> Self {
+        Self::BadRequest(
+            FieldError::new("body", "the body is not valid JSON")
+                .code(crate::domain::FieldErrorCode::MalformedJson),
+        )
     }
 
     fn slug(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation-error",
-            Self::BadRequest { .. } => "bad-request",
+            Self::BadRequest(_) => "bad-request",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not-found",
@@ -126,7 +132,7 @@ impl AppError {
                 [one] => format!("{}: {}", one.field, one.message),
                 _ => format!("{} fields are invalid", errors.len()),
             },
-            Self::BadRequest { detail, .. } => detail.clone(),
+            Self::BadRequest(error) => error.to_string(),
             Self::Unauthorized(why) | Self::Forbidden(why) => (*why).to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Conflict { detail, .. } => detail.clone(),
@@ -151,10 +157,7 @@ impl AppError {
         let status = self.status_code();
         let errors = match self {
             Self::Validation(errors) => errors.clone(),
-            Self::BadRequest {
-                field: Some(field),
-                detail,
-            } => vec![FieldError::new(field, detail)],
+            Self::BadRequest(error) => vec![error.clone()],
             _ => Vec::new(),
         };
         Problem {
@@ -174,7 +177,7 @@ impl AppError {
 /// An RFC 9457 problem document, the body of every error response.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"type": "urn:hulpmarkt:problem:validation-error", "title": "Unprocessable Entity",
-    "status": 422, "detail": "postcode: a postcode is four digits", "errors": [{"field": "postcode", "message": "a postcode is four digits"}]}))]
+    "status": 422, "detail": "postcode: a postcode is four digits", "errors": [{"field": "postcode", "code": "invalid_format", "message": "a postcode is four digits"}]}))]
 pub struct Problem {
     /// A URN naming the kind of problem, stable across releases.
     #[serde(rename = "type")]
@@ -220,7 +223,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,

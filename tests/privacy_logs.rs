@@ -172,7 +172,7 @@ async fn the_logs_of_a_whole_scenario_hold_no_secret_or_personal_datum() {
             &anna_token,
         )
         .await;
-    let match_id = proposals[0]["id"].as_str().unwrap().to_owned();
+    let match_id = proposals["items"][0]["id"].as_str().unwrap().to_owned();
     let (status, _) = client
         .post(
             &format!("/api/v1/matches/{match_id}/accept"),

@@ -77,9 +77,13 @@ impl RefreshBody {
     /// The presented token, refused when longer than any token this service issues.
     fn into_token(self) -> Result<String, AppError> {
         if self.refresh_token.chars().count() > MAX_REFRESH_TOKEN {
-            return Err(AppError::invalid(
-                "refresh_token",
-                format!("at most {MAX_REFRESH_TOKEN} characters"),
+            return Err(AppError::field(
+                FieldError::new(
+                    "refresh_token",
+                    format!("at most {MAX_REFRESH_TOKEN} characters"),
+                )
+                .code(crate::domain::FieldErrorCode::TooLong)
+                .param("max", MAX_REFRESH_TOKEN),
             ));
         }
         Ok(self.refresh_token)
@@ -113,22 +117,25 @@ impl From<Session> for TokenResponse {
 /// Checks that only self-assignable roles were asked for, at least one.
 pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
     if roles.is_empty() {
-        return Err(AppError::invalid(
-            "roles",
-            "choose resident, volunteer or both",
+        return Err(AppError::field(
+            FieldError::new("roles", "choose resident, volunteer or both")
+                .code(crate::domain::FieldErrorCode::Required),
         ));
     }
     if let Some(i) = roles.iter().position(|r| !r.self_assignable()) {
         return Err(AppError::Validation(vec![FieldError::new(
             format!("roles[{i}]"),
             "only resident and volunteer can be chosen; case workers and admins are appointed",
-        )]));
+        )
+        .code(crate::domain::FieldErrorCode::UnknownValue)
+        .param("allowed", vec!["resident", "volunteer"])]));
     }
     if let Some(i) = (1..roles.len()).find(|&i| roles[..i].contains(&roles[i])) {
         return Err(AppError::Validation(vec![FieldError::new(
             format!("roles[{i}]"),
             "each role can be listed once",
-        )]));
+        )
+        .code(crate::domain::FieldErrorCode::Duplicate)]));
     }
     Ok((
         roles.contains(&Role::Resident),

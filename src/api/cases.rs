@@ -214,7 +214,10 @@ pub async fn add_case_note(
 ) -> Result<HttpResponse, AppError> {
     let note = body.0.body;
     if note.as_str().is_empty() {
-        return Err(AppError::invalid("body", "a note cannot be empty"));
+        return Err(AppError::field(
+            crate::domain::FieldError::new("body", "a note cannot be empty")
+                .code(crate::domain::FieldErrorCode::Required),
+        ));
     }
     let now = state.clock.now_naive();
     let stored = db::transaction(&state.pool, move |conn| {
@@ -244,7 +247,12 @@ pub async fn resolve_case(
     if let Some(instrument) = &body.instrument {
         let length = instrument.trim().chars().count();
         if length == 0 || length > 200 {
-            return Err(AppError::invalid("instrument", "must be 1–200 characters"));
+            return Err(AppError::field(
+                crate::domain::FieldError::new("instrument", "must be 1–200 characters")
+                    .code(crate::domain::FieldErrorCode::OutOfRange)
+                    .param("min", 1)
+                    .param("max", 200),
+            ));
         }
     }
     let decision = Decision {
@@ -267,8 +275,8 @@ pub async fn resolve_case(
 
 /// The audit trail of a case and its request: admins, and case workers of its municipality.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/audit", tag = "cases", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, description = "Audit entries, oldest first", body = Vec<AuditEntry>),
+    params(("id" = String, Path, format = Uuid), PageParams),
+    responses((status = 200, description = "One page of audit entries, oldest first", body = Paginated<AuditEntry>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an admin nor a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case in your municipality", body = Problem, content_type = "application/problem+json")))]
@@ -277,7 +285,9 @@ pub async fn list_case_audit(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    paging: Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
+    let page = paging.0.parse()?;
     let role = if caller.has(Role::Admin) {
         "admin"
     } else if caller.has(Role::CaseWorker) {
@@ -298,5 +308,5 @@ pub async fn list_case_audit(
         read_audit_trail(conn, &id, &caller.user_id, reader, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(entries))
+    Ok(HttpResponse::Ok().json(page.slice(entries)))
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix_web::{dev::Payload, error::PayloadError, http::header, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
+use crate::domain::{FieldError, FieldErrorCode};
 use crate::error::AppError;
 
 /// A JSON body deserialised strictly (unknown fields are rejected by the target types).
@@ -38,13 +39,78 @@ fn field_of(path: &str, message: &str) -> String {
     }
 }
 
-/// Human message without serde's position suffix.
-fn clean_message(message: &str) -> String {
+/// The names serde puts in backticks after `prefix`, e.g. the allowed ones of
+/// "unknown variant `x`, expected one of `a`, `b`".
+fn ticked_after<'m>(message: &'m str, prefix: &str) -> Vec<&'m str> {
     message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned()
+        .split_once(prefix)
+        .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default()
+}
+
+/// The JSON type serde's "expected …" names, for the `expected` parameter of `wrong_type`.
+fn expected_type(message: &str) -> Option<&'static str> {
+    let expected = message.split_once("expected ")?.1;
+    [
+        ("a string", "string"),
+        ("a boolean", "boolean"),
+        ("a sequence", "array"),
+        ("struct", "object"),
+        ("map", "object"),
+        ("f32", "number"),
+        ("f64", "number"),
+        ("i", "integer"),
+        ("u", "integer"),
+    ]
+    .iter()
+    .find(|(serde, _)| expected.starts_with(serde))
+    .map(|(_, json)| *json)
+}
+
+/// Maps a serde data error to a field error with a code; serde's own words never reach the
+/// client. A validated domain type's own [`FieldError`]s are carried through unchanged.
+fn field_errors_of(path: &str, message: &str) -> Vec<FieldError> {
+    let field = field_of(path, message);
+    if let Some(errors) = FieldError::from_serde(message) {
+        // The domain type names itself (`start`, `email`); the path says where it sits.
+        return errors
+            .into_iter()
+            .map(|e| {
+                let at = if path == "." || e.field.contains('.') || e.field.contains('[') {
+                    e.field.clone()
+                } else {
+                    field.clone()
+                };
+                e.at(at)
+            })
+            .collect();
+    }
+    let error = if message.starts_with("unknown field `") {
+        FieldError::new(&field, "this field is not part of this request")
+            .code(FieldErrorCode::UnknownField)
+            .param("allowed", ticked_after(message, "expected one of "))
+    } else if message.starts_with("missing field `") {
+        FieldError::new(&field, "this field is required").code(FieldErrorCode::Required)
+    } else if message.starts_with("unknown variant `") {
+        FieldError::new(&field, "this is not one of the allowed values")
+            .code(FieldErrorCode::UnknownValue)
+            .param("allowed", ticked_after(message, "expected one of "))
+    } else if message.starts_with("invalid value: integer")
+        || message.starts_with("invalid length")
+        || message.contains("too large")
+    {
+        FieldError::new(&field, "this number is outside the allowed range")
+            .code(FieldErrorCode::OutOfRange)
+    } else {
+        // "invalid type: …", "invalid digit found in string", and whatever else serde says.
+        let error = FieldError::new(&field, "this value has the wrong type")
+            .code(FieldErrorCode::WrongType);
+        match expected_type(message) {
+            Some(json) => error.param("expected", json),
+            None => error,
+        }
+    };
+    vec![error]
 }
 
 /// Parses JSON bytes into `T`, mapping failures as described in the module docs.
@@ -52,32 +118,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // serde would accept an array for a struct (as a tuple); every body of this API is an object.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(_) => AppError::invalid("body", "the body must be a JSON object"),
-            Err(e) => AppError::bad_field(
+            Ok(_) => AppError::Validation(vec![FieldError::new(
                 "body",
-                format!("malformed JSON: {}", clean_message(&e.to_string())),
-            ),
+                "the body must be a JSON object",
+            )
+            .code(FieldErrorCode::WrongType)
+            .param("expected", "object")]),
+            Err(_) => AppError::malformed_json(),
         });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let message = inner.to_string();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                AppError::invalid(field_of(&path, &message), clean_message(&message))
+                AppError::Validation(field_errors_of(&path, &inner.to_string()))
             }
-            _ => AppError::bad_field(
-                "body",
-                format!("malformed JSON: {}", clean_message(&message)),
-            ),
+            _ => AppError::malformed_json(),
         }
     })?;
     // One object per body: `{…}{…}` would otherwise act on the first and drop the rest.
-    de.end().map_err(|_| {
-        AppError::bad_field("body", "malformed JSON: data after the end of the object")
-    })?;
+    de.end().map_err(|_| AppError::malformed_json())?;
     Ok(value)
 }
 
@@ -121,7 +183,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     _ if err.as_response_error().status_code() == 413 => {
                         AppError::PayloadTooLarge(limit)
                     }
-                    _ => AppError::bad_field("body", "the request body could not be read"),
+                    _ => AppError::malformed_json(),
                 })?;
             parse_json(&bytes).map(Json)
         })
@@ -150,8 +212,7 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
             .map(Query)
             .map_err(|err| {
                 let path = err.path().to_string();
-                let message = err.into_inner().to_string();
-                AppError::invalid(field_of(&path, &message), clean_message(&message))
+                AppError::Validation(field_errors_of(&path, &err.into_inner().to_string()))
             });
         std::future::ready(result)
     }

@@ -108,7 +108,12 @@ pub async fn get_postcode(
     state: web::Data<AppState>,
     pc4: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let postcode = Postcode::parse(&pc4).map_err(|e| AppError::bad_field("pc4", e.to_string()))?;
+    let postcode = Postcode::parse(&pc4).map_err(|e| {
+        AppError::BadRequest(
+            crate::domain::FieldError::new("pc4", e.to_string())
+                .code(crate::domain::FieldErrorCode::InvalidFormat),
+        )
+    })?;
     let area = state
         .gazetteer
         .postcode(postcode)
@@ -145,7 +150,11 @@ pub async fn list_municipalities(
     }
     .parse()?;
     if query.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::invalid("q", "at most 100 characters"));
+        return Err(AppError::field(
+            crate::domain::FieldError::new("q", "at most 100 characters")
+                .code(crate::domain::FieldErrorCode::TooLong)
+                .param("max", 100),
+        ));
     }
     let hits: Vec<MunicipalityHit> =
         match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
@@ -189,9 +198,12 @@ pub async fn get_municipality(
     let code = code.to_ascii_uppercase();
     if code.len() != 6 || !code.starts_with("GM") || !code[2..].bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(AppError::bad_field(
-            "code",
-            "a CBS municipality code is GM followed by four digits, e.g. GM0363",
+        return Err(AppError::BadRequest(
+            crate::domain::FieldError::new(
+                "code",
+                "a CBS municipality code is GM followed by four digits, e.g. GM0363",
+            )
+            .code(crate::domain::FieldErrorCode::InvalidFormat),
         ));
     }
     if let Some(m) = state.gazetteer.municipality(&code) {

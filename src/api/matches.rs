@@ -299,8 +299,8 @@ pub async fn get_match(
 
 /// The proposals and matches of one of the caller's help requests, with the score's parts.
 #[utoipa::path(get, path = "/api/v1/help-requests/{id}/matches", tag = "matches", security(("bearer" = [])),
-    params(("id" = String, Path, format = Uuid)),
-    responses((status = 200, description = "The request's matches, oldest first", body = Vec<MatchView>),
+    params(("id" = String, Path, format = Uuid), PageParams),
+    responses((status = 200, description = "One page of the request's matches, oldest first", body = Paginated<MatchView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request of yours", body = Problem, content_type = "application/problem+json")))]
@@ -309,7 +309,9 @@ pub async fn list_request_matches(
     state: web::Data<AppState>,
     resident: Resident,
     id: web::Path<String>,
+    paging: Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
+    let page = paging.0.parse()?;
     let id = HelpRequestId::parse(&id).ok_or(AppError::NotFound("help request"))?;
     let me = resident.0.user_id.0;
     let items = db::run(&state.pool, move |conn| {
@@ -323,5 +325,5 @@ pub async fn list_request_matches(
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page.slice(items)))
 }

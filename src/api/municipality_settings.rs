@@ -135,10 +135,12 @@ impl MunicipalitySettingsBody {
         let mut errors = Vec::new();
         let mut range = |field: &str, value: i32, max: i32| {
             if !(1..=max).contains(&value) {
-                errors.push(crate::domain::FieldError::new(
-                    field,
-                    format!("must be between 1 and {max}"),
-                ));
+                errors.push(
+                    crate::domain::FieldError::new(field, format!("must be between 1 and {max}"))
+                        .code(crate::domain::FieldErrorCode::OutOfRange)
+                        .param("min", 1)
+                        .param("max", max),
+                );
             }
         };
         range("grace_hours_normal", self.grace_hours_normal, 720);

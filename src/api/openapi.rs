@@ -66,7 +66,7 @@ use super::{
         intake::issue_claim_code, intake::export_person, intake::erase_person, intake::claim,
     ),
     components(
-        schemas(crate::error::Problem, crate::domain::FieldError,
+        schemas(crate::error::Problem, crate::domain::FieldError, crate::domain::FieldErrorCode,
             categories::CategoryList, crate::domain::CategoryInfo,
             help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
             help_requests::input::HelpRequestPatch,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::{FieldError, FieldErrorCode};
 use crate::error::AppError;
 
 /// Default page size.
@@ -36,16 +37,22 @@ impl PageParams {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if !(1..=1_000_000).contains(&page) {
-            return Err(AppError::invalid("page", "must be between 1 and 1000000"));
+            return Err(out_of_range("page", 1_000_000));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(AppError::invalid(
-                "per_page",
-                format!("must be between 1 and {MAX_PER_PAGE}"),
-            ));
+            return Err(out_of_range("per_page", MAX_PER_PAGE));
         }
         Ok(Page { page, per_page })
     }
+}
+
+/// A 422 for a page parameter outside `1..=max`.
+fn out_of_range(field: &str, max: u32) -> AppError {
+    let message = format!("must be between 1 and {max}");
+    AppError::Validation(vec![FieldError::new(field, message)
+        .code(FieldErrorCode::OutOfRange)
+        .param("min", 1)
+        .param("max", max)])
 }
 
 impl Page {

@@ -24,7 +24,7 @@ macro_rules! problem_response {
 problem_response!(
     /// The request cannot be read: malformed JSON (or data after the object) or a malformed
     /// path value (`errors[].field` names it).
-    BadRequest, 400, "bad-request", "Bad Request", "malformed JSON: EOF while parsing an object"
+    BadRequest, 400, "bad-request", "Bad Request", "body: the body is not valid JSON"
 );
 problem_response!(
     /// No access token, or one that is invalid or expired.

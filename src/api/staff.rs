@@ -185,7 +185,13 @@ pub async fn move_case_worker(
         .gazetteer
         .municipality(&body.0.municipality_code)
         .ok_or_else(|| {
-            AppError::invalid("municipality_code", "not a current CBS municipality code")
+            AppError::field(
+                crate::domain::FieldError::new(
+                    "municipality_code",
+                    "not a current CBS municipality code",
+                )
+                .code(crate::domain::FieldErrorCode::UnknownValue),
+            )
         })?
         .code
         .clone();

@@ -47,7 +47,10 @@ pub async fn get_municipality_stats(
         .unwrap_or_else(|| crate::clock::dutch_today(state.clock.now_naive()));
     let from = query.0.from;
     if from.is_some_and(|f| f > to) {
-        return Err(AppError::invalid("from", "must not be after `to`"));
+        return Err(AppError::field(
+            crate::domain::FieldError::new("from", "must not be after `to`")
+                .code(crate::domain::FieldErrorCode::OutOfRange),
+        ));
     }
     // Bounds both backends can store (PostgreSQL timestamps do not reach chrono's extremes).
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();

@@ -6,13 +6,20 @@ use diesel::prelude::*;
 
 use super::{schema::audit_log, DbConnection};
 
+/// Writes a stored (naive, UTC) time as RFC 3339 with its `Z`.
+fn serialize_utc<S: serde::Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&at.and_utc(), s)
+}
+
 /// One audit entry.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
     /// Id.
     pub id: String,
-    /// When it happened (UTC).
+    /// When it happened, RFC 3339 in UTC (`…Z`), like every timestamp of the API.
+    #[serde(serialize_with = "serialize_utc")]
+    #[schema(value_type = chrono::DateTime<chrono::Utc>)]
     pub occurred_at: NaiveDateTime,
     /// Who did it (`null` for the system).
     pub actor_id: Option<String>,

@@ -43,7 +43,10 @@ impl AccountTokenPurpose {
             .iter()
             .copied()
             .find(|p| p.as_str() == code)
-            .ok_or_else(|| FieldError::new("purpose", format!("unknown purpose '{code}'")))
+            .ok_or_else(|| {
+                FieldError::new("purpose", format!("unknown purpose '{code}'"))
+                    .code(crate::domain::FieldErrorCode::UnknownValue)
+            })
     }
 
     /// How long a token stays valid: a reset is meant to be used at once, a verification

@@ -142,7 +142,9 @@ fn parse_date(input: Option<&str>, field: &str, errors: &mut Vec<FieldError>) ->
         Ok(date) if raw.len() == 10 => Some(date),
         _ => {
             let message = "a date is written as YYYY-MM-DD and must exist, such as 2026-12-01";
-            errors.push(FieldError::new(field, message));
+            errors.push(
+                FieldError::new(field, message).code(crate::domain::FieldErrorCode::InvalidFormat),
+            );
             None
         }
     }
@@ -160,10 +162,15 @@ impl Availability {
             Some(m) => match u16::try_from(m) {
                 Ok(m) if (MIN_SESSION_MINUTES..=MAX_SESSION_MINUTES).contains(&m) => Some(m),
                 _ => {
-                    errors.push(FieldError::new(
-                        format!("{P}.session_minutes"),
-                        "a session lasts 15 to 480 minutes",
-                    ));
+                    errors.push(
+                        FieldError::new(
+                            format!("{P}.session_minutes"),
+                            "a session lasts 15 to 480 minutes",
+                        )
+                        .code(crate::domain::FieldErrorCode::OutOfRange)
+                        .param("min", MIN_SESSION_MINUTES)
+                        .param("max", MAX_SESSION_MINUTES),
+                    );
                     None
                 }
             },
@@ -172,10 +179,14 @@ impl Availability {
         let mut slots: Vec<(usize, Slot)> = Vec::new();
         if input.slots.len() > MAX_SLOTS {
             // Checking each of a huge list would only bury this message.
-            errors.push(FieldError::new(
-                format!("{P}.slots"),
-                format!("at most {MAX_SLOTS} slots, got {}", input.slots.len()),
-            ));
+            errors.push(
+                FieldError::new(
+                    format!("{P}.slots"),
+                    format!("at most {MAX_SLOTS} slots, got {}", input.slots.len()),
+                )
+                .code(crate::domain::FieldErrorCode::OutOfRange)
+                .param("max", MAX_SLOTS),
+            );
         } else {
             for (i, raw) in input.slots.iter().enumerate() {
                 let path = format!("{P}.slots[{i}]");
@@ -190,10 +201,14 @@ impl Availability {
         let until = parse_date(input.until.as_deref(), "availability.until", &mut errors);
         if let (Some(from), Some(until)) = (from, until) {
             if until < from {
-                errors.push(FieldError::new(
-                    format!("{P}.until"),
-                    format!("the end date {until} is before the start date {from}"),
-                ));
+                errors.push(
+                    FieldError::new(
+                        format!("{P}.until"),
+                        format!("the end date {until} is before the start date {from}"),
+                    )
+                    .code(crate::domain::FieldErrorCode::OutOfRange)
+                    .param("min", from.to_string()),
+                );
             }
         }
 
@@ -283,13 +298,17 @@ fn parse_slot(
     };
     match session_minutes {
         Some(session) if slot.minutes() < session => {
-            errors.push(FieldError::new(
-                path,
-                format!(
-                    "this slot lasts {} minutes, shorter than one session of {session} minutes",
-                    slot.minutes()
-                ),
-            ));
+            errors.push(
+                FieldError::new(
+                    path,
+                    format!(
+                        "this slot lasts {} minutes, shorter than one session of {session} minutes",
+                        slot.minutes()
+                    ),
+                )
+                .code(crate::domain::FieldErrorCode::TooShort)
+                .param("min", session),
+            );
             None
         }
         _ => Some(slot),
@@ -310,7 +329,9 @@ fn check_overlaps(slots: &mut [(usize, Slot)], errors: &mut Vec<FieldError>) {
                 errors.push(FieldError::new(
                     format!("availability.slots[{i}]"),
                     format!("overlaps slot {j} ({previous}); slots on one day may touch but not overlap"),
-                ));
+                )
+                .code(crate::domain::FieldErrorCode::Duplicate)
+                .param("other", j));
                 if slot.end() > previous.end() {
                     reach = Some((i, slot));
                 }

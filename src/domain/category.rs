@@ -68,6 +68,8 @@ impl LawDomain {
                     "domain",
                     format!("unknown domain '{input}'; use wmo, jeugdwet or participatiewet"),
                 )
+                .code(crate::domain::FieldErrorCode::UnknownValue)
+                .param("allowed", Self::ALL.map(|d| d.as_str()).to_vec())
             })
     }
 }
@@ -278,7 +280,12 @@ impl Category {
             Some((_, c)) => format!("unknown category '{input}'; did you mean '{}'?", c.code()),
             None => format!("unknown category '{input}'; see GET /api/v1/categories"),
         };
-        Err(FieldError::new("category", message))
+        let error =
+            FieldError::new("category", message).code(crate::domain::FieldErrorCode::UnknownValue);
+        Err(match closest {
+            Some((_, c)) => error.param("suggestion", c.code()),
+            None => error,
+        })
     }
 
     /// The public description of this category, as listed by `GET /api/v1/categories`.

@@ -24,7 +24,10 @@ impl Email {
     /// hyphens, at most 63 each) ending in an alphabetic top-level domain. Quoted local parts
     /// and IP-address domains are refused: no resident has one. Field `email`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| Err(FieldError::new("email", message));
+        let error = |message: &str| {
+            Err(FieldError::new("email", message)
+                .code(crate::domain::FieldErrorCode::InvalidFormat))
+        };
         let email = input.trim().to_ascii_lowercase();
         if email.is_empty() {
             return error("must not be empty");
@@ -82,7 +85,10 @@ impl Phone {
     /// Accepts digits, spaces, hyphens and one leading `+`; removes the spaces and hyphens.
     /// Field `phone`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| Err(FieldError::new("phone", message));
+        let error = |message: &str| {
+            Err(FieldError::new("phone", message)
+                .code(crate::domain::FieldErrorCode::InvalidFormat))
+        };
         let trimmed = input.trim();
         if !trimmed
             .chars()
@@ -152,10 +158,18 @@ impl Password {
         let error = |message: &str| Err(FieldError::new("password", message));
         let count = input.chars().count();
         if count < 10 {
-            return error("must be at least 10 characters");
+            return Err(
+                FieldError::new("password", "must be at least 10 characters")
+                    .code(crate::domain::FieldErrorCode::TooShort)
+                    .param("min", 10),
+            );
         }
         if count > 128 {
-            return error("must be at most 128 characters");
+            return Err(
+                FieldError::new("password", "must be at most 128 characters")
+                    .code(crate::domain::FieldErrorCode::TooLong)
+                    .param("max", 128),
+            );
         }
         if is_common_password(input) {
             return error("is one of the most commonly used passwords; choose another");
@@ -187,6 +201,6 @@ impl fmt::Debug for Password {
 impl<'de> serde::Deserialize<'de> for Password {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
-        Self::parse(&raw).map_err(|e| serde::de::Error::custom(e.message))
+        Self::parse(&raw).map_err(|e| crate::domain::FieldError::into_serde(vec![e]))
     }
 }

@@ -121,6 +121,7 @@ impl FormalCategory {
                     "unknown formal category '{input}'; use iwmo:01 to iwmo:18 or ijw:40 to ijw:50"
                 ),
             )
+            .code(crate::domain::FieldErrorCode::UnknownValue)
         };
         let (standard, code) = input.split_once(':').ok_or_else(error)?;
         let standard = match standard {

@@ -96,7 +96,8 @@ impl ClaimCode {
             Err(FieldError::new(
                 "code",
                 "a claim code has 10 letters and digits, such as ACDEF-GH347",
-            ))
+            )
+            .code(crate::domain::FieldErrorCode::InvalidFormat))
         }
     }
 

@@ -112,6 +112,8 @@ impl FromStr for Language {
                 "language",
                 format!("unknown value '{s}'; use one of: nl, en"),
             )
+            .code(crate::domain::FieldErrorCode::UnknownValue)
+            .param("allowed", vec!["nl", "en"])
         })
     }
 }

@@ -43,25 +43,90 @@ pub use text::{
     is_common_password, AddressLine, Description, DisplayName, Email, Note, Password, Phone, Title,
 };
 
+/// What is wrong with a field, as a stable machine-readable code; a front end may show its
+/// own words for it. `params` of the [`FieldError`] carry the figures the code refers to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    /// The field is missing or empty.
+    Required,
+    /// The text is shorter than `min` characters.
+    TooShort,
+    /// The text is longer than `max` characters.
+    TooLong,
+    /// The number or date lies outside `min`–`max` (either may be absent).
+    OutOfRange,
+    /// The value is not written the way the field expects (a time, an e-mail address, …).
+    InvalidFormat,
+    /// The text holds control or invisible characters.
+    ControlCharacters,
+    /// The value is not one of `allowed` (when the list is short enough to send).
+    UnknownValue,
+    /// The postcode is well-formed but not a Dutch postcode area in use.
+    UnknownPostcode,
+    /// The category does not belong to the chosen law domain (`domain`).
+    NotInDomain,
+    /// The availability window ends before today.
+    AvailabilityInPast,
+    /// The same value appears twice in a list.
+    Duplicate,
+    /// The body has a field this request does not know (`allowed`: the known ones).
+    UnknownField,
+    /// The value has the wrong JSON type (`expected`: string, integer, number, boolean,
+    /// array or object).
+    WrongType,
+    /// The body is not valid JSON, or not a JSON object.
+    MalformedJson,
+    /// The value does not fit a rule of the service; `message` says which.
+    NotAllowed,
+}
+
 /// One problem with one input field: `field` is a JSON-pointer-ish path such as `title` or
-/// `availability.slots[2].start`, `message` says in plain words what is wrong.
+/// `availability.slots[2].start`, `code` says what is wrong for a program, `params` carries
+/// its figures, `message` says it in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// Path of the offending field, e.g. `availability.slots[2].start`.
     #[schema(example = "availability.slots[2].start")]
     pub field: String,
+    /// What is wrong, stable across releases and languages.
+    pub code: FieldErrorCode,
+    /// The figures of the code, e.g. `{"max": 120}` or `{"allowed": ["mon", "tue"]}`.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[schema(value_type = Object, example = json!({"max": 120}))]
+    pub params: serde_json::Map<String, serde_json::Value>,
     /// What is wrong, in words a resident understands.
     #[schema(example = "a time is written as HH:MM, such as 09:30")]
     pub message: String,
 }
 
+/// Marks a [`FieldError`] carried through serde's string-only custom errors, so the extractor
+/// can recover its code and parameters instead of showing serde's text.
+const SERDE_MARK: &str = "\u{1f}field-error:";
+
 impl FieldError {
-    /// A problem with `field`.
+    /// A problem with `field` (code `not_allowed` until [`FieldError::code`] says more).
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
+            code: FieldErrorCode::NotAllowed,
+            params: serde_json::Map::new(),
             message: message.into(),
         }
+    }
+
+    /// The same problem with this code.
+    pub fn code(mut self, code: FieldErrorCode) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The same problem with one more parameter.
+    pub fn param(mut self, name: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self
     }
 
     /// The same problem reported under another field name, for a type used in a field whose
@@ -69,6 +134,20 @@ impl FieldError {
     pub fn at(mut self, field: impl Into<String>) -> Self {
         self.field = field.into();
         self
+    }
+
+    /// A serde error carrying these problems, for `Deserialize` impls of validated types;
+    /// [`FieldError::from_serde`] recovers them.
+    pub fn into_serde<E: serde::de::Error>(errors: Vec<FieldError>) -> E {
+        E::custom(FieldErrors(errors))
+    }
+
+    /// The problems carried by a serde message made with [`FieldError::into_serde`] (serde_json
+    /// may have appended its ` at line … column …`).
+    pub fn from_serde(message: &str) -> Option<Vec<FieldError>> {
+        let json = message.split_once(SERDE_MARK)?.1;
+        let end = json.rfind(']')?;
+        serde_json::from_str(&json[..=end]).ok()
     }
 }
 
@@ -80,22 +159,16 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-/// Several field problems at once, for composite inputs; `Display` joins them with `; `.
-///
-/// Exists mainly so that serde's `try_from` can deserialize validated composite types (it needs
-/// an error that implements `Display`); parse functions return a plain `Vec<FieldError>`.
+/// Several field problems at once, for serde's `try_from` on validated composite types (it
+/// needs an error that implements `Display`): `Display` writes the marked form that
+/// [`FieldError::from_serde`] reads back, so the codes reach the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{error}")?;
-        }
-        Ok(())
+        let json = serde_json::to_string(&self.0).map_err(|_| fmt::Error)?;
+        write!(f, "{SERDE_MARK}{json}")
     }
 }
 
@@ -106,11 +179,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_error_serializes_as_field_and_message() {
-        let error = FieldError::new("title", "too short");
+    fn field_error_serializes_with_its_code_and_params() {
+        let error = FieldError::new("title", "too short")
+            .code(FieldErrorCode::TooShort)
+            .param("min", 3);
         assert_eq!(
             serde_json::to_value(&error).unwrap(),
-            serde_json::json!({"field": "title", "message": "too short"})
+            serde_json::json!({"field": "title", "code": "too_short", "params": {"min": 3}, "message": "too short"})
+        );
+        let plain = serde_json::to_value(FieldError::new("x", "y")).unwrap();
+        assert_eq!(
+            plain,
+            serde_json::json!({"field": "x", "code": "not_allowed", "message": "y"})
         );
         assert_eq!(error.clone().at("subject").field, "subject");
         assert_eq!(error.to_string(), "title: too short");
@@ -150,8 +230,25 @@ mod tests {
     }
 
     #[test]
-    fn field_errors_join_messages() {
-        let errors = FieldErrors(vec![FieldError::new("a", "x"), FieldError::new("b", "y")]);
-        assert_eq!(errors.to_string(), "a: x; b: y");
+    fn field_errors_survive_a_trip_through_serde() {
+        let sent = vec![FieldError::new("start", "a time is HH:MM at line 3")
+            .code(FieldErrorCode::InvalidFormat)];
+        let err: serde_json::Error = FieldError::into_serde(sent.clone());
+        assert_eq!(FieldError::from_serde(&err.to_string()), Some(sent.clone()));
+        let err = serde_json::from_str::<u8>("300").unwrap_err();
+        assert_eq!(FieldError::from_serde(&err.to_string()), None);
+        let wrapped = format!(
+            "{} at line 1 column 9",
+            FieldError::into_serde::<serde_json::Error>(sent.clone())
+        );
+        assert_eq!(FieldError::from_serde(&wrapped), Some(sent));
+    }
+
+    #[test]
+    fn field_errors_display_in_the_marked_form() {
+        let errors = vec![FieldError::new("a", "x"), FieldError::new("b", "y")];
+        let shown = FieldErrors(errors.clone()).to_string();
+        assert!(shown.starts_with(SERDE_MARK), "{shown}");
+        assert_eq!(FieldError::from_serde(&shown), Some(errors));
     }
 }

@@ -79,6 +79,8 @@ impl Weekday {
                     "weekday",
                     format!("unknown weekday '{input}'; use mon, tue, wed, thu, fri, sat or sun"),
                 )
+                .code(crate::domain::FieldErrorCode::UnknownValue)
+                .param("allowed", Self::ALL.map(|d| d.as_str()).to_vec())
             })
     }
 }
@@ -119,7 +121,9 @@ impl TimeOfDay {
     /// Parses `HH:MM` with exactly two digits each: `09:00` yes, `9:00`, `09:00:00`, `25:00`
     /// and `12:60` no. The error is reported on field `time`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| FieldError::new("time", message);
+        let error = |message: &str| {
+            FieldError::new("time", message).code(crate::domain::FieldErrorCode::InvalidFormat)
+        };
         let bytes = input.as_bytes();
         let well_formed = bytes.len() == 5
             && bytes[2] == b':'
@@ -175,7 +179,7 @@ impl serde::Serialize for TimeOfDay {
 impl<'de> serde::Deserialize<'de> for TimeOfDay {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
-        Self::parse(&raw).map_err(|e| serde::de::Error::custom(e.message))
+        Self::parse(&raw).map_err(|e| crate::domain::FieldError::into_serde(vec![e]))
     }
 }
 
@@ -195,7 +199,8 @@ impl Slot {
             return Err(FieldError::new(
                 "start",
                 "24:00 can only end a slot; start at 00:00 the next day instead",
-            ));
+            )
+            .code(crate::domain::FieldErrorCode::OutOfRange));
         }
         if end < start {
             return Err(FieldError::new(
@@ -204,10 +209,12 @@ impl Slot {
                     "a slot cannot run past midnight; split it into {start}–24:00 and 00:00–{end} \
                      on the next day"
                 ),
-            ));
+            )
+            .code(crate::domain::FieldErrorCode::OutOfRange));
         }
         if end == start {
-            return Err(FieldError::new("end", "the end must be after the start"));
+            return Err(FieldError::new("end", "the end must be after the start")
+                .code(crate::domain::FieldErrorCode::OutOfRange));
         }
         Ok(Self {
             weekday,

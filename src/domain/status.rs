@@ -48,6 +48,8 @@ macro_rules! vocabulary {
                         $field,
                         format!("unknown value '{input}'; use one of: {}", codes.join(", ")),
                     )
+                    .code(crate::domain::FieldErrorCode::UnknownValue)
+                    .param("allowed", codes)
                 })
             }
         }

@@ -62,7 +62,7 @@ macro_rules! text_newtype {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(deserializer)?;
-                Self::parse(&raw).map_err(|e| serde::de::Error::custom(e.message))
+                Self::parse(&raw).map_err(|e| crate::domain::FieldError::into_serde(vec![e]))
             }
         }
     };
@@ -98,7 +98,9 @@ fn checked_text(
         } else {
             "must be a single line without control characters"
         };
-        return Err(FieldError::new(field, message));
+        return Err(
+            FieldError::new(field, message).code(crate::domain::FieldErrorCode::ControlCharacters)
+        );
     }
     let count = text.chars().count();
     if count < min {
@@ -107,13 +109,22 @@ fn checked_text(
         } else {
             format!("must be at least {min} characters")
         };
-        return Err(FieldError::new(field, message));
+        let error = FieldError::new(field, message);
+        return Err(if count == 0 {
+            error.code(crate::domain::FieldErrorCode::Required)
+        } else {
+            error
+                .code(crate::domain::FieldErrorCode::TooShort)
+                .param("min", min)
+        });
     }
     if count > max {
         return Err(FieldError::new(
             field,
             format!("must be at most {max} characters (this is {count})"),
-        ));
+        )
+        .code(crate::domain::FieldErrorCode::TooLong)
+        .param("max", max));
     }
     Ok(text)
 }

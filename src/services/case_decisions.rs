@@ -324,10 +324,12 @@ fn assign_volunteer(
     policy: &Policy,
     worker: Worker<'_>,
 ) -> Result<Match, AppError> {
-    let offer_id = decision
-        .offer_id
-        .as_deref()
-        .ok_or_else(|| AppError::invalid("offer_id", "required for assigned_volunteer"))?;
+    let offer_id = decision.offer_id.as_deref().ok_or_else(|| {
+        AppError::field(
+            crate::domain::FieldError::new("offer_id", "required for assigned_volunteer")
+                .code(crate::domain::FieldErrorCode::Required),
+        )
+    })?;
     let (lead, from) = ("proposed by the municipality", HelpRequestStatus::Escalated);
     case_proposals::propose_offer(conn, request, offer_id, lead, from, now, policy, worker)
 }

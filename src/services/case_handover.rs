@@ -60,7 +60,12 @@ fn colleague(
     case: &Case,
     worker: Worker<'_>,
 ) -> Result<UserId, AppError> {
-    let unknown = || AppError::invalid("to", "no active case worker of your municipality");
+    let unknown = || {
+        AppError::field(
+            crate::domain::FieldError::new("to", "no active case worker of your municipality")
+                .code(crate::domain::FieldErrorCode::UnknownValue),
+        )
+    };
     let id = UserId::parse(to).ok_or_else(unknown)?;
     if &id == worker.id {
         return Err(AppError::invalid(

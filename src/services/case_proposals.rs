@@ -84,7 +84,12 @@ pub fn propose_offer(
         .map(|_| db::offers::offer(conn, offer_id))
         .transpose()?
         .flatten()
-        .ok_or_else(|| AppError::invalid("offer_id", "no such offer"))?;
+        .ok_or_else(|| {
+            AppError::field(
+                crate::domain::FieldError::new("offer_id", "no such offer")
+                    .code(crate::domain::FieldErrorCode::UnknownValue),
+            )
+        })?;
     let settings = db::municipality_settings::effective(conn, worker.municipality)?;
     let mut ids = EngineIds::default();
     let mut profile = request_profile(request, &mut ids, &[], &[]);

@@ -55,7 +55,8 @@ async fn the_batch_moves_an_unanswered_proposal_so_that_both_requests_are_helped
         groceries["id"].as_str().unwrap()
     );
     assert_eq!(
-        json_with_status(app.get_as(&anna_url, &anna.token).await, 200).await[0]["offer_id"],
+        json_with_status(app.get_as(&anna_url, &anna.token).await, 200).await["items"][0]
+            ["offer_id"],
         flexible["id"]
     );
     let garden = post_request(
@@ -73,7 +74,8 @@ async fn the_batch_moves_an_unanswered_proposal_so_that_both_requests_are_helped
         (2, 2, 1, 2),
         "{report:?}"
     );
-    let history = json_with_status(app.get_as(&anna_url, &anna.token).await, 200).await;
+    let history =
+        json_with_status(app.get_as(&anna_url, &anna.token).await, 200).await["items"].clone();
     assert_eq!(history[0]["status"], "withdrawn");
     assert_eq!(history[1]["offer_id"], groceries_only["id"]);
     assert_eq!(history[1]["status"], "proposed");
@@ -89,7 +91,7 @@ async fn the_batch_moves_an_unanswered_proposal_so_that_both_requests_are_helped
         200,
     )
     .await;
-    assert_eq!(bert_view[0]["offer_id"], flexible["id"]);
+    assert_eq!(bert_view["items"][0]["offer_id"], flexible["id"]);
 
     // Nothing left to improve: a second run keeps everything.
     let again = run_batch(&app).await;
@@ -116,7 +118,7 @@ async fn the_batch_never_moves_an_accepted_match() {
         200,
     )
     .await;
-    let match_id = proposals[0]["id"].as_str().unwrap();
+    let match_id = proposals["items"][0]["id"].as_str().unwrap();
     json_with_status(
         app.post_json(
             &format!("/api/v1/matches/{match_id}/accept"),

@@ -21,7 +21,8 @@ async fn proposed_offer(app: &TestApp, resident: &TestUser, request_id: &str) ->
         200,
     )
     .await;
-    body.as_array()
+    body["items"]
+        .as_array()
         .unwrap()
         .iter()
         .find(|m| m["status"] == "proposed")

@@ -19,7 +19,11 @@ pub async fn request_matches(app: &TestApp, resident: &TestUser, request_id: &st
         200,
     )
     .await;
-    body.as_array().unwrap().clone()
+    assert_eq!(
+        (body["page"].as_u64(), body["per_page"].as_u64()),
+        (Some(1), Some(20))
+    );
+    body["items"].as_array().unwrap().clone()
 }
 
 pub async fn my_matches(app: &TestApp, user: &TestUser) -> Vec<Value> {

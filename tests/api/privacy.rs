@@ -89,7 +89,7 @@ pub async fn live_match_of(app: &TestApp, token: &str, request_id: &str) -> Stri
         200,
     )
     .await;
-    let live = list
+    let live = list["items"]
         .as_array()
         .unwrap()
         .iter()

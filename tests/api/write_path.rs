@@ -16,7 +16,7 @@ use crate::{
 async fn history(app: &TestApp, resident: &TestUser, request_id: &str) -> Vec<Value> {
     let path = format!("/api/v1/help-requests/{request_id}/matches");
     let body = json_with_status(app.get_as(&path, &resident.token).await, 200).await;
-    body.as_array().expect("a list").clone()
+    body["items"].as_array().expect("a page").clone()
 }
 
 async fn live_offer(app: &TestApp, resident: &TestUser, request_id: &str) -> Option<Value> {

@@ -169,7 +169,7 @@ def race_match(bases, db, residents, volunteers, trials):
         rid = post_request(bases[t % 2], resident, "klussen", race.tally)
         status, matches = c.call(bases[0], "GET", f"/api/v1/help-requests/{rid}/matches", None,
                                  resident.token, race.tally)
-        live = [m for m in (matches or []) if m.get("status") == "proposed"]
+        live = [m for m in (matches or {}).get("items", []) if m.get("status") == "proposed"]
         if status != 200 or not live or live[0].get("offer_id") not in owner:
             race.problems.append(f"setup: no proposal for {rid} ({status}, {matches!r:.200})")
             continue
