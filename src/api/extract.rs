@@ -39,8 +39,8 @@ fn field_of(path: &str, message: &str) -> String {
     }
 }
 
-/// The names serde puts in backticks after `prefix`, e.g. the allowed ones of
-/// "unknown variant `x`, expected one of `a`, `b`".
+/// The names serde puts in backticks after `prefix`, e.g. the allowed ones of "unknown
+/// variant `x`, expected one of `a`, `b`, `c`" (or "expected `a` or `b`", "expected `a`").
 fn ticked_after<'m>(message: &'m str, prefix: &str) -> Vec<&'m str> {
     message
         .split_once(prefix)
@@ -88,13 +88,13 @@ fn field_errors_of(path: &str, message: &str) -> Vec<FieldError> {
     let error = if message.starts_with("unknown field `") {
         FieldError::new(&field, "this field is not part of this request")
             .code(FieldErrorCode::UnknownField)
-            .param("allowed", ticked_after(message, "expected one of "))
+            .param("allowed", ticked_after(message, ", expected "))
     } else if message.starts_with("missing field `") {
         FieldError::new(&field, "this field is required").code(FieldErrorCode::Required)
     } else if message.starts_with("unknown variant `") {
         FieldError::new(&field, "this is not one of the allowed values")
             .code(FieldErrorCode::UnknownValue)
-            .param("allowed", ticked_after(message, "expected one of "))
+            .param("allowed", ticked_after(message, ", expected "))
     } else if message.starts_with("invalid value: integer")
         || message.starts_with("invalid length")
         || message.contains("too large")
@@ -270,6 +270,49 @@ mod tests {
             field(r#"{"title": "x", "nested": {"x": 1}}"#),
             (422, "nested.x".into())
         );
+    }
+
+    /// The code and params of the first field error, and whether serde's words leaked.
+    fn code(json: &str) -> (String, serde_json::Value) {
+        let problem = parse_json::<Body>(json.as_bytes()).unwrap_err().problem();
+        let text = serde_json::to_string(&problem).unwrap();
+        assert!(
+            !text.contains('`') && !text.contains("invalid type"),
+            "{text}"
+        );
+        let first = serde_json::to_value(&problem.errors[0]).unwrap();
+        (
+            first["code"].as_str().unwrap().to_owned(),
+            first["params"].clone(),
+        )
+    }
+
+    #[test]
+    fn serde_errors_become_codes_with_params() {
+        let (c, p) = code(r#"{"title": "x", "colour": 1}"#);
+        assert_eq!(
+            (c.as_str(), p),
+            (
+                "unknown_field",
+                serde_json::json!({"allowed": ["title", "nested"]})
+            )
+        );
+        assert_eq!(code(r#"{}"#).0, "required");
+        let (c, p) = code(r#"{"title": 3}"#);
+        assert_eq!(
+            (c.as_str(), p),
+            ("wrong_type", serde_json::json!({"expected": "string"}))
+        );
+        assert_eq!(
+            code(r#"{"title": "x", "nested": {"count": 300}}"#).0,
+            "out_of_range"
+        );
+        assert_eq!(
+            code(r#"{"title": "x", "nested": {"count": "a"}}"#).0,
+            "wrong_type"
+        );
+        assert_eq!(code("[1]").0, "wrong_type");
+        assert_eq!(code("{").0, "malformed_json");
     }
 
     #[test]

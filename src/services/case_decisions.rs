@@ -195,9 +195,12 @@ pub fn resolve(
         }
         CaseOutcome::Closed => {
             if note.as_deref().map_or(true, str::is_empty) {
-                return Err(AppError::invalid(
-                    "note",
-                    "closing a case needs a reason for the resident",
+                return Err(AppError::field(
+                    crate::domain::FieldError::new(
+                        "note",
+                        "closing a case needs a reason for the resident",
+                    )
+                    .code(crate::domain::FieldErrorCode::Required),
                 ));
             }
             move_request(
@@ -279,16 +282,22 @@ fn referral(
             "formal_category",
             format!("a {domain} request is referred to an {}", standard.name()),
         )),
-        (Some(standard), None, _) => Err(AppError::invalid(
-            "formal_category",
-            format!("required: the {} to refer to", standard.name()),
+        (Some(standard), None, _) => Err(AppError::field(
+            crate::domain::FieldError::new(
+                "formal_category",
+                format!("required: the {} to refer to", standard.name()),
+            )
+            .code(crate::domain::FieldErrorCode::Required),
         )),
         (None, _, Some(instrument)) if !instrument.trim().is_empty() => {
             Ok((format!("instrument:{}", instrument.trim()), None))
         }
-        (None, _, _) => Err(AppError::invalid(
-            "instrument",
-            "required: the Participatiewet has no national code list; name the instrument",
+        (None, _, _) => Err(AppError::field(
+            crate::domain::FieldError::new(
+                "instrument",
+                "required: the Participatiewet has no national code list; name the instrument",
+            )
+            .code(crate::domain::FieldErrorCode::Required),
         )),
     }
 }
@@ -299,16 +308,24 @@ fn referral(
 fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>, AppError> {
     let Some(km) = km else { return Ok(None) };
     if !km.is_finite() || km <= 0.0 || km > MAX_OFFER_RADIUS_KM {
-        return Err(AppError::invalid(
-            "max_distance_km",
-            format!("must be more than 0 and at most {MAX_OFFER_RADIUS_KM} km"),
+        return Err(AppError::field(
+            crate::domain::FieldError::new(
+                "max_distance_km",
+                format!("must be more than 0 and at most {MAX_OFFER_RADIUS_KM} km"),
+            )
+            .code(crate::domain::FieldErrorCode::OutOfRange)
+            .param("max", MAX_OFFER_RADIUS_KM),
         ));
     }
     match request.max_distance_km {
         None => Ok(None),
-        Some(current) if km < current => Err(AppError::invalid(
-            "max_distance_km",
-            format!("must not be smaller than the request's current {current} km"),
+        Some(current) if km < current => Err(AppError::field(
+            crate::domain::FieldError::new(
+                "max_distance_km",
+                format!("must not be smaller than the request's current {current} km"),
+            )
+            .code(crate::domain::FieldErrorCode::OutOfRange)
+            .param("min", current),
         )),
         Some(_) => Ok(Some(km)),
     }

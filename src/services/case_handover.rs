@@ -124,7 +124,13 @@ pub fn takeover(
 ) -> Result<Case, AppError> {
     let case = case_of(conn, case_id, worker.municipality)?;
     let from = UserId::parse(from).ok_or_else(|| {
-        AppError::invalid("from", "the user id of the case worker who holds the case")
+        AppError::field(
+            crate::domain::FieldError::new(
+                "from",
+                "the user id of the case worker who holds the case",
+            )
+            .code(crate::domain::FieldErrorCode::InvalidFormat),
+        )
     })?;
     let previous = match (case.status, &case.assigned_to) {
         (CaseStatus::Resolved, _) => {

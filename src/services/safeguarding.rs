@@ -154,9 +154,9 @@ pub fn record_vog(
 ) -> Result<User, AppError> {
     let user = volunteer_for(conn, volunteer, actor)?;
     if issued_on > crate::clock::dutch_today(now) {
-        return Err(AppError::invalid(
-            "issued_on",
-            "a VOG cannot be issued in the future",
+        return Err(AppError::field(
+            crate::domain::FieldError::new("issued_on", "a VOG cannot be issued in the future")
+                .code(crate::domain::FieldErrorCode::OutOfRange),
         ));
     }
     db::users::record_vog(conn, volunteer, issued_on, actor.id(), now)?;

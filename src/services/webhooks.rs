@@ -12,9 +12,18 @@ use crate::{
 /// Checks a webhook address: an absolute `https` URL, or `http` to this machine (a local
 /// relay or a test receiver), without credentials in it.
 pub fn check_url(raw: &str) -> Result<String, AppError> {
-    let bad = |why: &str| AppError::invalid("url", why.to_owned());
+    let bad = |why: &str| {
+        AppError::field(
+            crate::domain::FieldError::new("url", why)
+                .code(crate::domain::FieldErrorCode::InvalidFormat),
+        )
+    };
     if raw.len() > 2_000 {
-        return Err(bad("must be at most 2000 characters"));
+        return Err(AppError::field(
+            crate::domain::FieldError::new("url", "must be at most 2000 characters")
+                .code(crate::domain::FieldErrorCode::TooLong)
+                .param("max", 2_000),
+        ));
     }
     let url = reqwest::Url::parse(raw.trim())
         .map_err(|_| bad("must be an absolute URL such as https://example.nl/hooks/hulpmarkt"))?;
