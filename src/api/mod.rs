@@ -175,10 +175,10 @@ pub async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
 pub fn problem_for_bare_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let already = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    // problem+json already, or a page of the workplace (`web`), which answers in HTML.
+    let already = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
+    });
     if already {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

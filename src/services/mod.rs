@@ -26,7 +26,9 @@ pub mod staff;
 pub mod staff_lifecycle;
 pub mod statistics;
 pub mod sweeper;
+pub mod web_sessions;
 pub mod webhooks;
+pub mod workplace;
 
 use crate::{
     db::{self, DbConnection, Pool},
