@@ -56,5 +56,8 @@ mod staff_lifecycle;
 mod statistics;
 mod sweeper;
 mod vog;
+mod werkplek;
+mod werkplek_cases;
+mod werkplek_helpers;
 mod write_path;
 mod write_retry;
