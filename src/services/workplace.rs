@@ -66,9 +66,9 @@ pub fn queue(
     };
     let keeps = |f: Option<LawDomain>, c: Option<Category>, r: Option<EscalationReason>| {
         move |(case, req): &(Case, QueueRequest)| {
-            f.is_none_or(|v| req.domain == v)
-                && c.is_none_or(|v| req.category == v)
-                && r.is_none_or(|v| case.reason == v)
+            f.map_or(true, |v| req.domain == v)
+                && c.map_or(true, |v| req.category == v)
+                && r.map_or(true, |v| case.reason == v)
         }
     };
     for row in &all {

@@ -145,7 +145,9 @@ async fn each_outcome_resolves_the_case_through_the_same_services() {
     let mut browser = Browser::new(&app);
     browser.log_in_as(&worker).await;
 
-    let outcomes: [(&str, Vec<(&str, &str)>, &str); 4] = [
+    // (outcome, its fields, the request's status after it)
+    type Outcome<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let outcomes: [Outcome; 4] = [
         (
             "assigned_volunteer",
             vec![("offer_id", far_id.as_str())],
