@@ -20,7 +20,8 @@ pub struct SessionTimes {
     pub lifetime: Duration,
 }
 
-/// How often `last_seen_at` is written: a page view is a read, not a write per request.
+/// How often `last_seen_at` is written at most: a page view is a read, not a write per
+/// request (a quarter of the idle time when that is shorter, so activity always counts).
 pub const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// The stored form of a session id: its SHA-256 (a 256-bit random id needs no slow hash).
@@ -89,8 +90,8 @@ pub struct Live {
 
 impl Live {
     /// Whether `last_seen_at` is old enough to be written again.
-    pub fn needs_touch(&self, now: NaiveDateTime) -> bool {
-        now - self.session.last_seen_at >= TOUCH_EVERY
+    pub fn needs_touch(&self, times: SessionTimes, now: NaiveDateTime) -> bool {
+        now - self.session.last_seen_at >= TOUCH_EVERY.min(times.idle / 4)
     }
 }
 

@@ -27,13 +27,13 @@ pub struct WebSettings {
     #[arg(long = "web-cookie-secure", env = "HULPMARKT_WEB_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
     pub cookie_secure: bool,
 
-    /// Minutes without a request after which a workplace session ends.
+    /// Seconds without a request after which a workplace session ends (30 minutes).
     #[arg(
-        long = "web-idle-minutes",
-        env = "HULPMARKT_WEB_IDLE_MINUTES",
-        default_value_t = 30
+        long = "web-idle-seconds",
+        env = "HULPMARKT_WEB_IDLE_SECONDS",
+        default_value_t = 1800
     )]
-    pub idle_minutes: u32,
+    pub idle_seconds: u32,
 
     /// Hours after sign-in at which a workplace session ends, however busy.
     #[arg(
@@ -48,7 +48,7 @@ impl Default for WebSettings {
     fn default() -> Self {
         Self {
             cookie_secure: true,
-            idle_minutes: 30,
+            idle_seconds: 1800,
             session_hours: 10,
         }
     }
@@ -58,7 +58,7 @@ impl WebSettings {
     /// The session times these settings give.
     pub fn times(&self) -> crate::services::web_sessions::SessionTimes {
         crate::services::web_sessions::SessionTimes {
-            idle: chrono::Duration::minutes(i64::from(self.idle_minutes.max(1))),
+            idle: chrono::Duration::seconds(i64::from(self.idle_seconds.max(1))),
             lifetime: chrono::Duration::hours(i64::from(self.session_hours.max(1))),
         }
     }

@@ -152,7 +152,7 @@ impl FromRequest for WebCaseWorker {
             .await
             .map_err(|e| WebError::from_app(lang, e))?
             .ok_or(WebError::new(lang, Failure::SignIn { ended: true }))?;
-            if live.needs_touch(now) {
+            if live.needs_touch(times, now) {
                 let id = session_id.clone();
                 db::transaction(&state.pool, move |conn| web_sessions::touch(conn, &id, now))
                     .await
