@@ -195,3 +195,39 @@ async fn another_municipalitys_case_does_not_exist_for_a_case_worker() {
         "open"
     );
 }
+
+#[actix_web::test]
+async fn deactivation_and_a_move_to_another_municipality_end_the_session() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let leaving = app.case_worker("GM0363").await;
+    let moving = app.case_worker("GM0363").await;
+    let (mut first, mut second) = (Browser::new(&app), Browser::new(&app));
+    first.log_in_as(&leaving).await;
+    second.log_in_as(&moving).await;
+    assert_eq!(first.get("/werkplek/zaken").await.status, 200);
+    assert_eq!(second.get("/werkplek/zaken").await.status, 200);
+
+    let deactivate = format!("/api/v1/users/{}/deactivate", leaving.id);
+    let response = app
+        .post_json(&deactivate, &json!({}), Some(&admin.token))
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(first.get("/werkplek/zaken").await.status, 303);
+    let again = first.log_in(&leaving.email, &leaving.password).await;
+    assert_eq!(
+        again.status, 401,
+        "a deactivated account signs in like a wrong password"
+    );
+
+    let move_to = format!("/api/v1/users/{}/municipality", moving.id);
+    let response = app
+        .put_json(
+            &move_to,
+            &json!({"municipality_code": "GM0344"}),
+            &admin.token,
+        )
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(second.get("/werkplek/zaken").await.status, 303);
+}
