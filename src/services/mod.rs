@@ -15,6 +15,7 @@ pub mod help_requests;
 pub mod live_offers;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod need_map;
 pub mod notify;
 pub mod offers;
 pub mod policy;

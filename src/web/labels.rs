@@ -5,8 +5,8 @@
 
 use super::i18n::Lang;
 use crate::domain::{
-    CaseOutcome, CaseStatus, Category, EscalationReason, LawDomain, MatchOrigin, MatchStatus,
-    TakeoverReason, Urgency,
+    CaseOutcome, CaseStatus, Category, EscalationReason, HelpRequestStatus, LawDomain, MatchOrigin,
+    MatchStatus, TakeoverReason, Urgency,
 };
 
 /// A law's name.
@@ -47,6 +47,20 @@ pub fn status(lang: Lang, s: CaseStatus) -> &'static str {
         CaseStatus::Open => lang.pick("Nieuw", "New"),
         CaseStatus::InProgress => lang.pick("In behandeling", "In progress"),
         CaseStatus::Resolved => lang.pick("Afgerond", "Resolved"),
+    }
+}
+
+/// Where a help request is.
+pub fn request_status(lang: Lang, s: HelpRequestStatus) -> &'static str {
+    match s {
+        HelpRequestStatus::Open => lang.pick("Open", "Open"),
+        HelpRequestStatus::Proposed => lang.pick("Voorgesteld", "Proposed"),
+        HelpRequestStatus::Matched => lang.pick("Gekoppeld", "Matched"),
+        HelpRequestStatus::Escalated => lang.pick("Bij de gemeente", "With the municipality"),
+        HelpRequestStatus::Completed => lang.pick("Geholpen", "Helped"),
+        HelpRequestStatus::Cancelled => lang.pick("Ingetrokken", "Cancelled"),
+        HelpRequestStatus::Referred => lang.pick("Doorverwezen", "Referred"),
+        HelpRequestStatus::Closed => lang.pick("Gesloten", "Closed"),
     }
 }
 

@@ -9,6 +9,7 @@ mod audit_page;
 mod case_actions;
 mod case_page;
 mod case_view;
+mod dashboard_page;
 mod form;
 pub mod i18n;
 mod labels;
@@ -78,6 +79,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(queue_page::show_queue)
                 .service(case_page::show_case)
                 .service(audit_page::show_audit)
+                .service(dashboard_page::show_dashboard)
+                .service(dashboard_page::download_figures)
                 .service(case_actions::claim)
                 .service(case_actions::release)
                 .service(case_actions::hand_over)

@@ -250,3 +250,68 @@ async fn each_outcome_resolves_the_case_through_the_same_services() {
     assert_eq!(view["assigned_to"], worker.id.as_str());
     assert!(view["notes"].as_array().unwrap().is_empty());
 }
+
+#[actix_web::test]
+async fn the_dashboard_gives_the_apis_figures_a_map_and_the_same_csv() {
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0363").await;
+    let utrecht = app.case_worker("GM0344").await;
+    let (anna, bert) = (app.resident().await, app.resident().await);
+    escalated_case(&app, &anna, &worker, "Boodschappen voor de buurvrouw", true).await;
+    escalated_case(&app, &bert, &worker, "Boodschappen na ziekenhuis", false).await;
+    let vera = app.volunteer().await;
+    post_offer(&app, &vera, &amsterdam_offer("1102", 15.0, "wed")).await;
+    let api = crate::helpers::json_with_status(
+        app.get_as("/api/v1/municipalities/GM0363/stats", &worker.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(api["total_requests"], 2);
+    assert_eq!(api["escalated_requests"], 2);
+
+    let mut browser = Browser::new(&app);
+    browser.log_in_as(&worker).await;
+    let page = browser.get("/werkplek/cijfers").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Cijfers van de gemeente"));
+    assert!(
+        page.body.contains("Inwoner vroeg de gemeente</td><td>2"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<title>1012: 2</title>"),
+        "the map marks PC4 1012"
+    );
+    assert!(
+        page.body.contains("Boodschappen</td><td>1</td><td>2"),
+        "supply 1, demand 2"
+    );
+    let csv = browser.get("/werkplek/cijfers.csv?from=&to=").await;
+    assert_eq!(csv.status, 200);
+    for line in [
+        "total_requests,,2",
+        "escalated_by_reason,resident_request,2",
+        "active_offers,boodschappen,1",
+        "waiting_requests,boodschappen,2",
+        "waiting_requests_pc4,1012,2",
+    ] {
+        assert!(
+            csv.body.lines().any(|l| l == line),
+            "{line} in {}",
+            csv.body
+        );
+    }
+    let bad = browser.get("/werkplek/cijfers?from=gisteren").await;
+    assert_eq!(bad.status, 400);
+
+    let mut other = Browser::new(&app);
+    other.log_in_as(&utrecht).await;
+    let theirs = other.get("/werkplek/cijfers.csv").await;
+    assert!(
+        theirs.body.lines().any(|l| l == "total_requests,,0"),
+        "{}",
+        theirs.body
+    );
+}

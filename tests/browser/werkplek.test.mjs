@@ -272,6 +272,26 @@ test('a form without its CSRF token is refused; another municipality sees nothin
   await page.context().close();
 });
 
+test('the dashboard shows the figures, a map, and downloads the same as CSV', async () => {
+  const page = await newPage();
+  await logIn(page, AMSTERDAM);
+  await page.waitForURL(/\/werkplek\/zaken$/);
+  await page.getByRole('link', { name: 'Cijfers' }).click();
+  await page.getByRole('heading', { name: 'Cijfers van de gemeente' }).waitFor();
+  assert.ok(await page.locator('svg[role=img] title', { hasText: '1012:' }).count() > 0, 'map marks 1012');
+  await checkScreen(page, '15-cijfers');
+  await page.locator('figure.map-figure').screenshot({ path: path.join(SHOTS, '15-cijfers-kaart.png') });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download deze cijfers als CSV' }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^total_requests,,6$/m);
+  assert.match(csv, /^escalated_by_reason,resident_request,6$/m);
+  console.log(`csv ${download.suggestedFilename()}: ${csv.trim().split('\n').length} lines`);
+  await page.context().close();
+});
+
 test('logging out ends the session, and so does idling', async () => {
   const page = await newPage();
   await logIn(page, AMSTERDAM);
