@@ -88,7 +88,11 @@ fn escape(text: &str) -> String {
 }
 
 /// The figures as CSV (`figure,key,value`), the same the dashboard shows.
-pub fn csv(stats: &MunicipalityStatistics, waiting: &BTreeMap<String, u64>) -> String {
+pub fn csv(
+    stats: &MunicipalityStatistics,
+    waiting: &BTreeMap<String, u64>,
+    times: &super::statistics::CaseTimes,
+) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut row = |figure: &str, key: &str, value: String| {
         let _ = out.write_record([figure, key, value.as_str()]);
@@ -114,6 +118,17 @@ pub fn csv(stats: &MunicipalityStatistics, waiting: &BTreeMap<String, u64>) -> S
         "escalated_requests",
         "",
         stats.escalated_requests.to_string(),
+    );
+    row("cases_opened", "", times.opened.to_string());
+    row(
+        "median_hours_to_claim",
+        "",
+        number(times.median_hours_to_claim),
+    );
+    row(
+        "median_hours_to_resolve",
+        "",
+        number(times.median_hours_to_resolve),
     );
     for (domain, statuses) in &stats.by_domain {
         for (status, n) in statuses {

@@ -147,6 +147,40 @@ pub fn read(
     Ok((compute(period, &requests, &cases, &offers), waiting))
 }
 
+/// How fast the municipality picks up its cases: the workplace's dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseTimes {
+    /// Cases opened in the period.
+    pub opened: u64,
+    /// Median hours from opening to the first claim; `None` without claims.
+    pub median_hours_to_claim: Option<f64>,
+    /// Median hours from opening to the decision; `None` without decisions.
+    pub median_hours_to_resolve: Option<f64>,
+}
+
+/// The case times of the cases opened in `period`.
+pub fn case_times(
+    conn: &mut crate::db::DbConnection,
+    period: &Period,
+) -> Result<CaseTimes, crate::error::AppError> {
+    let (start, end) = period.bounds();
+    let rows = crate::db::statistics::case_times(conn, &period.municipality_code, start, end)?;
+    let hours = |from: NaiveDateTime, to: NaiveDateTime| (to - from).num_seconds() as f64 / 3600.0;
+    Ok(CaseTimes {
+        opened: rows.len() as u64,
+        median_hours_to_claim: median(
+            rows.iter()
+                .filter_map(|(o, c, _)| c.map(|c| hours(*o, c)))
+                .collect(),
+        ),
+        median_hours_to_resolve: median(
+            rows.iter()
+                .filter_map(|(o, _, r)| r.map(|r| hours(*o, r)))
+                .collect(),
+        ),
+    })
+}
+
 /// Aggregates the figures. `cases` are `(request id, reason, opened at)`; `offer_categories`
 /// are `(offer id, category)` of active offers.
 pub fn compute(

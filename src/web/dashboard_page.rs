@@ -70,24 +70,29 @@ fn period(
     })
 }
 
+/// The statistics, the requests waiting per PC4, and the case times.
+type Figures = (
+    statistics::MunicipalityStatistics,
+    std::collections::BTreeMap<String, u64>,
+    statistics::CaseTimes,
+);
+
 /// Reads the figures of the worker's municipality for the period of `req`.
 async fn figures(
     state: &AppState,
     worker: &WebCaseWorker,
     req: &HttpRequest,
-) -> Result<
-    (
-        statistics::MunicipalityStatistics,
-        std::collections::BTreeMap<String, u64>,
-    ),
-    WebError,
-> {
+) -> Result<Figures, WebError> {
     let lang = worker.lang;
     let today = crate::clock::dutch_today(state.clock.now_naive());
     let period = period(lang, req.query_string(), &worker.municipality, today)?;
-    db::run(&state.pool, move |conn| statistics::read(conn, period))
-        .await
-        .map_err(|e| WebError::from_app(lang, e))
+    db::run(&state.pool, move |conn| {
+        let times = statistics::case_times(conn, &period)?;
+        let (stats, waiting) = statistics::read(conn, period)?;
+        Ok((stats, waiting, times))
+    })
+    .await
+    .map_err(|e| WebError::from_app(lang, e))
 }
 
 /// The dashboard.
@@ -99,20 +104,22 @@ pub async fn show_dashboard(
 ) -> Result<HttpResponse, WebError> {
     let lang = worker.lang;
     let t = lang.words();
-    let (stats, waiting) = figures(&state, &worker, &req).await?;
+    let (stats, waiting, times) = figures(&state, &worker, &req).await?;
     let percent =
         |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{:.0}%", v * 100.0));
-    let hours = stats.median_hours_to_match.map_or_else(
-        || "—".to_owned(),
-        |h| super::i18n::waited(lang, (h * 60.0) as i64),
-    );
+    let duration = |h: Option<f64>| {
+        h.map_or_else(
+            || "—".to_owned(),
+            |h| super::i18n::waited(lang, (h * 60.0) as i64),
+        )
+    };
     let totals = vec![
         (t.dash_requests, stats.total_requests.to_string()),
         (
             t.dash_matched,
             format!("{} ({})", stats.matched_requests, percent(stats.match_rate)),
         ),
-        (t.dash_median, hours),
+        (t.dash_median, duration(stats.median_hours_to_match)),
         (
             t.dash_escalated,
             format!(
@@ -121,6 +128,9 @@ pub async fn show_dashboard(
                 percent(stats.escalated_share)
             ),
         ),
+        (t.dash_cases_opened, times.opened.to_string()),
+        (t.dash_to_claim, duration(times.median_hours_to_claim)),
+        (t.dash_to_resolve, duration(times.median_hours_to_resolve)),
     ];
     let domain_name = |code: &str| {
         LawDomain::parse(code).map_or(code.to_owned(), |d| labels::domain(lang, d).to_owned())
@@ -196,7 +206,7 @@ pub async fn download_figures(
     worker: WebCaseWorker,
     req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    let (stats, waiting) = figures(&state, &worker, &req).await?;
+    let (stats, waiting, times) = figures(&state, &worker, &req).await?;
     let name = format!(
         "hulpmarkt-{}-{}-{}.csv",
         stats.municipality_code,
@@ -213,5 +223,5 @@ pub async fn download_figures(
             format!("attachment; filename=\"{name}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(need_map::csv(&stats, &waiting)))
+        .body(need_map::csv(&stats, &waiting, &times)))
 }

@@ -257,8 +257,10 @@ async fn the_dashboard_gives_the_apis_figures_a_map_and_the_same_csv() {
     let worker = app.case_worker("GM0363").await;
     let utrecht = app.case_worker("GM0344").await;
     let (anna, bert) = (app.resident().await, app.resident().await);
-    escalated_case(&app, &anna, &worker, "Boodschappen voor de buurvrouw", true).await;
+    let first = escalated_case(&app, &anna, &worker, "Boodschappen voor de buurvrouw", true).await;
     escalated_case(&app, &bert, &worker, "Boodschappen na ziekenhuis", false).await;
+    app.clock.advance(chrono::Duration::minutes(90));
+    crate::cases::act(&app, &worker, &first, "claim", json!({})).await;
     let vera = app.volunteer().await;
     post_offer(&app, &vera, &amsterdam_offer("1102", 15.0, "wed")).await;
     let api = crate::helpers::json_with_status(
@@ -296,6 +298,8 @@ async fn the_dashboard_gives_the_apis_figures_a_map_and_the_same_csv() {
         "active_offers,boodschappen,1",
         "waiting_requests,boodschappen,2",
         "waiting_requests_pc4,1012,2",
+        "cases_opened,,2",
+        "median_hours_to_claim,,1.500",
     ] {
         assert!(
             csv.body.lines().any(|l| l == line),
