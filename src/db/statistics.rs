@@ -69,13 +69,16 @@ pub fn active_offer_categories(
         .load(conn)
 }
 
+/// When a case was opened, claimed and resolved.
+pub type CaseTime = (NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
 /// `(opened, claimed, resolved)` of the municipality's cases opened in `[from, until)`.
 pub fn case_times(
     conn: &mut DbConnection,
     municipality: &str,
     from: NaiveDateTime,
     until: NaiveDateTime,
-) -> QueryResult<Vec<(NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)>> {
+) -> QueryResult<Vec<CaseTime>> {
     cases::table
         .filter(cases::municipality_code.eq(municipality))
         .filter(cases::opened_at.ge(from))
