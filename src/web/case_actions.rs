@@ -9,6 +9,7 @@ use actix_web::{http::StatusCode, post, web, HttpRequest, HttpResponse};
 use super::{
     case_page::respond,
     form::FormData,
+    i18n::Lang,
     login::see_other,
     page::{Notice, WebError},
     session::WebCaseWorker,
@@ -48,18 +49,25 @@ where
     let t = worker.lang.words();
     let (notice, status) = match result {
         Ok(()) => return Ok(see_other(&format!("/werkplek/zaken/{case}?gedaan={done}"))),
-        Err(AppError::Conflict { detail, .. }) => {
-            (format!("{} ({detail})", t.conflict), StatusCode::CONFLICT)
-        }
+        // The services word their refusals in English: shown as such to English readers,
+        // as the plain Dutch sentence (and the field's Dutch name) to Dutch ones.
+        Err(AppError::Conflict { detail, .. }) => (
+            match worker.lang {
+                Lang::Nl => t.conflict.to_owned(),
+                Lang::En => format!("{} ({detail})", t.conflict),
+            },
+            StatusCode::CONFLICT,
+        ),
         Err(AppError::Validation(fields)) => {
             let named: Vec<String> = fields
                 .iter()
-                .map(|f| {
-                    format!(
+                .map(|f| match worker.lang {
+                    Lang::Nl => super::labels::field(worker.lang, &f.field),
+                    Lang::En => format!(
                         "{}: {}",
                         super::labels::field(worker.lang, &f.field),
                         f.message
-                    )
+                    ),
                 })
                 .collect();
             (
@@ -167,7 +175,7 @@ pub async fn take_over(
     let form = worker.form(&body)?;
     let from = required(&worker, &form, "from")?.to_owned();
     let reason = TakeoverReason::parse(required(&worker, &form, "reason")?)
-        .map_err(|e| WebError::field(worker.lang, "reason", &e.message))?;
+        .map_err(|e| WebError::refused(worker.lang, "reason", &e))?;
     let (id, now) = (id.into_inner(), state.clock.now_naive());
     let case = id.clone();
     decide(
@@ -194,7 +202,7 @@ pub async fn add_note(
 ) -> Result<HttpResponse, WebError> {
     let form = worker.form(&body)?;
     let note = Note::parse(required(&worker, &form, "body")?)
-        .map_err(|e| WebError::field(worker.lang, "body", &e.message))?;
+        .map_err(|e| WebError::refused(worker.lang, "body", &e))?;
     let (id, now) = (id.into_inner(), state.clock.now_naive());
     let case = id.clone();
     decide(&state, &worker, &req, id, "case.note", move |conn, w, _| {
@@ -209,12 +217,12 @@ fn decision(worker: &WebCaseWorker, form: &FormData) -> Result<Decision, WebErro
     let lang = worker.lang;
     let bad = |field: &str, message: &str| WebError::field(lang, field, message);
     let outcome = CaseOutcome::parse(required(worker, form, "outcome")?)
-        .map_err(|e| bad("outcome", &e.message))?;
+        .map_err(|e| WebError::refused(lang, "outcome", &e))?;
     let formal_category = form
         .filled("formal_category")
         .map(FormalCategory::parse)
         .transpose()
-        .map_err(|e| bad("formal_category", &e.message))?;
+        .map_err(|e| WebError::refused(lang, "formal_category", &e))?;
     let instrument = form.filled("instrument").map(str::to_owned);
     if instrument.as_ref().is_some_and(|i| i.chars().count() > 200) {
         return Err(bad("instrument", "1–200"));
@@ -228,7 +236,7 @@ fn decision(worker: &WebCaseWorker, form: &FormData) -> Result<Decision, WebErro
         .filled("note")
         .map(Note::parse)
         .transpose()
-        .map_err(|e| bad("note", &e.message))?;
+        .map_err(|e| WebError::refused(lang, "note", &e))?;
     Ok(Decision {
         outcome,
         offer_id: form.filled("offer_id").map(str::to_owned),

@@ -142,24 +142,46 @@ impl WebError {
         )
     }
 
+    /// A 400 naming the field a domain type refused; its English reason is shown only on
+    /// English pages.
+    pub fn refused(lang: Lang, field: &str, error: &crate::domain::FieldError) -> Self {
+        match lang {
+            Lang::Nl => Self::field(lang, field, ""),
+            Lang::En => Self::field(lang, field, &error.message),
+        }
+    }
+
     /// A service's error as a page: its fields named, a lost race said plainly.
     pub fn from_app(lang: Lang, error: AppError) -> Self {
+        // The services' details are English: Dutch pages name the field only.
+        let detail = |d: String| match lang {
+            Lang::Nl => String::new(),
+            Lang::En => d,
+        };
         let failure = match error {
             AppError::NotFound(_) => Failure::NotFound,
             AppError::Validation(fields) => Failure::Fields(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 fields
                     .into_iter()
-                    .map(|f| (labels::field(lang, &f.field), f.message))
+                    .map(|f| (labels::field(lang, &f.field), detail(f.message)))
                     .collect(),
             ),
-            AppError::BadRequest { detail, field } => Failure::Fields(
+            AppError::BadRequest {
+                detail: message,
+                field,
+            } => Failure::Fields(
                 StatusCode::BAD_REQUEST,
-                vec![(labels::field(lang, field.as_deref().unwrap_or("?")), detail)],
+                vec![(
+                    labels::field(lang, field.as_deref().unwrap_or("?")),
+                    detail(message),
+                )],
             ),
-            AppError::Conflict { detail, .. } => Failure::Fields(
+            AppError::Conflict {
+                detail: message, ..
+            } => Failure::Fields(
                 StatusCode::CONFLICT,
-                vec![(lang.words().conflict.to_owned(), detail)],
+                vec![(lang.words().conflict.to_owned(), detail(message))],
             ),
             AppError::Unauthorized(_) => Failure::SignIn { ended: true },
             AppError::Forbidden(_) => Failure::Csrf,

@@ -96,7 +96,7 @@ fn parse_query(lang: Lang, query: &str, worker: &WebCaseWorker) -> Result<Asked,
             .map(|(_, v)| v.as_str())
     };
     let bad = |field: &'static str| {
-        move |e: crate::domain::FieldError| WebError::field(lang, field, &e.message)
+        move |e: crate::domain::FieldError| WebError::refused(lang, field, &e)
     };
     let mut filter = CaseFilter {
         status: get("status")

@@ -231,3 +231,30 @@ async fn deactivation_and_a_move_to_another_municipality_end_the_session() {
     assert!(response.status().is_success(), "{}", response.status());
     assert_eq!(second.get("/werkplek/zaken").await.status, 303);
 }
+
+#[actix_web::test]
+async fn a_busy_session_still_ends_after_its_lifetime_and_the_stylesheet_is_cached() {
+    let app = TestApp::spawn_with(|s| s.web.session_hours = 2).await;
+    let worker = app.case_worker("GM0363").await;
+    let mut browser = Browser::new(&app);
+    browser.log_in_as(&worker).await;
+    // A request every 20 minutes keeps it from idling, but not past 2 hours.
+    for _ in 0..5 {
+        app.clock.advance(chrono::Duration::minutes(20));
+        assert_eq!(browser.get("/werkplek/zaken").await.status, 200);
+    }
+    app.clock.advance(chrono::Duration::minutes(21));
+    assert_eq!(browser.get("/werkplek/zaken").await.status, 303);
+
+    let css = app.get("/werkplek/static/werkplek.css").await;
+    assert_eq!(css.status(), 200);
+    let cache = css.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert!(cache.contains("max-age=86400"), "{cache}");
+    assert!(css.text().await.unwrap().contains(":focus-visible"));
+    let start = app.get("/werkplek/").await;
+    assert_eq!(
+        start.status(),
+        303,
+        "the start goes to the queue, and from there to login"
+    );
+}
