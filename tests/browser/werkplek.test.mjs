@@ -280,7 +280,7 @@ test('the dashboard shows the figures, a map, and downloads the same as CSV', as
   await page.getByRole('heading', { name: 'Cijfers van de gemeente' }).waitFor();
   assert.ok(await page.locator('svg[role=img] title', { hasText: '1012:' }).count() > 0, 'map marks 1012');
   await checkScreen(page, '15-cijfers');
-  await page.locator('figure.map-figure').screenshot({ path: path.join(SHOTS, '15-cijfers-kaart.png') });
+  await page.locator('figure.map-figure svg').screenshot({ path: path.join(SHOTS, '15-cijfers-kaart.png') });
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download deze cijfers als CSV' }).click(),
