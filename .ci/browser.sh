@@ -32,6 +32,17 @@ utrecht="consulent-utrecht@gemeente.example"
 "$bin" admin create --email "$utrecht" --display-name "Pieter de Boer" \
   --role case-worker --municipality GM0344 >/dev/null
 
+# An admin who is a case worker too (the CLI appoints one role at a time; the page for
+# admins is theirs).
+beheer="beheer-amsterdam@gemeente.example"
+"$bin" admin create --email "$beheer" --display-name "Fatima El Amrani" \
+  --role case-worker --municipality GM0363 >/dev/null
+python3 - "${work}/werkplek.db" "$beheer" <<'PY'
+import sqlite3, sys
+with sqlite3.connect(sys.argv[1]) as db:
+    db.execute("UPDATE users SET is_admin = 1 WHERE email = ?", (sys.argv[2],))
+PY
+
 "$bin" serve >"${work}/server.log" 2>&1 &
 server=$!
 stop() {
@@ -50,7 +61,7 @@ curl -fsS "http://127.0.0.1:${port}/readyz" >/dev/null
 mkdir -p target/screenshots
 BASE_URL="http://127.0.0.1:${port}" \
 WERKPLEK_PASSWORD="$HULPMARKT_ADMIN_PASSWORD" \
-WERKPLEK_AMSTERDAM="$amsterdam" WERKPLEK_UTRECHT="$utrecht" \
+WERKPLEK_AMSTERDAM="$amsterdam" WERKPLEK_UTRECHT="$utrecht" WERKPLEK_BEHEER="$beheer" \
 WERKPLEK_IDLE_SECONDS="$HULPMARKT_WEB_IDLE_SECONDS" \
 SCREENSHOT_DIR="$PWD/target/screenshots" \
   timeout 600 node --test --test-concurrency=1 tests/browser/werkplek.test.mjs

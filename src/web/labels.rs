@@ -180,6 +180,11 @@ pub fn field(lang: Lang, name: &str) -> String {
         "instrument" => lang.words().l_instrument,
         "max_distance_km" => lang.words().l_wider,
         "email" => lang.words().email,
+        "grace_hours_normal" => lang.words().set_grace_normal,
+        "grace_hours_high" => lang.words().set_grace_high,
+        "case_alert_hours" => lang.words().set_case_alert,
+        "vog_max_age_months" => lang.words().set_vog,
+        "retention_months" => lang.words().set_retention,
         "password" => lang.words().password,
         other => return other.to_owned(),
     };

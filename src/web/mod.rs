@@ -4,6 +4,7 @@
 //! sessions are their own (`session`); the JSON API's bearer tokens are untouched. Words live
 //! in `i18n`, one table per language; every asset is embedded in the binary (`assets`).
 
+mod admin_page;
 mod assets;
 mod audit_page;
 mod case_actions;
@@ -81,6 +82,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(audit_page::show_audit)
                 .service(dashboard_page::show_dashboard)
                 .service(dashboard_page::download_figures)
+                .service(admin_page::show_admin)
+                .service(admin_page::save_settings)
                 .service(case_actions::claim)
                 .service(case_actions::release)
                 .service(case_actions::hand_over)

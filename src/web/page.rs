@@ -26,6 +26,8 @@ pub struct Chrome {
     pub title: String,
     /// The signed-in case worker's name; `None` on the login and error pages.
     pub user_name: Option<String>,
+    /// Whether they are an admin too (the administration page is theirs).
+    pub is_admin: bool,
     /// Their municipality's name.
     pub municipality: String,
     /// The session's CSRF token, for every form.
@@ -46,6 +48,7 @@ impl Chrome {
             t: lang.words(),
             title: title.to_owned(),
             user_name: None,
+            is_admin: false,
             municipality: String::new(),
             csrf: String::new(),
             switch_href: switch_href(lang, here),

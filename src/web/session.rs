@@ -113,6 +113,7 @@ impl WebCaseWorker {
             .map_or_else(|| self.municipality.clone(), |m| m.name.clone());
         Chrome {
             user_name: Some(self.user.display_name.clone()),
+            is_admin: self.user.is_admin,
             municipality,
             csrf: self.csrf.clone(),
             ..Chrome::anonymous(self.lang, title, &super::page::here(req))

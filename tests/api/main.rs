@@ -57,6 +57,7 @@ mod statistics;
 mod sweeper;
 mod vog;
 mod werkplek;
+mod werkplek_admin;
 mod werkplek_cases;
 mod werkplek_helpers;
 mod write_path;

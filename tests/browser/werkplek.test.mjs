@@ -17,6 +17,7 @@ const BASE = process.env.BASE_URL;
 const PASSWORD = process.env.WERKPLEK_PASSWORD;
 const AMSTERDAM = process.env.WERKPLEK_AMSTERDAM;
 const UTRECHT = process.env.WERKPLEK_UTRECHT;
+const BEHEER = process.env.WERKPLEK_BEHEER;
 const IDLE_SECONDS = Number(process.env.WERKPLEK_IDLE_SECONDS);
 const SHOTS = process.env.SCREENSHOT_DIR;
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -290,6 +291,28 @@ test('the dashboard shows the figures, a map, and downloads the same as CSV', as
   assert.match(csv, /^escalated_by_reason,resident_request,6$/m);
   console.log(`csv ${download.suggestedFilename()}: ${csv.trim().split('\n').length} lines`);
   await page.context().close();
+});
+
+test('an admin who is a case worker sets the municipality\'s settings', async () => {
+  const page = await newPage();
+  await logIn(page, BEHEER);
+  await page.waitForURL(/\/werkplek\/zaken$/);
+  await page.getByRole('link', { name: 'Beheer' }).click();
+  await page.getByRole('heading', { name: 'Beheer van de gemeente' }).waitFor();
+  assert.ok(await page.getByRole('cell', { name: 'Sanne Jansen' }).isVisible());
+  await checkScreen(page, '16-beheer');
+  await page.getByLabel('Maanden voordat afgeronde hulpvragen worden geanonimiseerd').fill('18');
+  await page.getByRole('button', { name: 'Instellingen opslaan' }).click();
+  await page.getByText('Gelukt.').waitFor();
+  assert.equal(await page.getByLabel('Maanden voordat afgeronde hulpvragen worden geanonimiseerd').inputValue(), '18');
+  await page.context().close();
+  // A case worker who is no admin has no such page.
+  const plain = await newPage();
+  await logIn(plain, AMSTERDAM);
+  await plain.waitForURL(/\/werkplek\/zaken$/);
+  assert.equal(await plain.getByRole('link', { name: 'Beheer' }).count(), 0);
+  assert.equal((await plain.goto(`${BASE}/werkplek/beheer`)).status(), 404);
+  await plain.context().close();
 });
 
 test('logging out ends the session, and so does idling', async () => {
