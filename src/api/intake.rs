@@ -8,7 +8,7 @@
 use actix_web::{delete, get, http::header, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
     extract::{Json, Query},
@@ -56,10 +56,25 @@ fn recorded_view(
     Ok(RecordedRequestView { request, matches })
 }
 
+/// Filters and paging of the municipality's recorded requests.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedListQuery {
+    /// Only requests with this status (`matched`: a volunteer said yes; pass them on).
+    #[param(value_type = Option<crate::domain::HelpRequestStatus>)]
+    pub status: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u32>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u32>,
+}
+
 /// The requests case workers of your municipality recorded that no account owns yet, newest
 /// first.
 #[utoipa::path(get, path = "/api/v1/intake/help-requests", tag = "intake", security(("bearer" = [])),
-    params(PageParams),
+    params(RecordedListQuery),
     responses((status = 200, description = "One page of recorded requests", body = Paginated<HelpRequestView>),
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
@@ -67,12 +82,28 @@ fn recorded_view(
 pub async fn list_recorded(
     state: web::Data<AppState>,
     worker: CaseWorker,
-    query: Query<PageParams>,
+    query: Query<RecordedListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = query.0.parse()?;
+    let q = query.0;
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .parse()?;
+    let status = q
+        .status
+        .as_deref()
+        .map(HelpRequestStatus::parse)
+        .transpose()
+        .map_err(|e| AppError::Validation(vec![e]))?;
     let page_view = db::run(&state.pool, move |conn| {
-        let (ids, total) =
-            db::people::recorded_in(conn, &worker.municipality, page.offset(), page.limit())?;
+        let (ids, total) = db::people::recorded_in(
+            conn,
+            &worker.municipality,
+            status,
+            page.offset(),
+            page.limit(),
+        )?;
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             let id = HelpRequestId(id);

@@ -96,6 +96,14 @@ async fn a_case_worker_records_a_request_by_phone_and_passes_the_volunteer_on() 
     .await;
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["items"][0]["id"], id);
+    let to_pass_on = "/api/v1/intake/help-requests?status=matched";
+    let matched = json_with_status(app.get_as(to_pass_on, &worker.token).await, 200).await;
+    assert_eq!(matched["total"], 1);
+    let waiting = "/api/v1/intake/help-requests?status=open";
+    let open = json_with_status(app.get_as(waiting, &worker.token).await, 200).await;
+    assert_eq!(open["total"], 0);
+    let wrong = "/api/v1/intake/help-requests?status=klaar";
+    problem_naming(app.get_as(wrong, &worker.token).await, 422, "status").await;
 
     // Who recorded what for whom, and each read of it, is in the audit log.
     let actions = audit_of(&app, id).await;
