@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 mod suggestions;
 pub use suggestions::{RelaxationKind, SuggestedOfferView, SuggestionView};
 
-use super::matches::ContactView;
+use super::{intake_views::RepresentationView, matches::ContactView};
 use crate::{
     db::{
         cases::{Case, CaseNote, QueueRequest},
@@ -21,7 +21,10 @@ use crate::{
         LawDomain, MatchStatus, Urgency,
     },
     error::AppError,
-    services::case_file::{CaseFile, Relaxation, Suggestion},
+    services::{
+        case_file::{CaseFile, Relaxation, Suggestion},
+        intake::RequestContact,
+    },
 };
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -163,9 +166,14 @@ pub struct CaseRequestView {
     /// Availability (with consent only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<AvailabilityInput>,
-    /// The resident's contact details (with consent only).
+    /// The resident's contact details (with consent only): for a request a case worker
+    /// recorded, the person's name and phone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<ContactView>,
+    /// For a request recorded for someone else (with consent only): the person, who recorded
+    /// it and how the person consented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub for_person: Option<super::intake_views::RepresentationView>,
 }
 
 /// One proposal or match of the request; the volunteer only from acceptance on.
@@ -264,10 +272,18 @@ impl CaseView {
             case,
             request: r,
             requester,
+            represented,
             history,
             notes,
             suggestions,
         } = file;
+        let requester = requester.map(contact).or_else(|| {
+            let (_, person) = represented.as_ref()?;
+            Some(ContactView::of_request(RequestContact::Person(
+                person.clone(),
+            )))
+        });
+        let for_person = represented.map(|(r, p)| RepresentationView::new(r, p));
         let consent = r.consent_municipality;
         let request = CaseRequestView {
             domain: r.domain,
@@ -286,7 +302,8 @@ impl CaseView {
             },
             title: consent.then_some(r.title),
             description: consent.then_some(r.description),
-            requester: requester.filter(|_| consent).map(contact),
+            requester: requester.filter(|_| consent),
+            for_person: for_person.filter(|_| consent),
             pc4: r.pc4,
             id: r.id.to_string(),
         };

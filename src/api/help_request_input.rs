@@ -73,6 +73,11 @@ pub struct HelpRequestBody {
     /// Post even if a nearly identical open request of yours exists (default `false`).
     #[serde(default)]
     pub confirm_duplicate: bool,
+    /// For someone else: a case worker recording the request of a resident without an
+    /// account, or an informal carer posting for the person they care for (with that
+    /// person's recorded consent). Absent: the request is the poster's own.
+    #[serde(default)]
+    pub for_person: Option<crate::api::intake_views::ForPersonBody>,
 }
 
 /// Reads a field that is present: `null` is an error for a non-nullable `T` and
@@ -151,6 +156,7 @@ impl HelpRequestBody {
             availability,
             consent_municipality: row.consent_municipality,
             confirm_duplicate: false,
+            for_person: None,
         })
     }
 
@@ -262,7 +268,7 @@ impl HelpRequestBody {
         let window = availability.date_window();
         Ok(NewHelpRequest {
             id: crate::domain::HelpRequestId::generate(),
-            requester_id: requester.clone(),
+            requester_id: Some(requester.clone()),
             domain,
             category,
             title: title.into_inner(),
@@ -284,6 +290,7 @@ impl HelpRequestBody {
             created_at: now,
             updated_at: now,
             status_changed_at: now,
+            channel: crate::domain::RequestChannel::Online,
         })
     }
 }

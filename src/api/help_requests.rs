@@ -3,119 +3,31 @@
 
 #[path = "help_request_input.rs"]
 pub mod input;
+#[path = "help_request_views.rs"]
+mod views;
+
+pub(super) use self::views::view_with_outcome;
+pub use self::views::HelpRequestView;
 
 use actix_web::{get, http::header, patch, post, web, HttpResponse};
 
 use crate::services;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use self::input::{HelpRequestBody, HelpRequestPatch};
 use super::{
-    case_views::CaseOutcomeView,
     extract::{Json, Query},
+    intake_views::RepresentationView,
     pagination::{PageParams, Paginated},
 };
 use crate::{
     auth::{Caller, Resident},
     db::{self, help_requests::HelpRequest, DbConnection},
-    domain::{
-        AvailabilityInput, Category, FieldError, HelpRequestId, HelpRequestStatus, LawDomain,
-        Urgency, UserId,
-    },
+    domain::{Category, FieldError, HelpRequestId, HelpRequestStatus, LawDomain, Role, UserId},
     error::{AppError, Problem},
     state::AppState,
 };
-
-/// A help request as its owner sees it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HelpRequestView {
-    /// Id.
-    #[schema(format = Uuid)]
-    pub id: String,
-    /// Law domain.
-    pub domain: LawDomain,
-    /// Category.
-    pub category: Category,
-    /// Title.
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// The four-digit postcode area (never the full postcode).
-    #[schema(example = "3512")]
-    pub pc4: String,
-    /// CBS code of the municipality of the PC4.
-    #[schema(example = "GM0344")]
-    pub municipality_code: String,
-    /// Urgency.
-    pub urgency: Urgency,
-    /// A minor is involved.
-    pub involves_minor: bool,
-    /// Help at a distance is fine.
-    pub remote_ok: bool,
-    /// Furthest a volunteer may live, km.
-    pub max_distance_km: Option<f64>,
-    /// Weekly slots, date window and visit length.
-    pub availability: AvailabilityInput,
-    /// Whether the municipality may see the request if it escalates.
-    pub consent_municipality: bool,
-    /// Lifecycle status.
-    pub status: HelpRequestStatus,
-    /// Created (UTC).
-    pub created_at: DateTime<Utc>,
-    /// Last changed (UTC).
-    pub updated_at: DateTime<Utc>,
-    /// When the status last changed (UTC).
-    pub status_changed_at: DateTime<Utc>,
-    /// What the municipality decided, once a case about this request is resolved.
-    pub outcome: Option<CaseOutcomeView>,
-    /// Only in the answer to posting: whether the municipality takes up the request when no
-    /// volunteer can help. `false`: there is no municipal fallback here (escalating is
-    /// refused); the request stays open for volunteers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub municipal_fallback: Option<bool>,
-}
-
-impl From<HelpRequest> for HelpRequestView {
-    fn from(row: HelpRequest) -> Self {
-        Self {
-            domain: row.domain,
-            category: row.category,
-            urgency: row.urgency,
-            status: row.status,
-            availability: row.availability.clone().into(),
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-            status_changed_at: row.status_changed_at.and_utc(),
-            id: row.id.to_string(),
-            title: row.title,
-            description: row.description,
-            pc4: row.pc4,
-            municipality_code: row.municipality_code,
-            involves_minor: row.involves_minor,
-            remote_ok: row.remote_ok,
-            max_distance_km: row.max_distance_km,
-            consent_municipality: row.consent_municipality,
-            outcome: None,
-            municipal_fallback: None,
-        }
-    }
-}
-
-/// The view of `row` with the municipality's decision, when a case about it was resolved.
-fn view_with_outcome(
-    conn: &mut DbConnection,
-    row: HelpRequest,
-) -> Result<HelpRequestView, AppError> {
-    let decided = match row.outcome {
-        Some(_) => db::cases::latest_resolved_for_request(conn, &row.id)?,
-        None => None,
-    };
-    let mut view = HelpRequestView::from(row);
-    view.outcome = decided.as_ref().and_then(CaseOutcomeView::of);
-    Ok(view)
-}
 
 /// Filters and paging of the resident's own list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -155,38 +67,67 @@ fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpReque
     view_with_outcome(conn, row)
 }
 
-/// Posts a help request.
+/// Posts a help request: one's own as a resident, or, with `for_person`, one recorded for
+/// someone else (a case worker for a resident without an account in their municipality, a
+/// carer for the person they care for). Both go through the same matching.
 #[utoipa::path(post, path = "/api/v1/help-requests", tag = "help requests", security(("bearer" = [])),
     request_body = HelpRequestBody,
     responses((status = 201, description = "Posted", body = HelpRequestView),
-        (status = 403, description = "Not a resident", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a resident (nor, with `for_person`, a case worker)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`for_person.person_id` is not a person you may record for", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A nearly identical open request exists (its id is in `existing_id`); send `confirm_duplicate: true` to post anyway", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
 #[post("")]
 pub async fn create_help_request(
     state: web::Data<AppState>,
-    resident: Resident,
+    caller: Caller,
     body: Json<HelpRequestBody>,
 ) -> Result<HttpResponse, AppError> {
-    let owner = resident.0.user_id;
+    let mut body = body.0;
+    let for_person = match body.for_person.take() {
+        None if caller.has(Role::Resident) => None,
+        Some(fp) if caller.has(Role::CaseWorker) => Some(fp.parse(false)?),
+        Some(fp) if caller.has(Role::Resident) => Some(fp.parse(true)?),
+        _ => return Err(crate::auth::extract::role_required(Role::Resident)),
+    };
+    let owner = caller.user_id;
     let now = state.clock.now_naive();
-    let new = body.0.validate(&state.gazetteer, &owner, now)?;
-    let confirmed = body.0.confirm_duplicate;
+    let new = body.validate(&state.gazetteer, &owner, now)?;
+    let confirmed = body.confirm_duplicate;
     let policy = state.policy();
     let view = services::write(&state.pool, policy, move |conn, policy| {
-        let (stored, fallback) =
-            services::help_requests::post(conn, &owner, new.clone(), confirmed, now, policy)?;
-        // A new request has no outcome yet: the view is the stored row.
-        let mut view = HelpRequestView::from(stored);
-        view.municipal_fallback = Some(fallback);
+        let Some(fp) = &for_person else {
+            let (stored, fallback) =
+                services::help_requests::post(conn, &owner, new.clone(), confirmed, now, policy)?;
+            // A new request has no outcome yet: the view is the stored row.
+            let mut view = HelpRequestView::from(stored);
+            view.municipal_fallback = Some(fallback);
+            return Ok(view);
+        };
+        let recorded = services::intake::record(
+            conn,
+            &owner,
+            new.clone(),
+            fp.clone(),
+            confirmed,
+            now,
+            policy,
+        )?;
+        let mut view = HelpRequestView::from(recorded.request);
+        view.for_person = Some(RepresentationView::new(
+            recorded.representation,
+            recorded.person,
+        ));
+        view.municipal_fallback = Some(recorded.fallback);
         Ok(view)
     })
     .await?;
+    let location = match view.channel {
+        crate::domain::RequestChannel::Phone => format!("/api/v1/intake/help-requests/{}", view.id),
+        _ => format!("/api/v1/help-requests/{}", view.id),
+    };
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/help-requests/{}", view.id),
-        ))
+        .insert_header((header::LOCATION, location))
         .json(view))
 }
 
@@ -297,8 +238,10 @@ async fn change_status(
     let (now, channels) = (state.clock.now_naive(), state.channels());
     db::transaction(&state.pool, move |conn| {
         let owner = &caller.user_id;
-        let id =
-            services::help_requests::change_status(conn, &id, owner, next, allowed, now, channels)?;
+        let actor = services::help_requests::Actor::Owner(owner.clone());
+        let id = services::help_requests::change_status(
+            conn, &id, &actor, next, allowed, now, channels,
+        )?;
         reread(conn, id.as_str(), owner)
     })
     .await

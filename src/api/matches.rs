@@ -15,7 +15,10 @@ use crate::{
     db::{self, matches::MatchWithRequest, DbConnection},
     domain::{HelpRequestId, MatchId, MatchStatus, Note},
     error::{AppError, Problem},
-    services::match_lifecycle::{self, Side},
+    services::{
+        intake::{contact_for_volunteer, RequestContact},
+        match_lifecycle::{self, Side},
+    },
     state::AppState,
 };
 
@@ -71,6 +74,9 @@ pub struct ContactView {
     /// confirmed may be someone else's).
     #[schema(example = "anna@example.nl")]
     pub email: Option<String>,
+    /// When a carer is the contact: the name of the person the help is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
 }
 
 impl ContactView {
@@ -80,6 +86,24 @@ impl ContactView {
             email: user.email_verified_at.map(|_| user.email),
             display_name: user.display_name,
             phone: user.phone,
+            on_behalf_of: None,
+        }
+    }
+
+    /// The contact of a request for its volunteer (see `services::intake`).
+    pub fn of_request(contact: RequestContact) -> Self {
+        match contact {
+            RequestContact::Account(user) => Self::of(user),
+            RequestContact::Person(person) => Self {
+                display_name: person.name,
+                phone: person.phone,
+                email: None,
+                on_behalf_of: None,
+            },
+            RequestContact::Carer { carer, person_name } => Self {
+                on_behalf_of: Some(person_name),
+                ..Self::of(carer)
+            },
         }
     }
 }
@@ -123,23 +147,22 @@ pub struct MatchView {
 }
 
 /// Builds the view for `caller` on `side`, loading the other side's contact when visible.
-fn view(
+pub(super) fn view(
     conn: &mut DbConnection,
     (m, r): MatchWithRequest,
     side: Side,
 ) -> Result<MatchView, AppError> {
     let status = m.status;
-    let contact = if status.contact_visible() {
-        let other = match side {
-            Side::Volunteer => r.requester_id.clone(),
-            Side::Resident => m.volunteer_id.clone(),
-        };
-        match other {
-            Some(id) => db::users::find(conn, &id)?.map(ContactView::of),
-            None => None,
+    let contact = match (status.contact_visible(), side) {
+        (false, _) => None,
+        (true, Side::Volunteer) => {
+            let requester = r.requester_id.as_ref();
+            contact_for_volunteer(conn, r.id.as_str(), requester)?.map(ContactView::of_request)
         }
-    } else {
-        None
+        (true, Side::Resident) => match &m.volunteer_id {
+            Some(id) => db::users::find(conn, id)?.map(ContactView::of),
+            None => None,
+        },
     };
     let description = (side == Side::Resident || status.contact_visible()).then_some(r.description);
     Ok(MatchView {

@@ -13,6 +13,8 @@ pub mod gazetteer;
 pub mod header_limit;
 pub mod health;
 pub mod help_requests;
+pub mod intake;
+pub mod intake_views;
 pub mod match_actions;
 pub mod matches;
 pub mod matching_batch;
@@ -75,6 +77,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .service(offers::resume_offer)
                         .service(offers::withdraw_offer),
                 )
+                .service(
+                    web::scope("/intake")
+                        .service(intake::list_recorded)
+                        .service(intake::get_recorded)
+                        .service(intake::cancel_recorded)
+                        .service(intake::issue_claim_code)
+                        .service(intake::export_person)
+                        .service(intake::erase_person),
+                )
+                .service(intake::claim)
                 .service(matching_batch::run_matching_batch)
                 .service(
                     web::scope("/matches")

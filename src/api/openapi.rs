@@ -18,8 +18,9 @@ use utoipa::{
 
 use super::{
     account_tokens, auth, case_moves, case_views, cases, categories, gazetteer, health,
-    help_requests, match_actions, matches, matching_batch, me, municipality_settings,
-    notifications, offers, privacy, responses, safeguarding, staff, statistics, users, webhooks,
+    help_requests, intake, intake_views, match_actions, matches, matching_batch, me,
+    municipality_settings, notifications, offers, privacy, responses, safeguarding, staff,
+    statistics, users, webhooks,
 };
 
 /// The API description of Hulpmarkt v1.
@@ -61,12 +62,17 @@ use super::{
         municipality_settings::put_municipality_settings,
         statistics::get_municipality_stats,
         privacy::export_me, privacy::erase_me,
+        intake::list_recorded, intake::get_recorded, intake::cancel_recorded,
+        intake::issue_claim_code, intake::export_person, intake::erase_person, intake::claim,
     ),
     components(
         schemas(crate::error::Problem, crate::domain::FieldError,
             categories::CategoryList, crate::domain::CategoryInfo,
             help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
             help_requests::input::HelpRequestPatch,
+            intake_views::ForPersonBody, intake_views::ConsentBody, intake_views::PersonView,
+            intake_views::RepresentationView, intake::RecordedRequestView, intake::ClaimCodeView,
+            intake::PersonExport, intake::ClaimBody, intake::ClaimReport,
             offers::OfferView, offers::input::OfferBody, offers::input::OfferPatch,
             case_views::CaseSummary, case_views::CaseView, case_views::CaseRequestView,
             case_views::CaseOutcomeView, case_views::ProposalHistoryView, case_views::CaseNoteView,
@@ -96,7 +102,8 @@ use super::{
     tags(
         (name = "operations", description = "Health, readiness, metrics and this document"),
         (name = "reference data", description = "Postcodes, municipalities and the category taxonomy"),
-        (name = "help requests", description = "A resident's own help requests"),
+        (name = "help requests", description = "A resident's own help requests, and requests recorded for someone else (`for_person`)"),
+        (name = "intake", description = "Requests a case worker recorded for residents without an account, one-time claim codes, and those residents' export and erasure"),
         (name = "offers", description = "A volunteer's own offers"),
         (name = "accounts", description = "Registration, sign-in, one's own account, and appointed accounts"),
         (name = "staff", description = "Admins: the case workers and admins of a municipality, deactivation, reactivation and moves"),

@@ -155,6 +155,9 @@ pub struct PersonalDataExport {
     pub sessions: Vec<ExportedSession>,
     /// Your notifications, as the feed shows them.
     pub notifications: Vec<super::notifications::NotificationView>,
+    /// The people you posted requests for as a carer, and your own record if the
+    /// municipality recorded requests for you that you claimed.
+    pub people: Vec<super::intake_views::PersonView>,
 }
 
 fn export_document(
@@ -171,7 +174,18 @@ fn export_document(
         audit,
         refresh_tokens,
         notifications,
+        people,
+        representations,
     } = data;
+    let mut for_person: std::collections::HashMap<String, db::people::Representation> =
+        representations
+            .into_iter()
+            .map(|r| (r.request_id.to_string(), r))
+            .collect();
+    let known: std::collections::HashMap<String, db::people::Person> = people
+        .iter()
+        .map(|p| (p.id.to_string(), p.clone()))
+        .collect();
     let notifications = super::notifications::views_for(conn, &user, notifications)?;
     let help_requests = requests
         .into_iter()
@@ -181,8 +195,14 @@ fn export_document(
                 r.matched_at,
                 r.closed_at,
             );
+            let represented = for_person.remove(r.id.as_str()).and_then(|rep| {
+                let person = known.get(rep.person_id.as_str())?.clone();
+                Some(super::intake_views::RepresentationView::new(rep, person))
+            });
+            let mut request = HelpRequestView::from(r);
+            request.for_person = represented;
             Ok(ExportedHelpRequest {
-                request: HelpRequestView::from(r),
+                request,
                 outcome,
                 matched_at: matched_at.map(|t| t.and_utc()),
                 closed_at: closed_at.map(|t| t.and_utc()),
@@ -221,6 +241,7 @@ fn export_document(
             .collect(),
         case_notes_notice: CASE_NOTES_NOTICE,
         notifications,
+        people: people.into_iter().map(Into::into).collect(),
         audit: audit
             .into_iter()
             .map(|a| ExportedAuditEntry {

@@ -94,3 +94,15 @@ pub fn for_case(
         .select(AuditEntry::as_select())
         .load(conn)
 }
+
+/// The entries about any of `object_ids`, oldest first.
+pub fn about_objects(
+    conn: &mut DbConnection,
+    object_ids: &[String],
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(audit_log::object_id.eq_any(object_ids))
+        .order((audit_log::occurred_at.asc(), audit_log::id.asc()))
+        .select(AuditEntry::as_select())
+        .load(conn)
+}

@@ -10,9 +10,9 @@ use diesel::{
 use super::MultiBackend;
 use crate::domain::{
     AccountTokenPurpose, Availability, CaseId, CaseOutcome, CaseStatus, Category, Channel,
-    DeliveryStatus, EscalationReason, HelpRequestId, HelpRequestStatus, Language, LawDomain,
-    MatchId, MatchOrigin, MatchStatus, NotificationKind, OfferId, OfferStatus, RecipientRole, Role,
-    SuspensionReason, Urgency, UserId,
+    ConsentWay, ContactRoute, DeliveryStatus, EscalationReason, HelpRequestId, HelpRequestStatus,
+    Language, LawDomain, MatchId, MatchOrigin, MatchStatus, NotificationKind, OfferId, OfferStatus,
+    PersonId, RecipientRole, RecorderRole, RequestChannel, Role, SuspensionReason, Urgency, UserId,
 };
 
 macro_rules! through_the_backend {
@@ -51,6 +51,11 @@ through_the_backend!(
     SuspensionReason,
     Urgency,
     UserId,
+    PersonId,
+    RequestChannel,
+    ConsentWay,
+    ContactRoute,
+    RecorderRole,
 );
 
 #[cfg(test)]

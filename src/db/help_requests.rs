@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use super::{schema::help_requests, DbConnection, MultiBackend};
 use crate::domain::{
-    Availability, CaseOutcome, Category, HelpRequestId, HelpRequestStatus, LawDomain, Urgency,
-    UserId,
+    Availability, CaseOutcome, Category, HelpRequestId, HelpRequestStatus, LawDomain,
+    RequestChannel, Urgency, UserId,
 };
 
 mod for_matching;
@@ -71,6 +71,8 @@ pub struct HelpRequest {
     pub closed_at: Option<NaiveDateTime>,
     /// When its free text was anonymised.
     pub anonymised_at: Option<NaiveDateTime>,
+    /// How it reached the service.
+    pub channel: RequestChannel,
 }
 
 /// A new help request, fully validated.
@@ -79,8 +81,9 @@ pub struct HelpRequest {
 pub struct NewHelpRequest {
     /// Id.
     pub id: HelpRequestId,
-    /// The resident.
-    pub requester_id: UserId,
+    /// The resident (or carer) who posted it; `None` when a case worker recorded it for a
+    /// resident without an account.
+    pub requester_id: Option<UserId>,
     /// Law domain code.
     pub domain: LawDomain,
     /// Category code.
@@ -123,6 +126,8 @@ pub struct NewHelpRequest {
     pub updated_at: NaiveDateTime,
     /// Status last changed.
     pub status_changed_at: NaiveDateTime,
+    /// How it reached the service.
+    pub channel: RequestChannel,
 }
 
 /// The resident-editable columns of a request, written all at once after the merged request

@@ -15,6 +15,7 @@ pub mod municipality_settings;
 pub mod notifications;
 pub mod offer_index;
 pub mod offers;
+pub mod people;
 pub mod privacy;
 pub mod refresh_tokens;
 pub mod schema;

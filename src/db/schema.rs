@@ -88,6 +88,37 @@ diesel::table! {
         matched_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
         anonymised_at -> Nullable<Timestamp>,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        municipality_code -> Text,
+        name -> Text,
+        phone -> Nullable<Text>,
+        address_line -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorder_role -> Text,
+        created_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        claim_code_hash -> Nullable<Text>,
+        claim_code_expires_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    representations (request_id) {
+        request_id -> Text,
+        person_id -> Text,
+        recorded_by -> Nullable<Text>,
+        recorder_role -> Text,
+        consent_via -> Text,
+        consent_recorded_at -> Timestamp,
+        contact -> Text,
     }
 }
 
@@ -264,6 +295,8 @@ diesel::joinable!(offer_categories -> offers (offer_id));
 diesel::joinable!(matches -> help_requests (request_id));
 diesel::joinable!(matches -> offers (offer_id));
 diesel::joinable!(cases -> help_requests (request_id));
+diesel::joinable!(representations -> help_requests (request_id));
+diesel::joinable!(representations -> people (person_id));
 diesel::joinable!(case_notes -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -281,5 +314,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     deliveries,
     account_tokens,
+    people,
+    representations,
     web_sessions,
 );

@@ -28,6 +28,8 @@ pub struct RequestFacts {
     pub created_at: NaiveDateTime,
     /// When a volunteer accepted (the first time).
     pub matched_at: Option<NaiveDateTime>,
+    /// How it reached the service.
+    pub channel: crate::domain::RequestChannel,
 }
 
 /// The municipality's requests posted in `[from, until)`.

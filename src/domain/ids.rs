@@ -90,6 +90,10 @@ typed_id!(
     /// A municipal case.
     CaseId
 );
+typed_id!(
+    /// A person a request was recorded for (see `domain::intake`).
+    PersonId
+);
 
 #[cfg(test)]
 mod tests {

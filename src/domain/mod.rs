@@ -10,6 +10,7 @@ pub mod availability;
 pub mod category;
 pub mod formal;
 pub mod ids;
+pub mod intake;
 pub mod language;
 pub mod notification;
 pub mod postcode;
@@ -26,7 +27,8 @@ pub use account_token::AccountTokenPurpose;
 pub use availability::{Availability, AvailabilityInput, DateWindow, SlotInput};
 pub use category::{Category, CategoryInfo, LawDomain, TAXONOMY_VERSION};
 pub use formal::{FormalCategory, FormalStandard};
-pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, UserId};
+pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, PersonId, UserId};
+pub use intake::{ClaimCode, ConsentWay, ContactRoute, RecorderRole, RequestChannel};
 pub use language::Language;
 pub use notification::{Channel, DeliveryStatus, NotificationKind, RecipientRole};
 pub use postcode::Postcode;
@@ -37,7 +39,9 @@ pub use status::{
     OfferStatus, Role, Urgency,
 };
 pub use takeover::TakeoverReason;
-pub use text::{is_common_password, Description, DisplayName, Email, Note, Password, Phone, Title};
+pub use text::{
+    is_common_password, AddressLine, Description, DisplayName, Email, Note, Password, Phone, Title,
+};
 
 /// One problem with one input field: `field` is a JSON-pointer-ish path such as `title` or
 /// `availability.slots[2].start`, `message` says in plain words what is wrong.

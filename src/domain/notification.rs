@@ -44,6 +44,9 @@ vocabulary! {
         SafeguardingAlert = "safeguarding_alert",
         /// A case worker: a colleague handed them a case, or took over one of theirs.
         CaseHandedOver = "case_handed_over",
+        /// The case worker who recorded a request for a resident without an account: a
+        /// volunteer answered, lapsed, called off or completed (`domain::intake`).
+        RecordedRequestUpdate = "recorded_request_update",
         /// A link to set a new password (e-mail only, `domain::account_token`).
         PasswordReset = "password_reset",
         /// A link that shows the address is the person's (e-mail only).

@@ -182,6 +182,22 @@ impl DisplayName {
     }
 }
 
+text_newtype!(
+    /// One line of an address (street and number, place): 1–120 characters.
+    AddressLine,
+    example = "Dorpsstraat 12, Houten",
+    schema(
+        pattern = r#"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000](?:[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{0,118}[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"#
+    )
+);
+
+impl AddressLine {
+    /// Trims and checks; errors are reported on field `address_line`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        checked_text(input, "address_line", 1, 120, false).map(Self)
+    }
+}
+
 #[path = "contact.rs"]
 mod contact;
 pub use contact::{is_common_password, Email, Password, Phone};

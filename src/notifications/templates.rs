@@ -27,10 +27,11 @@
 //! | `case_resolved` | resident | `outcome`: `referred`, `returned`, `closed`; `formal_label` (string or null) |
 //! | `safeguarding_alert` | case workers | `reason`: `vog_revoked`, `suspended` |
 //! | `case_handed_over` | one case worker | `how`: `handover` (they got the case), `takeover` (a colleague took theirs); `case_number`, `urgency` |
+//! | `recorded_request_update` | the case worker who recorded a request for a resident without an account | `event`: `accepted`, `declined`, `expired`, `cancelled`, `completed` |
 //! | `vog_expiring` | volunteer | `expires_on` ([`super::format::local_date`]) |
 //! | `digest` | anyone | `items`: a list of [`DigestItem`] (see [`digest_item`]) |
 //!
-//! An unknown code in `by`, `how`, `reason`, `outcome` or `urgency` renders a general sentence.
+//! An unknown code in `by`, `event`, `how`, `reason`, `outcome` or `urgency` renders a general sentence.
 
 use std::sync::OnceLock;
 
@@ -93,6 +94,7 @@ notification_templates![
     "account_exists",
     "safeguarding_alert",
     "case_handed_over",
+    "recorded_request_update",
     "password_reset",
     "verify_email",
     "digest",

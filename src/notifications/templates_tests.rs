@@ -20,6 +20,7 @@ fn sample(kind: &str, name: &str, title: Option<&str>) -> Json {
         }
         "proposal_accepted" => json!({"volunteer_name": "Sanne"}),
         "match_cancelled" => json!({"by": "volunteer"}),
+        "recorded_request_update" => json!({"event": "accepted"}),
         "still_need_help" => json!({"days_open": 7}),
         "request_escalated" => json!({"reason": "no_candidates"}),
         "safeguarding_alert" => json!({"reason": "vog_revoked"}),

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::{
     case_file::case_of,
-    engine_rows::{category_rule, offer_profile, request_profile, EngineIds},
+    case_proposals,
     matching::{Policy, MAX_OFFER_RADIUS_KM},
 };
 use crate::{
@@ -20,9 +20,8 @@ use crate::{
     },
     domain::{
         CaseOutcome, CaseStatus, FormalCategory, FormalStandard, HelpRequestStatus, LawDomain,
-        MatchId, MatchOrigin, MatchStatus, Note, UserId,
+        Note, UserId,
     },
-    engine::{self, CategorySet, DateWindow, MatchContext, Violation, WeeklySlots},
     error::AppError,
 };
 
@@ -164,7 +163,13 @@ pub fn resolve(
         }
         CaseOutcome::ReferredFormal => {
             let (detail, code) = referral(&request, &decision)?;
-            move_request(conn, &request.id, HelpRequestStatus::Referred, now)?;
+            move_request(
+                conn,
+                &request.id,
+                HelpRequestStatus::Escalated,
+                HelpRequestStatus::Referred,
+                now,
+            )?;
             (Some(detail), code, None)
         }
         CaseOutcome::ReturnedToMarketplace => {
@@ -172,8 +177,20 @@ pub fn resolve(
             if let Some(km) = km {
                 db::cases::set_request_max_distance(conn, &request.id, km, now)?;
             }
-            move_request(conn, &request.id, HelpRequestStatus::Open, now)?;
-            let proposal = super::matching::propose_for_request(conn, &request.id, now, policy)?;
+            move_request(
+                conn,
+                &request.id,
+                HelpRequestStatus::Escalated,
+                HelpRequestStatus::Open,
+                now,
+            )?;
+            let mut proposal =
+                super::matching::propose_for_request(conn, &request.id, now, policy)?;
+            if let (None, Some(km)) = (&proposal, km) {
+                // Nobody within their own radius: ask whom the wider trip would reach.
+                proposal =
+                    case_proposals::ask_beyond_radius(conn, &request.id, km, now, policy, worker)?;
+            }
             (km.map(|k| k.to_string()), None, proposal)
         }
         CaseOutcome::Closed => {
@@ -183,7 +200,13 @@ pub fn resolve(
                     "closing a case needs a reason for the resident",
                 ));
             }
-            move_request(conn, &request.id, HelpRequestStatus::Closed, now)?;
+            move_request(
+                conn,
+                &request.id,
+                HelpRequestStatus::Escalated,
+                HelpRequestStatus::Closed,
+                now,
+            )?;
             (None, None, None)
         }
     };
@@ -220,13 +243,14 @@ pub fn resolve(
     Ok(Resolved { case, new_match })
 }
 
-fn move_request(
+pub(super) fn move_request(
     conn: &mut DbConnection,
     request_id: &str,
+    from: HelpRequestStatus,
     to: HelpRequestStatus,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if db::help_requests::transition(conn, request_id, HelpRequestStatus::Escalated, to, now)? {
+    if db::help_requests::transition(conn, request_id, from, to, now)? {
         Ok(())
     } else {
         Err(AppError::conflict("the help request changed meanwhile"))
@@ -290,11 +314,8 @@ fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>
     }
 }
 
-/// Gives the request to a specific offer as an accepted match. Distance, availability and an
-/// earlier decline are the case worker's call (they arranged it with the volunteer); the
-/// category, the offer being active, the VOG gate (with the municipality's VOG policy) and
-/// capacity still hold, checked by the pure engine, and the slot is taken with the same
-/// conditional update as every proposal.
+/// Proposes the request to the offer the case worker picked (`offer_id`); see
+/// [`case_proposals::propose_offer`].
 fn assign_volunteer(
     conn: &mut DbConnection,
     request: &RequestRow,
@@ -307,79 +328,6 @@ fn assign_volunteer(
         .offer_id
         .as_deref()
         .ok_or_else(|| AppError::invalid("offer_id", "required for assigned_volunteer"))?;
-    let offer = uuid::Uuid::parse_str(offer_id)
-        .ok()
-        .map(|_| db::offers::offer(conn, offer_id))
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| AppError::invalid("offer_id", "no such offer"))?;
-    let settings = db::municipality_settings::effective(conn, worker.municipality)?;
-    let mut ids = EngineIds::default();
-    let mut profile = request_profile(request, &mut ids, &[], &[]);
-    let indexes: Vec<u8> = db::offers::category_codes(conn, offer_id)?
-        .iter()
-        .filter_map(|c| category_rule(c).map(|(_, rule)| rule.index))
-        .collect();
-    let mut candidate = offer_profile(&offer, CategorySet::of(&indexes), &mut ids);
-    // The case worker may bridge distance and times; the explanation shows the real times.
-    let (request_week, offer_week) = (profile.week.clone(), candidate.week.clone());
-    profile.max_distance_km = None;
-    profile.week = WeeklySlots::any_time();
-    profile.dates = DateWindow::ANY;
-    candidate.radius_km = f64::INFINITY;
-    candidate.week = WeeklySlots::any_time();
-    let ctx = MatchContext {
-        today: crate::clock::dutch_today(now),
-        vog_max_age_months: u32::try_from(settings.vog_max_age_months).unwrap_or(0),
-    };
-    let fit = engine::check(&profile, &candidate, &ctx).map_err(|violation| match violation {
-        Violation::NoCapacityLeft => AppError::conflict("the volunteer has no capacity left"),
-        other => AppError::invalid("offer_id", other.to_string()),
-    })?;
-    if !db::matches::take_slot(conn, offer_id)? {
-        return Err(AppError::conflict("the volunteer has no capacity left"));
-    }
-    let score = engine::score(&profile, &candidate, &fit);
-    let parts = score.parts;
-    let (overlap, _) = engine::constraints::weekly_overlap(&request_week, &offer_week);
-    let shown = engine::Fit {
-        overlap_minutes: overlap,
-        ..fit
-    };
-    profile.week = request_week;
-    candidate.week = offer_week;
-    let mut explanation = format!(
-        "proposed by the municipality; {}",
-        engine::explain(&profile, &candidate, &shown)
-    );
-    if overlap == 0 {
-        explanation.push_str("; no common time in the week: agree a time together");
-    }
-    // A proposal the volunteer accepts or declines, like any other; the resident's contact
-    // follows acceptance as always.
-    let proposal = Match {
-        id: MatchId::generate(),
-        request_id: request.id.clone(),
-        offer_id: offer.0.id.clone(),
-        volunteer_id: offer.0.volunteer_id.clone(),
-        status: MatchStatus::Proposed,
-        score: score.total,
-        score_parts: serde_json::json!({
-            "proximity": parts.proximity, "availability": parts.availability,
-            "same_municipality": parts.same_municipality, "continuity": parts.continuity,
-            "load": parts.load,
-        })
-        .to_string(),
-        explanation,
-        decline_reason: None,
-        proposed_at: now,
-        expires_at: now + policy.proposal_ttl,
-        responded_at: None,
-        closed_at: None,
-        created_by: MatchOrigin::CaseWorker,
-        updated_at: now,
-    };
-    db::matches::insert(conn, &proposal)?;
-    move_request(conn, &request.id, HelpRequestStatus::Proposed, now)?;
-    Ok(proposal)
+    let (lead, from) = ("proposed by the municipality", HelpRequestStatus::Escalated);
+    case_proposals::propose_offer(conn, request, offer_id, lead, from, now, policy, worker)
 }

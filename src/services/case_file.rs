@@ -49,6 +49,8 @@ pub struct CaseFile {
     pub request: HelpRequest,
     /// The resident, when they consented to the municipality seeing the request.
     pub requester: Option<User>,
+    /// For a request recorded for someone (with consent only): who recorded it for whom.
+    pub represented: Option<(db::people::Representation, db::people::Person)>,
     /// Every proposal and match of the request, oldest first, with the volunteer for those
     /// that were accepted (contact details are shared only from acceptance on).
     pub history: Vec<(Match, Option<User>)>,
@@ -69,6 +71,10 @@ pub fn load(
     let requester = match (&request.requester_id, request.consent_municipality) {
         (Some(id), true) => db::users::find(conn, id)?,
         _ => None,
+    };
+    let represented = match request.consent_municipality {
+        true => db::people::of_request(conn, &case.request_id)?,
+        false => None,
     };
     let mut history = Vec::new();
     for m in db::matches::for_request(conn, &case.request_id)? {
@@ -91,6 +97,7 @@ pub fn load(
         case,
         request,
         requester,
+        represented,
         history,
         notes,
         suggestions,

@@ -105,20 +105,79 @@ pub fn change(
     Ok(id)
 }
 
-/// Moves the owner's request to `next` if its lifecycle allows it from where it is (and it
-/// is in `allowed`), ending its live proposal or match; escalation opens the municipal case.
+/// Who acts on a request: the account that owns it, or a case worker for a request recorded
+/// in their municipality that no account owns yet (see `services::intake`).
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// The resident or carer who posted it.
+    Owner(UserId),
+    /// A case worker of the request's municipality, for a request recorded by phone.
+    Intake(UserId),
+}
+
+impl Actor {
+    /// The acting account.
+    pub fn user(&self) -> &UserId {
+        match self {
+            Self::Owner(id) | Self::Intake(id) => id,
+        }
+    }
+
+    /// The role code written to the audit log.
+    pub fn role(&self) -> &'static str {
+        match self {
+            Self::Owner(_) => "resident",
+            Self::Intake(_) => "case_worker",
+        }
+    }
+
+    /// The request `id` as this actor may act on it, or 404; the account is checked (and
+    /// held) first, as for every write.
+    pub fn request(
+        &self,
+        conn: &mut DbConnection,
+        id: &Option<HelpRequestId>,
+    ) -> Result<HelpRequest, AppError> {
+        match self {
+            Self::Owner(owner) => {
+                accounts::acting_as(conn, owner, None)?;
+                owned(conn, id, owner)
+            }
+            Self::Intake(worker) => super::intake::recorded_request(conn, worker, id),
+        }
+    }
+
+    /// The request again, within the transaction whose account check [`Actor::request`]
+    /// made.
+    fn find(
+        &self,
+        conn: &mut DbConnection,
+        id: &Option<HelpRequestId>,
+    ) -> Result<HelpRequest, AppError> {
+        match self {
+            Self::Owner(owner) => owned(conn, id, owner),
+            Self::Intake(worker) => super::intake::recorded_request(conn, worker, id),
+        }
+    }
+}
+
+/// Moves the request to `next` if its lifecycle allows it from where it is (and it is in
+/// `allowed`), ending its live proposal or match; escalation opens the municipal case.
 pub fn change_status(
     conn: &mut DbConnection,
     id: &Option<HelpRequestId>,
-    owner: &UserId,
+    actor: &Actor,
     next: HelpRequestStatus,
     allowed: &[HelpRequestStatus],
     now: NaiveDateTime,
     channels: super::notify::Channels,
 ) -> Result<HelpRequestId, AppError> {
-    accounts::acting_as(conn, owner, None)?;
-    let row = owned(conn, id, owner)?;
+    let row = actor.request(conn, id)?;
+    let owner = actor.user();
     match_lifecycle::lock_for_request(conn, row.id.as_str())?;
+    // Read again under the lock: a claim that took the request into an account meanwhile
+    // ends a case worker's say over it.
+    let row = actor.find(conn, id)?;
     let status = row.status;
     if !allowed.contains(&status) || !status.can_transition_to(next) {
         return Err(AppError::Conflict {
@@ -146,7 +205,7 @@ pub fn change_status(
             let entry = AuditEntry::new(
                 now,
                 Some(owner.as_str()),
-                "resident",
+                actor.role(),
                 "case.cancelled_by_resident",
                 "case",
                 case.id.as_str(),

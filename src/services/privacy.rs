@@ -12,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod ending;
+pub mod recorded;
 
 use self::ending::{end_resident_side, end_volunteer_side};
 use super::matching::Policy;
@@ -69,6 +70,11 @@ pub struct PersonalData {
     pub refresh_tokens: Vec<RefreshToken>,
     /// Their notifications.
     pub notifications: Vec<crate::db::notifications::Notification>,
+    /// People they recorded requests for as a carer, or whose recorded requests they
+    /// claimed into this account.
+    pub people: Vec<db::people::Person>,
+    /// Who recorded which of their requests for whom.
+    pub representations: Vec<db::people::Representation>,
 }
 
 /// Gathers everything linked to `user`, or 404 for an erased or unknown account.
@@ -105,8 +111,22 @@ pub fn personal_data(conn: &mut DbConnection, user: &UserId) -> Result<PersonalD
     let audit = db::privacy::audit_about(conn, user, &object_ids)?;
     let refresh_tokens = db::privacy::refresh_tokens_of(conn, user)?;
     let notifications = db::notifications::of_recipient(conn, user)?;
+    let people = db::people::linked_to(conn, user)?;
+    // The audit trail about the people recorded or claimed is theirs to see too.
+    let person_ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+    let mut audit = audit;
+    audit.extend(db::audit::about_objects(conn, &person_ids)?);
+    audit.sort_by(|a, b| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
+    audit.dedup_by(|a, b| a.id == b.id);
+    let request_ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
+    let representations = db::people::of_requests(conn, &request_ids)?
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
     Ok(PersonalData {
         notifications,
+        people,
+        representations,
         user: account,
         requests,
         offers,
@@ -160,7 +180,14 @@ pub fn erase(
     let offers = db::privacy::offers_of(conn, user)?;
     end_volunteer_side(conn, user, &offers, now, policy, &mut report)?;
     let requests = db::privacy::requests_of(conn, user)?;
-    end_resident_side(conn, user, &requests, now, policy.channels, &mut report)?;
+    end_resident_side(
+        conn,
+        (user, "resident"),
+        &requests,
+        now,
+        policy.channels,
+        &mut report,
+    )?;
 
     let request_ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
     let offer_ids: Vec<String> = offers.iter().map(|o| o.id.to_string()).collect();
@@ -171,6 +198,11 @@ pub fn erase(
     db::privacy::anonymise_requests(conn, &request_ids, now)?;
     report.help_requests_anonymised = request_ids.len();
     db::privacy::anonymise_offers_of(conn, user, now)?;
+    // A carer's records of the people they cared for, and the record of the person this
+    // account claimed, go with the account.
+    for person in db::people::linked_to(conn, user)? {
+        db::people::erase(conn, &person.id, now)?;
+    }
     report.sessions_revoked = db::refresh_tokens::revoke_user(conn, user.as_str(), now)?;
     db::account_tokens::delete_of_user(conn, user)?;
     // Last, so that notifications the steps above wrote for this person go too.
@@ -207,6 +239,8 @@ pub enum RetentionStage {
     MatchReasons,
     /// Resolved cases, by id after this one.
     Cases(String),
+    /// People recorded for requests that are all anonymised now.
+    People,
     /// Nothing left.
     Done,
 }
@@ -218,7 +252,9 @@ pub enum RetentionStage {
 ///   unlinked and reasons cleared;
 /// - matches that ended before the cut-off: reasons cleared;
 /// - cases resolved before the cut-off, and the cases of the requests above: resolution
-///   note, free-text outcome detail and note bodies anonymised.
+///   note, free-text outcome detail and note bodies anonymised;
+/// - people recorded for requests (by a case worker or a carer) before the cut-off whose
+///   requests are all anonymised: name, phone and address erased.
 ///
 /// One bounded step of it, in the caller's write transaction: returns the rows changed and
 /// the stage to run next. Idempotent: a second run changes nothing.
@@ -259,9 +295,18 @@ pub fn retention_step(
                 Some(last) if cases.len() == RETENTION_STEP as usize => {
                     RetentionStage::Cases(last.id.to_string())
                 }
-                _ => RetentionStage::Done,
+                _ => RetentionStage::People,
             };
             Ok((db::privacy::anonymise_cases(conn, &cases, now)?, next))
+        }
+        RetentionStage::People => {
+            let erased = db::people::erase_unused_before(conn, cutoff, scope, now, RETENTION_STEP)?;
+            let next = if erased < RETENTION_STEP as usize {
+                RetentionStage::Done
+            } else {
+                RetentionStage::People
+            };
+            Ok((erased, next))
         }
         RetentionStage::Done => Ok((0, RetentionStage::Done)),
     }

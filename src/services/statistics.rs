@@ -79,6 +79,10 @@ pub struct MunicipalityStatistics {
     pub supply_demand: Vec<SupplyDemand>,
     /// The PC4 areas with most requests still waiting, most first (at most 10).
     pub unmatched_pc4: Vec<Pc4Need>,
+    /// Requests per channel: `online` (posted by the resident), `phone` (recorded by a case
+    /// worker) and `carer` (posted by an informal carer); every channel is listed, also at 0.
+    #[schema(value_type = Object, example = json!({"online": 40, "phone": 7, "carer": 3}))]
+    pub by_channel: BTreeMap<String, u64>,
 }
 
 fn share(part: u64, total: u64) -> Option<f64> {
@@ -191,7 +195,12 @@ pub fn compute(
 ) -> MunicipalityStatistics {
     let total = requests.len() as u64;
     let mut by_domain: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut by_channel: BTreeMap<String, u64> = crate::domain::RequestChannel::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), 0))
+        .collect();
     for r in requests {
+        *by_channel.entry(r.channel.as_str().to_owned()).or_default() += 1;
         *by_domain
             .entry(r.domain.as_str().to_owned())
             .or_default()
@@ -280,6 +289,7 @@ pub fn compute(
             .collect(),
         supply_demand,
         unmatched_pc4,
+        by_channel,
     }
 }
 
@@ -304,16 +314,21 @@ mod tests {
             status: status.parse().expect("a status code"),
             created_at: at(0),
             matched_at: matched_after.map(at),
+            channel: crate::domain::RequestChannel::Online,
         }
     }
 
     #[test]
     fn medians_shares_and_rankings() {
+        let by_phone = |mut r: RequestFacts| {
+            r.channel = crate::domain::RequestChannel::Phone;
+            r
+        };
         let requests = vec![
             request("a", "matched", "1012", Some(2)),
-            request("b", "completed", "1012", Some(6)),
+            by_phone(request("b", "completed", "1012", Some(6))),
             request("c", "open", "1013", None),
-            request("d", "escalated", "1013", None),
+            by_phone(request("d", "escalated", "1013", None)),
             request("e", "escalated", "1011", None),
         ];
         let cases = vec![
@@ -355,6 +370,9 @@ mod tests {
         );
         assert_eq!(s.unmatched_pc4[0].pc4, "1013");
         assert_eq!(s.unmatched_pc4[1].pc4, "1011");
+        let channels: Vec<(&str, u64)> =
+            s.by_channel.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+        assert_eq!(channels, vec![("carer", 0), ("online", 3), ("phone", 2)]);
         assert_eq!(median(vec![]), None);
     }
 }

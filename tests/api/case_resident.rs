@@ -1,6 +1,6 @@
 //! The resident's side of an escalated request: consent given afterwards, the request
 //! cancelled (its case closes), and a return to the marketplace that never narrows what the
-//! resident allowed.
+//! resident allowed and, when wider, also asks a volunteer whose own radius falls short.
 
 use serde_json::{json, Value};
 
@@ -8,6 +8,7 @@ use crate::{
     cases::{act, audit_actions, case_for, queue, read_case},
     help_requests::{post_request, request_body, with, without},
     helpers::{json_with_status, problem, TestApp, TestUser},
+    offers::{offer_body, post_offer},
 };
 
 async fn escalated(app: &TestApp, resident: &TestUser, body: &Value) -> String {
@@ -123,4 +124,67 @@ async fn a_return_to_the_marketplace_never_narrows_what_the_resident_allowed() {
     )
     .await;
     assert_eq!(mine["max_distance_km"], Value::Null, "still any distance");
+}
+
+#[actix_web::test]
+async fn a_wider_distance_also_asks_a_volunteer_whose_own_radius_is_smaller() {
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0344").await;
+    // Nieuwegein (3431) is 7.2 km from the request in Utrecht (3512), Maarssen-ish 3401 is
+    // 9.6 km: both volunteers travel 5 km of their own accord.
+    let (near, far) = (app.volunteer().await, app.volunteer().await);
+    let nieuwegein = post_offer(&app, &near, &with(offer_body(), "postcode", json!("3431"))).await;
+    post_offer(&app, &far, &with(offer_body(), "postcode", json!("3401"))).await;
+    let resident = app.resident().await;
+    let request = escalated(
+        &app,
+        &resident,
+        &with(request_body(), "max_distance_km", json!(3)),
+    )
+    .await;
+    let case = case_for(&app, &worker, &request).await;
+    json_with_status(act(&app, &worker, &case, "claim", json!({})).await, 200).await;
+    let back = json!({"outcome": "returned_to_marketplace", "max_distance_km": 10});
+    json_with_status(act(&app, &worker, &case, "resolve", back).await, 200).await;
+    let mine = json_with_status(
+        app.get_as(&format!("/api/v1/help-requests/{request}"), &resident.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(mine["status"], "proposed", "the nearer volunteer is asked");
+    let asked = crate::matching::my_matches(&app, &near).await;
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0]["offer_id"], nieuwegein["id"]);
+    let explanation = asked[0]["explanation"].as_str().unwrap();
+    assert!(
+        explanation.starts_with(
+            "the municipality asks whether you can travel 7.2 km, further than your 5.0 km"
+        ),
+        "{explanation}"
+    );
+    assert!(crate::matching::my_matches(&app, &far).await.is_empty());
+    // Accepting is agreeing to the trip: the request is matched.
+    let id = asked[0]["id"].as_str().unwrap();
+    json_with_status(crate::matching::act(&app, &near, id, "accept").await, 200).await;
+}
+
+#[actix_web::test]
+async fn returning_without_a_wider_distance_asks_nobody_beyond_their_radius() {
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0344").await;
+    let near = app.volunteer().await;
+    post_offer(&app, &near, &with(offer_body(), "postcode", json!("3431"))).await;
+    let resident = app.resident().await;
+    let request = escalated(
+        &app,
+        &resident,
+        &with(request_body(), "max_distance_km", json!(3)),
+    )
+    .await;
+    let case = case_for(&app, &worker, &request).await;
+    json_with_status(act(&app, &worker, &case, "claim", json!({})).await, 200).await;
+    let back = json!({"outcome": "returned_to_marketplace"});
+    json_with_status(act(&app, &worker, &case, "resolve", back).await, 200).await;
+    assert!(crate::matching::my_matches(&app, &near).await.is_empty());
 }

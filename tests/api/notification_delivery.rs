@@ -231,6 +231,32 @@ async fn every_kind_reaches_its_recipient_once_by_mail_and_webhook_in_their_lang
     )
     .await;
 
+    // A request the case worker recorded for a resident without an account: the volunteer
+    // says yes, and the case worker who recorded it hears so, to pass it on.
+    let recorded =
+        crate::intake::record(&app, &worker, &crate::intake::recorded_for_de_vries()).await;
+    let read = app
+        .get_as(
+            &format!(
+                "/api/v1/intake/help-requests/{}",
+                recorded["id"].as_str().unwrap()
+            ),
+            &worker.token,
+        )
+        .await;
+    let read = json_with_status(read, 200).await;
+    let m = read["matches"][0]["id"]
+        .as_str()
+        .expect("proposed")
+        .to_owned();
+    post_ok(
+        &app,
+        &format!("/api/v1/matches/{m}/accept"),
+        json!({}),
+        &volunteer.token,
+    )
+    .await;
+
     // Someone registers the volunteer's address again: the owner hears of it.
     let again = json!({"email": volunteer.email, "password": "Een-ander-wachtwoord-77",
         "display_name": "Iemand", "roles": ["resident"]});

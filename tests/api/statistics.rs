@@ -114,7 +114,8 @@ fn insert_seeds(conn: &mut hulpmarkt::db::DbConnection, requester: &str, now: Na
         let created = now - Duration::days(s.days_ago);
         let new = NewHelpRequest {
             id: HelpRequestId::generate(),
-            requester_id: UserId(requester.to_owned()),
+            requester_id: Some(UserId(requester.to_owned())),
+            channel: hulpmarkt::domain::RequestChannel::Online,
             domain: s.domain.parse().expect("a domain code"),
             category: s.category.parse().expect("a category code"),
             title: "Zaadje".into(),

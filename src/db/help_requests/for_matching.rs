@@ -58,7 +58,7 @@ impl From<&super::NewHelpRequest> for RequestRow {
     fn from(new: &super::NewHelpRequest) -> Self {
         RequestRow {
             id: new.id.clone(),
-            requester_id: Some(new.requester_id.clone()),
+            requester_id: new.requester_id.clone(),
             domain: new.domain,
             category: new.category,
             lat: new.lat,

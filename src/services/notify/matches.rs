@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::{write, By, Channels, Draft};
 use crate::{
     db::{self, help_requests::RequestRow, matches::Match, DbConnection},
-    domain::{HelpRequestId, NotificationKind, RecipientRole, UserId},
+    domain::{HelpRequestId, NotificationKind, RecipientRole, RecorderRole, UserId},
     error::AppError,
 };
 
@@ -18,14 +18,56 @@ pub(super) fn resident_of(
     Ok(db::help_requests::request(conn, request)?.and_then(|r| r.requester_id))
 }
 
-fn about(conn: &mut DbConnection, m: &Match) -> Result<(String, Value, Option<UserId>), AppError> {
+/// Who hears how a request's proposals and matches go on the resident's side.
+enum Told {
+    /// The resident (or carer) whose request it is.
+    Resident(UserId),
+    /// The case worker who recorded it for a resident without an account: they pass it on.
+    Recorder(UserId),
+}
+
+fn about(conn: &mut DbConnection, m: &Match) -> Result<(String, Value, Option<Told>), AppError> {
     let row = db::help_requests::request(conn, &m.request_id)?
         .ok_or(AppError::NotFound("help request"))?;
+    let told = match row.requester_id {
+        Some(resident) => Some(Told::Resident(resident)),
+        None => db::people::of_request(conn, &m.request_id)?
+            .filter(|(rep, person)| {
+                rep.recorder_role == RecorderRole::CaseWorker && person.erased_at.is_none()
+            })
+            .and_then(|(rep, _)| rep.recorded_by)
+            .map(Told::Recorder),
+    };
     Ok((
         row.municipality_code,
         json!({ "category": row.category }),
-        row.requester_id,
+        told,
     ))
+}
+
+/// The resident's message `kind`, or for a recorded request the recorder's update `event`.
+fn to_resident_side<'a>(
+    told: &'a Told,
+    (kind, event): (NotificationKind, &str),
+    municipality: &'a str,
+    m: &'a Match,
+    data: Value,
+) -> Draft<'a> {
+    match told {
+        Told::Resident(r) => to_person(kind, r, RecipientRole::Resident, municipality, m, data),
+        // Meant for one case worker, as a handover is: not for the municipality's webhooks.
+        Told::Recorder(w) => Draft {
+            webhooks: false,
+            ..to_person(
+                NotificationKind::RecordedRequestUpdate,
+                w,
+                RecipientRole::CaseWorker,
+                municipality,
+                m,
+                with(data, json!({ "event": event })),
+            )
+        },
+    }
 }
 
 fn with(mut data: Value, extra: Value) -> Value {
@@ -88,7 +130,12 @@ pub fn match_assigned(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let (municipality, data, resident) = about(conn, m)?;
+    let (municipality, data, told) = about(conn, m)?;
+    // The case worker who assigned knows; a recorded request's recorder is not told again.
+    let resident = match told {
+        Some(Told::Resident(r)) => Some(r),
+        _ => None,
+    };
     let mut drafts = Vec::new();
     if let Some(v) = &m.volunteer_id {
         drafts.push(to_person(
@@ -121,23 +168,16 @@ pub fn proposal_answered(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let (municipality, data, resident) = about(conn, m)?;
-    let Some(resident) = &resident else {
+    let (municipality, data, told) = about(conn, m)?;
+    let Some(told) = &told else {
         return Ok(());
     };
     let kind = if accepted {
-        NotificationKind::ProposalAccepted
+        (NotificationKind::ProposalAccepted, "accepted")
     } else {
-        NotificationKind::ProposalDeclined
+        (NotificationKind::ProposalDeclined, "declined")
     };
-    let draft = to_person(
-        kind,
-        resident,
-        RecipientRole::Resident,
-        &municipality,
-        m,
-        data,
-    );
+    let draft = to_resident_side(told, kind, &municipality, m, data);
     write(conn, vec![draft], channels, now).map(drop)
 }
 
@@ -148,17 +188,11 @@ pub fn proposal_expired(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let (municipality, data, resident) = about(conn, m)?;
+    let (municipality, data, told) = about(conn, m)?;
     let mut drafts = Vec::new();
-    if let Some(r) = &resident {
-        drafts.push(to_person(
-            NotificationKind::ProposalExpired,
-            r,
-            RecipientRole::Resident,
-            &municipality,
-            m,
-            data.clone(),
-        ));
+    if let Some(told) = &told {
+        let kind = (NotificationKind::ProposalExpired, "expired");
+        drafts.push(to_resident_side(told, kind, &municipality, m, data.clone()));
     }
     if let Some(v) = &m.volunteer_id {
         drafts.push(to_person(
@@ -181,18 +215,12 @@ pub fn match_cancelled(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let (municipality, data, resident) = about(conn, m)?;
+    let (municipality, data, told) = about(conn, m)?;
     let data = with(data, json!({ "by": by.code() }));
     let mut drafts = Vec::new();
-    if let (Some(r), false) = (&resident, by == By::Resident) {
-        drafts.push(to_person(
-            NotificationKind::MatchCancelled,
-            r,
-            RecipientRole::Resident,
-            &municipality,
-            m,
-            data.clone(),
-        ));
+    if let (Some(told), false) = (&told, by == By::Resident) {
+        let kind = (NotificationKind::MatchCancelled, "cancelled");
+        drafts.push(to_resident_side(told, kind, &municipality, m, data.clone()));
     }
     if let (Some(v), false) = (&m.volunteer_id, by == By::Volunteer) {
         drafts.push(to_person(
@@ -214,17 +242,11 @@ pub fn match_completed(
     channels: Channels,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let (municipality, data, resident) = about(conn, m)?;
+    let (municipality, data, told) = about(conn, m)?;
     let mut drafts = Vec::new();
-    if let Some(r) = &resident {
-        drafts.push(to_person(
-            NotificationKind::MatchCompleted,
-            r,
-            RecipientRole::Resident,
-            &municipality,
-            m,
-            data.clone(),
-        ));
+    if let Some(told) = &told {
+        let kind = (NotificationKind::MatchCompleted, "completed");
+        drafts.push(to_resident_side(told, kind, &municipality, m, data.clone()));
     }
     if let Some(v) = &m.volunteer_id {
         drafts.push(to_person(

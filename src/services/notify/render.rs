@@ -83,6 +83,7 @@ pub fn context(
             ctx["volunteer_name"] = json!(name.unwrap_or_else(|| fallback.to_owned()));
         }
         K::MatchCancelled => ctx["by"] = data["by"].clone(),
+        K::RecordedRequestUpdate => ctx["event"] = data["event"].clone(),
         K::StillNeedHelp => ctx["days_open"] = data["days_open"].clone(),
         K::RequestEscalated | K::SafeguardingAlert => ctx["reason"] = data["reason"].clone(),
         K::CaseOpened | K::CaseWaiting => {

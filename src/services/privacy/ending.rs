@@ -80,7 +80,7 @@ pub(super) fn end_volunteer_side(
 /// case closed.
 pub(super) fn end_resident_side(
     conn: &mut DbConnection,
-    user: &UserId,
+    (user, role): (&UserId, &str),
     requests: &[HelpRequest],
     now: NaiveDateTime,
     channels: notify::Channels,
@@ -96,7 +96,7 @@ pub(super) fn end_resident_side(
                 // The volunteer who had said yes hears that it is off (nothing about why).
                 notify::match_cancelled(conn, &m, notify::By::Resident, channels, now)?;
             }
-            audit_match_ended(conn, user, "resident", &m.id, now)?;
+            audit_match_ended(conn, user, role, &m.id, now)?;
             report.matches_ended += 1;
         }
         // A request that moved on since it was read is ended by what moved it (the case
@@ -116,7 +116,7 @@ pub(super) fn end_resident_side(
             let entry = AuditEntry::new(
                 now,
                 Some(user.as_str()),
-                "resident",
+                role,
                 "case.closed_by_erasure",
                 "case",
                 &case.id,

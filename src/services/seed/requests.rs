@@ -79,7 +79,8 @@ pub(super) fn seed_requests(
             let remote_ok = category.remote_possible() && rng.gen_bool(0.3);
             let request = NewHelpRequest {
                 id: HelpRequestId(uuid::Uuid::new_v4().to_string()),
-                requester_id: residents[resident].clone(),
+                requester_id: Some(residents[resident].clone()),
+                channel: crate::domain::RequestChannel::Online,
                 domain,
                 category,
                 title: format!("{} gezocht", category.name_nl()),

@@ -1,0 +1,3 @@
+ALTER TABLE help_requests DROP COLUMN channel;
+DROP TABLE representations;
+DROP TABLE people;
