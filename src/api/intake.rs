@@ -5,14 +5,17 @@
 //! itself is `POST /api/v1/help-requests` with `for_person`. Another municipality's requests
 //! and people are 404; every read of a person's data is audited.
 
-use actix_web::{delete, get, http::header, post, web, HttpResponse};
+use actix_web::{delete, get, http::header, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
     extract::{Json, Query},
-    help_requests::{view_with_outcome, HelpRequestView},
+    help_requests::{
+        input::{HelpRequestBody, HelpRequestPatch},
+        view_with_outcome, HelpRequestView,
+    },
     intake_views::PersonView,
     matches::{view as match_view, MatchView},
     pagination::{PageParams, Paginated},
@@ -176,6 +179,45 @@ pub async fn cancel_recorded(
         let id = services::help_requests::change_status(
             conn, &id, &actor, next, allowed, now, channels,
         )?;
+        let row = db::people::find_recorded(conn, &id, &worker.municipality)?
+            .ok_or(AppError::NotFound("help request"))?;
+        recorded_view(conn, row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Changes an open recorded request (the resident called back: another day, another kind of
+/// help); validated like a new request, it stays in your municipality and looks for a
+/// volunteer again.
+#[utoipa::path(patch, path = "/api/v1/intake/help-requests/{id}", tag = "intake", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = HelpRequestPatch,
+    responses((status = 200, description = "Changed", body = RecordedRequestView),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such recorded request in your municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request is no longer open", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/help-requests/{id}")]
+pub async fn patch_recorded(
+    state: web::Data<AppState>,
+    worker: CaseWorker,
+    id: web::Path<String>,
+    body: Json<HelpRequestPatch>,
+) -> Result<HttpResponse, AppError> {
+    let id = HelpRequestId::parse(&id);
+    let (gazetteer, now, policy) = (
+        state.gazetteer.clone(),
+        state.clock.now_naive(),
+        state.policy(),
+    );
+    let view = services::write(&state.pool, policy, move |conn, policy| {
+        let me = worker.caller.user_id.clone();
+        let merge = |row: &db::help_requests::HelpRequest| {
+            let merged = HelpRequestBody::from_stored(row)?.merge(body.0.clone());
+            Ok(merged.validate(&gazetteer, &me, now)?.into())
+        };
+        let actor = Actor::Intake(me.clone());
+        let id = services::help_requests::change(conn, &id, &actor, merge, now, policy)?;
         let row = db::people::find_recorded(conn, &id, &worker.municipality)?
             .ok_or(AppError::NotFound("help request"))?;
         recorded_view(conn, row)

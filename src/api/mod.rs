@@ -81,6 +81,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::scope("/intake")
                         .service(intake::list_recorded)
                         .service(intake::get_recorded)
+                        .service(intake::patch_recorded)
                         .service(intake::cancel_recorded)
                         .service(intake::issue_claim_code)
                         .service(intake::export_person)
