@@ -147,7 +147,7 @@ for backend in "${backends[@]}"; do
   # Every operation as a resident; then the operations where another role's answers differ.
   run_schemathesis resident "$resident" || failures=$((failures + 1))
   run_schemathesis volunteer "$volunteer" --include-tag accounts --include-tag offers --include-tag matches || failures=$((failures + 1))
-  run_schemathesis case-worker "$case_worker" --include-tag accounts --include-tag cases || failures=$((failures + 1))
+  run_schemathesis case-worker "$case_worker" --include-tag accounts --include-tag cases --include-tag intake --include-tag "help requests" || failures=$((failures + 1))
   run_schemathesis admin "$admin" --include-tag accounts --include-tag cases || failures=$((failures + 1))
 
   if ! kill -0 "$server_pid" 2>/dev/null; then

@@ -13,6 +13,10 @@
 #   post      POST /api/v1/help-requests (validated, stored, matched, proposed)
 #   cases     GET /api/v1/cases as a case worker of GM0363 (reported as skipped if the route
 #             is not there yet)
+#   werkplek_queue, werkplek_case
+#             the case worker's workplace in a browser session: GET /werkplek/zaken (the
+#             queue, first page) and GET /werkplek/zaken/{id} (one case, which writes its
+#             audit entry on every read, as the API does)
 #   floor     after the server has stopped: the storage floor, the rows one matched POST
 #             stores written straight into the same database and nothing else (SQLite:
 #             bench/storage_floor.py on the server's core; PostgreSQL: pgbench with
@@ -42,7 +46,7 @@ DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-32}"
 OWNERS="${OWNERS:-100}"
 CANDIDATE_SEARCH="${CANDIDATE_SEARCH:-0}"
-SCENARIOS="${SCENARIOS:-healthz get_one post cases floor}"
+SCENARIOS="${SCENARIOS:-healthz get_one post cases werkplek_queue werkplek_case floor}"
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 PG_PARAMS="${PG_PARAMS-?sslmode=disable}"
 PORT="${PORT:-18282}"
@@ -81,12 +85,25 @@ export HULPMARKT_LOG="warn,hulpmarkt::services::live_offers=info,hulpmarkt::back
 export HULPMARKT_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123"
 export HULPMARKT_LOGIN_BURST_PER_IP=100000000 HULPMARKT_LOGIN_BURST_PER_ACCOUNT=100000000
 export HULPMARKT_SEED_PASSWORD="$PASSWORD" HULPMARKT_ADMIN_PASSWORD="$PASSWORD"
+# curl over plain HTTP on the loopback: the session cookie goes without `Secure`.
+export HULPMARKT_WEB_COOKIE_SECURE=false
 export BENCH_PC4S="$PWD/data/nl/postcodes_pc4.csv"
 BASE="http://127.0.0.1:$PORT"
 
 login() { # email -> access token
   curl -sf -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"$PASSWORD\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+web_session() { # email -> "name=value" of a workplace session cookie (login form, its CSRF)
+  local jar="$work/jar.txt" csrf
+  rm -f "$jar"
+  csrf="$(curl -sf -c "$jar" "$BASE/werkplek/inloggen" | python3 -c '
+import re, sys
+print(re.search(r"name=\"csrf\" value=\"([^\"]+)\"", sys.stdin.read()).group(1))')"
+  curl -sf -b "$jar" -c "$jar" -o /dev/null -X POST "$BASE/werkplek/inloggen" \
+    --data-urlencode "email=$1" --data-urlencode "password=$PASSWORD" --data-urlencode "csrf=$csrf"
+  awk '$6 == "hulpmarkt_werkplek" {print $6 "=" $7}' "$jar"
 }
 
 run_wrk() { # name script url -> RESULT line into $work/<backend>.<name>
@@ -183,6 +200,14 @@ for backend in $BACKENDS; do
         fi
         BENCH_TOKENS="$work/tokens.csv" run_wrk post bench/post_request.lua "$BASE" ;;
       floor) ;; # after the server has stopped, below
+      werkplek_queue)
+        BENCH_COOKIE="$(web_session consulent@bench.test)" BENCH_PATH=/werkplek/zaken \
+          run_wrk werkplek_queue bench/get_page.lua "$BASE" ;;
+      werkplek_case)
+        case_id="$(curl -sf -H "Authorization: Bearer $(cat "$work/caseworker.csv")" \
+          "$BASE/api/v1/cases?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
+        BENCH_COOKIE="$(web_session consulent@bench.test)" BENCH_PATH="/werkplek/zaken/$case_id" \
+          run_wrk werkplek_case bench/get_page.lua "$BASE" ;;
       cases)
         code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/caseworker.csv")" "$BASE/api/v1/cases")"
         if [ "$code" = 404 ]; then

@@ -145,6 +145,10 @@ pub struct Settings {
     /// metrics are never public by accident.
     #[arg(long, env = "HULPMARKT_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<Secret>,
+
+    /// The case workers' workplace (`/werkplek/`): its session cookie and time-outs.
+    #[command(flatten)]
+    pub web: crate::web::WebSettings,
 }
 
 impl Settings {
@@ -178,6 +182,7 @@ impl Settings {
             client_disconnect_timeout_ms: 2_000,
             body_timeout_ms: 10_000,
             metrics_token: None,
+            web: crate::web::WebSettings::default(),
         }
     }
 

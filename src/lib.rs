@@ -4,7 +4,8 @@
 //! Layout (see `README.md`): `config` reads settings, `startup` builds the application,
 //! `error` maps every failure to HTTP once, `db` holds storage, `domain` the parsed types,
 //! `geo` the gazetteer, `engine` the pure matching engine, `auth` accounts and tokens,
-//! `services` the multi-table workflows, `api` the thin HTTP handlers, `telemetry` logs
+//! `services` the multi-table workflows, `api` the thin HTTP handlers, `web` the case
+//! workers' workplace (server-rendered pages beside `api`), `telemetry` logs
 //! and metrics, and `scheduling` the serving threads' scheduling policy. docs/ARCHITECTURE.md describes the layers.
 
 pub mod api;
@@ -23,3 +24,4 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;

@@ -118,6 +118,7 @@ impl Application {
                 )
                 .wrap(middleware::from_fn(telemetry::observe))
                 .configure(api::configure)
+                .configure(crate::web::configure)
                 .default_service(web::to(api::unknown_route))
         })
         // Slow clients: the head must arrive in time (408 otherwise), a closing connection

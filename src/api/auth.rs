@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{extract::Json, responses};
 use crate::{
-    auth::{passwords::Verified, Caller},
+    auth::Caller,
     db::{self, users::NewUser},
     domain::{DisplayName, Email, FieldError, Password, Phone, Role},
     error::{AppError, Problem},
@@ -214,53 +214,16 @@ pub async fn login(
     body: Json<LoginBody>,
 ) -> Result<HttpResponse, AppError> {
     let LoginBody { email, password } = body.0;
-    let email = email.trim().to_lowercase();
     let ip = req.peer_addr().map(|a| a.ip());
-    state.login_limiter.check(ip, &email)?;
-    // Only a well-formed address can belong to an account; anything else (a NUL byte, which
-    // PostgreSQL refuses in text, say) is answered like an unknown address, without a query.
-    let user = match Email::parse(&email) {
-        Ok(lookup) => {
-            db::run(&state.pool, move |conn| {
-                Ok(db::users::find_by_email(conn, lookup.as_str())?)
-            })
-            .await?
-        }
-        Err(_) => None,
-    };
-    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let verified = if password.len() <= 128 {
-        state
-            .passwords
-            .verify_for_login(password, stored_hash)
-            .await?
-    } else {
-        Verified {
-            valid: false,
-            rehashed: None,
-        }
-    };
-    let user = match user {
-        // A deactivated staff account gets the answer of a wrong password.
-        Some(user) if verified.valid && user.deactivated_at.is_none() => user,
-        _ => {
-            return Err(AppError::Unauthorized(
-                "e-mail address or password is incorrect",
-            ))
-        }
-    };
-    let keys = state.keys.clone();
-    let now = state.clock.now();
+    let signed_in = crate::auth::credentials::check(&state, ip, &email, password).await?;
+    let signed = std::sync::Arc::new(signed_in);
+    let (keys, now, within) = (state.keys.clone(), state.clock.now(), signed.clone());
     let session = db::transaction(&state.pool, move |conn| {
-        // A hash made with earlier parameters is replaced now that the password is known.
-        if let Some(new_hash) = &verified.rehashed {
-            db::users::upgrade_password_hash(conn, &user.user_id(), &user.password_hash, new_hash)?;
-        }
-        accounts::issue_session(conn, &keys, &user, None, now)
+        within.upgrade_hash(conn)?;
+        accounts::issue_session(conn, &keys, &within.user, None, now)
     })
     .await?;
-    // Failed attempts from elsewhere no longer lock this address out of the account.
-    state.login_limiter.succeeded(ip, &email);
+    signed.succeeded(&state);
     Ok(HttpResponse::Ok().json(TokenResponse::from(session)))
 }
 

@@ -96,9 +96,7 @@ pub(super) fn read_view(
     now: chrono::NaiveDateTime,
 ) -> Result<CaseView, AppError> {
     let case = case_file::case_of(conn, case_id, municipality)?;
-    let settings = db::municipality_settings::effective(conn, municipality)?;
-    let vog = u32::try_from(settings.vog_max_age_months).unwrap_or(0);
-    CaseView::new(case_file::load(conn, case, now, vog)?, now)
+    CaseView::new(case_file::load_for(conn, case, municipality, now)?, now)
 }
 
 /// The queue of the caller's municipality: most urgent first, then longest waiting.
@@ -126,6 +124,7 @@ pub async fn list_cases(
         domain: parse_param(q.domain.as_deref(), LawDomain::parse, &mut errors),
         category: parse_param(q.category.as_deref(), Category::parse, &mut errors),
         reason: parse_param(q.reason.as_deref(), EscalationReason::parse, &mut errors),
+        ..CaseFilter::default()
     };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -164,10 +163,7 @@ pub async fn get_case(
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
     let view = db::transaction(&state.pool, move |conn| {
-        let w = worker(&caseworker);
-        let case = case_file::case_of(conn, &id, w.municipality)?;
-        case_decisions::audit(conn, now, w, "case.read", &case, None)?;
-        read_view(conn, &id, w.municipality, now)
+        CaseView::new(case_file::read(conn, &id, worker(&caseworker), now)?, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -218,7 +218,8 @@ pub async fn patch_help_request(
             let merged = HelpRequestBody::from_stored(row)?.merge(body.0.clone());
             Ok(merged.validate(&gazetteer, &owner, now)?.into())
         };
-        let id = services::help_requests::change(conn, &id, &owner, merge, now, policy)?;
+        let actor = services::help_requests::Actor::Owner(owner.clone());
+        let id = services::help_requests::change(conn, &id, &actor, merge, now, policy)?;
         reread(conn, id.as_str(), &owner)
     })
     .await?;

@@ -5,14 +5,17 @@
 //! itself is `POST /api/v1/help-requests` with `for_person`. Another municipality's requests
 //! and people are 404; every read of a person's data is audited.
 
-use actix_web::{delete, get, http::header, post, web, HttpResponse};
+use actix_web::{delete, get, http::header, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
     extract::{Json, Query},
-    help_requests::{view_with_outcome, HelpRequestView},
+    help_requests::{
+        input::{HelpRequestBody, HelpRequestPatch},
+        view_with_outcome, HelpRequestView,
+    },
     intake_views::PersonView,
     matches::{view as match_view, MatchView},
     pagination::{PageParams, Paginated},
@@ -56,10 +59,25 @@ fn recorded_view(
     Ok(RecordedRequestView { request, matches })
 }
 
+/// Filters and paging of the municipality's recorded requests.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedListQuery {
+    /// Only requests with this status (`matched`: a volunteer said yes; pass them on).
+    #[param(value_type = Option<crate::domain::HelpRequestStatus>)]
+    pub status: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u32>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u32>,
+}
+
 /// The requests case workers of your municipality recorded that no account owns yet, newest
 /// first.
 #[utoipa::path(get, path = "/api/v1/intake/help-requests", tag = "intake", security(("bearer" = [])),
-    params(PageParams),
+    params(RecordedListQuery),
     responses((status = 200, description = "One page of recorded requests", body = Paginated<HelpRequestView>),
         (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameter", body = Problem, content_type = "application/problem+json")))]
@@ -67,12 +85,28 @@ fn recorded_view(
 pub async fn list_recorded(
     state: web::Data<AppState>,
     worker: CaseWorker,
-    query: Query<PageParams>,
+    query: Query<RecordedListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = query.0.parse()?;
+    let q = query.0;
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .parse()?;
+    let status = q
+        .status
+        .as_deref()
+        .map(HelpRequestStatus::parse)
+        .transpose()
+        .map_err(|e| AppError::Validation(vec![e]))?;
     let page_view = db::run(&state.pool, move |conn| {
-        let (ids, total) =
-            db::people::recorded_in(conn, &worker.municipality, page.offset(), page.limit())?;
+        let (ids, total) = db::people::recorded_in(
+            conn,
+            &worker.municipality,
+            status,
+            page.offset(),
+            page.limit(),
+        )?;
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             let id = HelpRequestId(id);
@@ -145,6 +179,45 @@ pub async fn cancel_recorded(
         let id = services::help_requests::change_status(
             conn, &id, &actor, next, allowed, now, channels,
         )?;
+        let row = db::people::find_recorded(conn, &id, &worker.municipality)?
+            .ok_or(AppError::NotFound("help request"))?;
+        recorded_view(conn, row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Changes an open recorded request (the resident called back: another day, another kind of
+/// help); validated like a new request, it stays in your municipality and looks for a
+/// volunteer again.
+#[utoipa::path(patch, path = "/api/v1/intake/help-requests/{id}", tag = "intake", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = HelpRequestPatch,
+    responses((status = 200, description = "Changed", body = RecordedRequestView),
+        (status = 403, description = "Not a case worker", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such recorded request in your municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request is no longer open", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/help-requests/{id}")]
+pub async fn patch_recorded(
+    state: web::Data<AppState>,
+    worker: CaseWorker,
+    id: web::Path<String>,
+    body: Json<HelpRequestPatch>,
+) -> Result<HttpResponse, AppError> {
+    let id = HelpRequestId::parse(&id);
+    let (gazetteer, now, policy) = (
+        state.gazetteer.clone(),
+        state.clock.now_naive(),
+        state.policy(),
+    );
+    let view = services::write(&state.pool, policy, move |conn, policy| {
+        let me = worker.caller.user_id.clone();
+        let merge = |row: &db::help_requests::HelpRequest| {
+            let merged = HelpRequestBody::from_stored(row)?.merge(body.0.clone());
+            Ok(merged.validate(&gazetteer, &me, now)?.into())
+        };
+        let actor = Actor::Intake(me.clone());
+        let id = services::help_requests::change(conn, &id, &actor, merge, now, policy)?;
         let row = db::people::find_recorded(conn, &id, &worker.municipality)?
             .ok_or(AppError::NotFound("help request"))?;
         recorded_view(conn, row)

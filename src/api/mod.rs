@@ -81,6 +81,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::scope("/intake")
                         .service(intake::list_recorded)
                         .service(intake::get_recorded)
+                        .service(intake::patch_recorded)
                         .service(intake::cancel_recorded)
                         .service(intake::issue_claim_code)
                         .service(intake::export_person)
@@ -187,10 +188,10 @@ pub async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
 pub fn problem_for_bare_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let already = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    // problem+json already, or a page of the workplace (`web`), which answers in HTML.
+    let already = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
+    });
     if already {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

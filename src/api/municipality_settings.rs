@@ -131,7 +131,9 @@ fn default_case_alert_hours() -> i32 {
 }
 
 impl MunicipalitySettingsBody {
-    fn validate(&self) -> Result<(), AppError> {
+    /// Checks every range (422 naming each field out of it); the workplace checks its form
+    /// with it too.
+    pub fn validate(&self) -> Result<(), AppError> {
         let mut errors = Vec::new();
         let mut range = |field: &str, value: i32, max: i32| {
             if !(1..=max).contains(&value) {

@@ -62,7 +62,7 @@ use super::{
         municipality_settings::put_municipality_settings,
         statistics::get_municipality_stats,
         privacy::export_me, privacy::erase_me,
-        intake::list_recorded, intake::get_recorded, intake::cancel_recorded,
+        intake::list_recorded, intake::get_recorded, intake::patch_recorded, intake::cancel_recorded,
         intake::issue_claim_code, intake::export_person, intake::erase_person, intake::claim,
     ),
     components(

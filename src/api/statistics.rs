@@ -1,7 +1,7 @@
 //! Municipal statistics for the municipality's case workers and for admins.
 
 use actix_web::{get, web, HttpResponse};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -52,29 +52,11 @@ pub async fn get_municipality_stats(
                 .code(crate::domain::FieldErrorCode::OutOfRange),
         ));
     }
-    // Bounds both backends can store (PostgreSQL timestamps do not reach chrono's extremes).
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let start = from
-        .unwrap_or(epoch)
-        .max(epoch)
-        .and_time(chrono::NaiveTime::MIN);
-    let end = to
-        .checked_add_days(Days::new(1))
-        .unwrap_or(to)
-        .and_time(chrono::NaiveTime::MIN);
-    let municipality = code.clone();
-    let (requests, cases, offers) = db::run(&state.pool, move |conn| {
-        Ok((
-            db::statistics::requests(conn, &municipality, start, end)?,
-            db::statistics::case_reasons(conn, &municipality)?,
-            db::statistics::active_offer_categories(conn, &municipality)?,
-        ))
-    })
-    .await?;
     let period = Period {
         municipality_code: code,
         from,
         to,
     };
-    Ok(HttpResponse::Ok().json(statistics::compute(period, &requests, &cases, &offers)))
+    let (figures, _) = db::run(&state.pool, move |conn| statistics::read(conn, period)).await?;
+    Ok(HttpResponse::Ok().json(figures))
 }

@@ -1,6 +1,7 @@
 //! Accounts and authentication: argon2id passwords, JWT access tokens, rotating refresh
 //! tokens, the authenticated-caller extractors, login rate limits and the `/metrics` token.
 
+pub mod credentials;
 pub mod erased;
 pub mod extract;
 pub mod metrics_token;

@@ -3,6 +3,8 @@
 
 mod moves;
 pub use moves::*;
+mod queue;
+pub use queue::*;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,8 +17,7 @@ mod of_resident;
 pub use of_resident::*;
 
 use crate::domain::{
-    CaseId, CaseOutcome, CaseStatus, Category, EscalationReason, HelpRequestId, LawDomain, OfferId,
-    Urgency, UserId,
+    CaseId, CaseOutcome, CaseStatus, EscalationReason, HelpRequestId, OfferId, Urgency, UserId,
 };
 
 /// A stored case.
@@ -80,35 +81,6 @@ impl Case {
     }
 }
 
-/// The request columns the queue sorts and filters on.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = help_requests)]
-pub struct QueueRequest {
-    /// Law domain code.
-    pub domain: LawDomain,
-    /// Category code.
-    pub category: Category,
-    /// PC4.
-    pub pc4: String,
-    /// Urgency code.
-    pub urgency: Urgency,
-    /// Posted at (waiting since).
-    pub created_at: NaiveDateTime,
-}
-
-/// Filters of the case queue (codes already validated).
-#[derive(Debug, Clone, Default)]
-pub struct CaseFilter {
-    /// Only this case status; `None` means every unresolved case.
-    pub status: Option<CaseStatus>,
-    /// Only this law domain.
-    pub domain: Option<LawDomain>,
-    /// Only this category.
-    pub category: Option<Category>,
-    /// Only this escalation reason.
-    pub reason: Option<EscalationReason>,
-}
-
 /// Inserts a case.
 pub fn insert(conn: &mut DbConnection, case: &Case) -> QueryResult<()> {
     diesel::insert_into(cases::table)
@@ -124,34 +96,6 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Case>> {
         .select(Case::as_select())
         .first(conn)
         .optional()
-}
-
-/// A municipality's cases matching `filter` with their request's queue columns (unsorted:
-/// the caller orders by urgency and waiting time, which needs the urgency ranking).
-pub fn queue(
-    conn: &mut DbConnection,
-    municipality: &str,
-    filter: &CaseFilter,
-) -> QueryResult<Vec<(Case, QueueRequest)>> {
-    let mut query = cases::table
-        .inner_join(help_requests::table)
-        .filter(cases::municipality_code.eq(municipality))
-        .select((Case::as_select(), QueueRequest::as_select()))
-        .into_boxed();
-    query = match filter.status {
-        Some(status) => query.filter(cases::status.eq(status)),
-        None => query.filter(cases::status.ne(CaseStatus::Resolved.as_str())),
-    };
-    if let Some(domain) = filter.domain {
-        query = query.filter(help_requests::domain.eq(domain));
-    }
-    if let Some(category) = filter.category {
-        query = query.filter(help_requests::category.eq(category));
-    }
-    if let Some(reason) = filter.reason {
-        query = query.filter(cases::reason.eq(reason));
-    }
-    query.load(conn)
 }
 
 /// Claims an open case for `worker`; returns whether it was still open.

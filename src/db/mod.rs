@@ -23,6 +23,7 @@ mod sqlite_checkpoint;
 mod sqlite_writer;
 pub mod statistics;
 pub mod users;
+pub mod web_sessions;
 pub mod webhooks;
 mod writes;
 

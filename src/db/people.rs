@@ -263,20 +263,26 @@ fn erase_where(
 }
 
 /// One page of the requests case workers recorded in `municipality` that no account owns
-/// yet, newest first, with their persons, and the total.
+/// yet (only those in `status`, if given), newest first, and the total.
 pub fn recorded_in(
     conn: &mut DbConnection,
     municipality: &str,
+    status: Option<crate::domain::HelpRequestStatus>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<String>, i64)> {
     let query = || {
-        help_requests::table
+        let mut q = help_requests::table
             .inner_join(representations::table)
             .filter(help_requests::municipality_code.eq(municipality))
             .filter(help_requests::channel.eq(RequestChannel::Phone.as_str()))
             .filter(help_requests::requester_id.is_null())
             .filter(help_requests::anonymised_at.is_null())
+            .into_boxed();
+        if let Some(status) = status {
+            q = q.filter(help_requests::status.eq(status.as_str()));
+        }
+        q
     };
     let total = query().count().get_result(conn)?;
     let ids = query()

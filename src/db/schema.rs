@@ -273,7 +273,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        issued_at -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(notifications -> users (recipient_id));
 diesel::joinable!(deliveries -> notifications (notification_id));
@@ -304,4 +316,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     people,
     representations,
+    web_sessions,
 );

@@ -70,3 +70,21 @@ pub fn active_offer_categories(
         .select((offer_categories::offer_id, offer_categories::category))
         .load(conn)
 }
+
+/// When a case was opened, claimed and resolved.
+pub type CaseTime = (NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
+/// `(opened, claimed, resolved)` of the municipality's cases opened in `[from, until)`.
+pub fn case_times(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<CaseTime>> {
+    cases::table
+        .filter(cases::municipality_code.eq(municipality))
+        .filter(cases::opened_at.ge(from))
+        .filter(cases::opened_at.lt(until))
+        .select((cases::opened_at, cases::claimed_at, cases::resolved_at))
+        .load(conn)
+}

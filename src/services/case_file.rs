@@ -104,6 +104,32 @@ pub fn load(
     })
 }
 
+/// Reads case `id` for a case worker of its municipality, as `GET /cases/{id}` and the
+/// workplace both do: 404 for a case elsewhere, an audit entry `case.read`, the case file.
+pub fn read(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: super::case_decisions::Worker<'_>,
+    now: NaiveDateTime,
+) -> Result<CaseFile, AppError> {
+    let case = case_of(conn, id, worker.municipality)?;
+    super::case_decisions::audit(conn, now, worker, "case.read", &case, None)?;
+    load_for(conn, case, worker.municipality, now)
+}
+
+/// The case file of `case` with the municipality's VOG policy (not audited: the caller
+/// audited the read or the decision that led here).
+pub fn load_for(
+    conn: &mut DbConnection,
+    case: Case,
+    municipality: &str,
+    now: NaiveDateTime,
+) -> Result<CaseFile, AppError> {
+    let settings = db::municipality_settings::effective(conn, municipality)?;
+    let vog = u32::try_from(settings.vog_max_age_months).unwrap_or(0);
+    load(conn, case, now, vog)
+}
+
 /// What a suggested offer needs relaxed to serve the request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Relaxation {

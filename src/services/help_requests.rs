@@ -80,17 +80,18 @@ fn refuse_near_duplicate(
 }
 
 /// Changes an open request: `changes` makes the new columns from the stored row (the API
-/// merges and validates the patch there), and the request looks for a volunteer again.
+/// merges and validates the patch there), and the request looks for a volunteer again. A
+/// request a case worker recorded stays in their municipality and keeps the municipality's
+/// consent.
 pub fn change(
     conn: &mut DbConnection,
     id: &Option<HelpRequestId>,
-    owner: &UserId,
+    actor: &Actor,
     changes: impl FnOnce(&HelpRequest) -> Result<HelpRequestChanges, AppError>,
     now: NaiveDateTime,
     policy: &matching::Policy,
 ) -> Result<HelpRequestId, AppError> {
-    accounts::acting_as(conn, owner, None)?;
-    let row = owned(conn, id, owner)?;
+    let row = actor.request(conn, id)?;
     let status = row.status;
     if status != HelpRequestStatus::Open {
         return Err(AppError::Conflict {
@@ -98,7 +99,20 @@ pub fn change(
             existing_id: None,
         });
     }
-    let changes = changes(&row)?;
+    let mut changes = changes(&row)?;
+    if let Actor::Intake(_) = actor {
+        if changes
+            .municipality_code
+            .as_ref()
+            .is_some_and(|m| *m != row.municipality_code)
+        {
+            return Err(AppError::invalid(
+                "postcode",
+                "this postcode lies in another municipality; a recorded request stays in yours",
+            ));
+        }
+        changes.consent_municipality = Some(true);
+    }
     let id = row.id;
     db::help_requests::update(conn, &id, &changes)?;
     matching::propose_for_request(conn, id.as_str(), now, policy)?;

@@ -17,6 +17,7 @@ pub mod intake;
 pub mod live_offers;
 pub mod match_lifecycle;
 pub mod matching;
+pub mod need_map;
 pub mod notify;
 pub mod offers;
 pub mod policy;
@@ -28,7 +29,9 @@ pub mod staff;
 pub mod staff_lifecycle;
 pub mod statistics;
 pub mod sweeper;
+pub mod web_sessions;
 pub mod webhooks;
+pub mod workplace;
 
 use crate::{
     db::{self, DbConnection, Pool},

@@ -113,6 +113,78 @@ pub struct Period {
     pub to: NaiveDate,
 }
 
+impl Period {
+    /// The period as `[start, end)` in stored times; an open start is 1970 (both backends
+    /// store that, PostgreSQL does not reach chrono's extremes).
+    pub fn bounds(&self) -> (NaiveDateTime, NaiveDateTime) {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        let start = self.from.unwrap_or(epoch).max(epoch);
+        let end = self
+            .to
+            .checked_add_days(chrono::Days::new(1))
+            .unwrap_or(self.to);
+        (
+            start.and_time(chrono::NaiveTime::MIN),
+            end.and_time(chrono::NaiveTime::MIN),
+        )
+    }
+}
+
+/// Reads the municipality's rows of `period` and aggregates them: the figures of
+/// `GET /municipalities/{code}/stats` and of the workplace's dashboard. Also returns the
+/// requests still waiting per PC4, every area (the dashboard's map).
+pub fn read(
+    conn: &mut crate::db::DbConnection,
+    period: Period,
+) -> Result<(MunicipalityStatistics, BTreeMap<String, u64>), crate::error::AppError> {
+    let (start, end) = period.bounds();
+    let code = period.municipality_code.clone();
+    let requests = crate::db::statistics::requests(conn, &code, start, end)?;
+    let cases = crate::db::statistics::case_reasons(conn, &code)?;
+    let offers = crate::db::statistics::active_offer_categories(conn, &code)?;
+    let mut waiting: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &requests {
+        if UNMATCHED_STATUSES.contains(&r.status.as_str()) {
+            *waiting.entry(r.pc4.clone()).or_default() += 1;
+        }
+    }
+    Ok((compute(period, &requests, &cases, &offers), waiting))
+}
+
+/// How fast the municipality picks up its cases: the workplace's dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseTimes {
+    /// Cases opened in the period.
+    pub opened: u64,
+    /// Median hours from opening to the first claim; `None` without claims.
+    pub median_hours_to_claim: Option<f64>,
+    /// Median hours from opening to the decision; `None` without decisions.
+    pub median_hours_to_resolve: Option<f64>,
+}
+
+/// The case times of the cases opened in `period`.
+pub fn case_times(
+    conn: &mut crate::db::DbConnection,
+    period: &Period,
+) -> Result<CaseTimes, crate::error::AppError> {
+    let (start, end) = period.bounds();
+    let rows = crate::db::statistics::case_times(conn, &period.municipality_code, start, end)?;
+    let hours = |from: NaiveDateTime, to: NaiveDateTime| (to - from).num_seconds() as f64 / 3600.0;
+    Ok(CaseTimes {
+        opened: rows.len() as u64,
+        median_hours_to_claim: median(
+            rows.iter()
+                .filter_map(|(o, c, _)| c.map(|c| hours(*o, c)))
+                .collect(),
+        ),
+        median_hours_to_resolve: median(
+            rows.iter()
+                .filter_map(|(o, _, r)| r.map(|r| hours(*o, r)))
+                .collect(),
+        ),
+    })
+}
+
 /// Aggregates the figures. `cases` are `(request id, reason, opened at)`; `offer_categories`
 /// are `(offer id, category)` of active offers.
 pub fn compute(

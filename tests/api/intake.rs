@@ -96,6 +96,14 @@ async fn a_case_worker_records_a_request_by_phone_and_passes_the_volunteer_on() 
     .await;
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["items"][0]["id"], id);
+    let to_pass_on = "/api/v1/intake/help-requests?status=matched";
+    let matched = json_with_status(app.get_as(to_pass_on, &worker.token).await, 200).await;
+    assert_eq!(matched["total"], 1);
+    let waiting = "/api/v1/intake/help-requests?status=open";
+    let open = json_with_status(app.get_as(waiting, &worker.token).await, 200).await;
+    assert_eq!(open["total"], 0);
+    let wrong = "/api/v1/intake/help-requests?status=klaar";
+    problem_naming(app.get_as(wrong, &worker.token).await, 422, "status").await;
 
     // Who recorded what for whom, and each read of it, is in the audit log.
     let actions = audit_of(&app, id).await;
@@ -355,4 +363,40 @@ async fn a_recorded_request_nobody_can_serve_becomes_a_case_with_the_persons_con
     let closed = crate::cases::read_case(&app, &worker, &case).await;
     assert_eq!(closed["status"], "resolved");
     assert_eq!(closed["outcome"]["outcome"], "closed");
+}
+
+#[actix_web::test]
+async fn the_case_worker_changes_a_recorded_request_when_the_resident_calls_back() {
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0344").await;
+    let recorded = record(&app, &worker, &recorded_for_de_vries()).await;
+    let url = format!(
+        "/api/v1/intake/help-requests/{}",
+        recorded["id"].as_str().unwrap()
+    );
+    let thursday = json!({"title": "Boodschappen op donderdag",
+        "availability": {"slots": [{"weekday": "thu", "start": "14:00", "end": "17:00"}]},
+        "consent_municipality": false});
+    let changed = json_with_status(app.patch_json(&url, &thursday, &worker.token).await, 200).await;
+    assert_eq!(changed["title"], "Boodschappen op donderdag");
+    assert_eq!(changed["availability"]["slots"][0]["weekday"], "thu");
+    assert_eq!(
+        changed["consent_municipality"], true,
+        "the municipality recorded it"
+    );
+    assert_eq!(changed["for_person"]["person"]["name"], "Dhr. J. de Vries");
+    let elsewhere = json!({"postcode": "1012"});
+    problem_naming(
+        app.patch_json(&url, &elsewhere, &worker.token).await,
+        422,
+        "postcode",
+    )
+    .await;
+    let amsterdam = app.case_worker("GM0363").await;
+    problem(app.patch_json(&url, &thursday, &amsterdam.token).await, 404).await;
+    let again = json_with_status(app.get_as(&url, &worker.token).await, 200).await;
+    assert_eq!(
+        again["pc4"], "3512",
+        "nothing of the refused changes stored"
+    );
 }
