@@ -170,15 +170,9 @@ impl WebError {
                     .map(|f| (labels::field(lang, &f.field), detail(f.message)))
                     .collect(),
             ),
-            AppError::BadRequest {
-                detail: message,
-                field,
-            } => Failure::Fields(
+            AppError::BadRequest(f) => Failure::Fields(
                 StatusCode::BAD_REQUEST,
-                vec![(
-                    labels::field(lang, field.as_deref().unwrap_or("?")),
-                    detail(message),
-                )],
+                vec![(labels::field(lang, &f.field), detail(f.message))],
             ),
             AppError::Conflict {
                 detail: message, ..
