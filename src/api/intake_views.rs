@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 use crate::{
     db::people::{Person, Representation},
     domain::{
-        AddressLine, ConsentWay, ContactRoute, DisplayName, FieldError, PersonId, Phone,
-        RecorderRole,
+        AddressLine, ConsentWay, ContactRoute, DisplayName, FieldError, FieldErrorCode, PersonId,
+        Phone, RecorderRole,
     },
     error::AppError,
     services::intake::{ForPerson, PersonInput},
@@ -64,13 +64,18 @@ impl ForPersonBody {
         let person = match (self.person_id, self.name) {
             (Some(id), None) if self.phone.is_none() && self.address_line.is_none() => {
                 let id = PersonId::parse(&id).ok_or_else(|| {
-                    invalid("for_person.person_id", "this is not the id of a person")
+                    invalid(
+                        "for_person.person_id",
+                        FieldErrorCode::InvalidFormat,
+                        "this is not the id of a person",
+                    )
                 })?;
                 PersonInput::Known(id)
             }
             (Some(_), _) => {
                 return Err(invalid(
                     "for_person.person_id",
+                    FieldErrorCode::NotAllowed,
                     "give either person_id or the person's name, phone and address, not both",
                 ))
             }
@@ -82,6 +87,7 @@ impl ForPersonBody {
             (None, None) => {
                 return Err(invalid(
                     "for_person.name",
+                    FieldErrorCode::Required,
                     "give the name of the person this request is for",
                 ))
             }
@@ -94,8 +100,8 @@ impl ForPersonBody {
     }
 }
 
-fn invalid(field: &str, message: &str) -> AppError {
-    AppError::Validation(vec![FieldError::new(field, message)])
+fn invalid(field: &str, code: FieldErrorCode, message: &str) -> AppError {
+    AppError::Validation(vec![FieldError::new(field, message).code(code)])
 }
 
 /// A person a request was recorded for.

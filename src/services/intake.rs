@@ -19,8 +19,8 @@ use crate::{
         DbConnection,
     },
     domain::{
-        AddressLine, ClaimCode, ConsentWay, ContactRoute, DisplayName, FieldError, PersonId, Phone,
-        RecorderRole, RequestChannel, Role, UserId,
+        AddressLine, ClaimCode, ConsentWay, ContactRoute, DisplayName, FieldError, FieldErrorCode,
+        PersonId, Phone, RecorderRole, RequestChannel, Role, UserId,
     },
     error::AppError,
 };
@@ -65,8 +65,8 @@ pub struct Recorded {
     pub person: Person,
 }
 
-fn field(name: &str, message: &str) -> AppError {
-    AppError::Validation(vec![FieldError::new(name, message)])
+fn field(name: &str, code: FieldErrorCode, message: &str) -> AppError {
+    AppError::Validation(vec![FieldError::new(name, message).code(code)])
 }
 
 /// Records `new` for the person in `input`: by a case worker (for a resident without an
@@ -95,6 +95,7 @@ pub fn record(
         if new.municipality_code != own {
             return Err(field(
                 "postcode",
+                FieldErrorCode::NotAllowed,
                 "this postcode lies in another municipality; you record requests for residents \
                  of your own municipality",
             ));
@@ -102,6 +103,7 @@ pub fn record(
         if input.contact == ContactRoute::Carer {
             return Err(field(
                 "for_person.contact",
+                FieldErrorCode::NotAllowed,
                 "a request a case worker records has the person as its contact",
             ));
         }
@@ -187,6 +189,7 @@ fn person_for(
             if input.contact == ContactRoute::Person && person.phone.is_none() {
                 return Err(field(
                     "for_person.contact",
+                    FieldErrorCode::NotAllowed,
                     "the person has no phone number, so the volunteer cannot reach them",
                 ));
             }
@@ -200,6 +203,7 @@ fn person_for(
             if phone.is_none() && input.contact == ContactRoute::Person {
                 return Err(field(
                     "for_person.phone",
+                    FieldErrorCode::Required,
                     "give the person's phone number, so that the volunteer can reach them",
                 ));
             }
@@ -300,6 +304,7 @@ pub fn claim(
     let Some(person) = db::people::take_claim_code(conn, &code.hash(), resident, now)? else {
         return Err(field(
             "code",
+            FieldErrorCode::UnknownValue,
             "this code is not valid (any more); ask the municipality for a new one",
         ));
     };
