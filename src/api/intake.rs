@@ -14,7 +14,7 @@ use super::{
     extract::{Json, Query},
     help_requests::{
         input::{HelpRequestBody, HelpRequestPatch},
-        view_with_outcome, HelpRequestView,
+        parse_param, view_with_outcome, HelpRequestView,
     },
     intake_views::PersonView,
     matches::{view as match_view, MatchView},
@@ -93,27 +93,23 @@ pub async fn list_recorded(
         per_page: q.per_page,
     }
     .parse()?;
-    let status = q
-        .status
-        .as_deref()
-        .map(HelpRequestStatus::parse)
-        .transpose()
-        .map_err(|e| AppError::Validation(vec![e]))?;
+    let mut errors = Vec::new();
+    let status = parse_param(q.status.as_deref(), HelpRequestStatus::parse, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     let page_view = db::run(&state.pool, move |conn| {
-        let (ids, total) = db::people::recorded_in(
+        let (rows, total) = db::people::recorded_in(
             conn,
             &worker.municipality,
             status,
             page.offset(),
             page.limit(),
         )?;
-        let mut items = Vec::with_capacity(ids.len());
-        for id in ids {
-            let id = HelpRequestId(id);
-            if let Some(row) = db::people::find_recorded(conn, &id, &worker.municipality)? {
-                items.push(view_with_outcome(conn, row)?);
-            }
-        }
+        let items = rows
+            .into_iter()
+            .map(|row| view_with_outcome(conn, row))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(page.wrap(items, total))
     })
     .await?;

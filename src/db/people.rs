@@ -270,7 +270,7 @@ pub fn recorded_in(
     status: Option<crate::domain::HelpRequestStatus>,
     offset: i64,
     limit: i64,
-) -> QueryResult<(Vec<String>, i64)> {
+) -> QueryResult<(Vec<super::help_requests::HelpRequest>, i64)> {
     let query = || {
         let mut q = help_requests::table
             .inner_join(representations::table)
@@ -285,13 +285,13 @@ pub fn recorded_in(
         q
     };
     let total = query().count().get_result(conn)?;
-    let ids = query()
+    let rows = query()
         .order((help_requests::created_at.desc(), help_requests::id.desc()))
         .offset(offset)
         .limit(limit)
-        .select(help_requests::id)
+        .select(super::help_requests::HelpRequest::as_select())
         .load(conn)?;
-    Ok((ids, total))
+    Ok((rows, total))
 }
 
 /// The person's still-open (`open` or `proposed`) requests in `category` created at or after
