@@ -52,10 +52,12 @@ pub async fn release_case(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
+    let live = state.live_offers.clone();
+    crate::services::offers_loaded(&state.pool, &live).await?;
     let view = db::transaction(&state.pool, move |conn| {
         let w = worker(&caseworker);
         case_handover::release(conn, &id, w, now)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, &live)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -82,7 +84,7 @@ pub async fn handover_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_handover::handover(conn, &id, w, &to, policy.channels, now)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, &policy.offers)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -110,7 +112,7 @@ pub async fn takeover_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_handover::takeover(conn, &id, w, &from, reason, policy.channels, now)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, &policy.offers)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -94,9 +94,13 @@ pub(super) fn read_view(
     case_id: &str,
     municipality: &str,
     now: chrono::NaiveDateTime,
+    live: &crate::services::live_offers::LiveOffers,
 ) -> Result<CaseView, AppError> {
     let case = case_file::case_of(conn, case_id, municipality)?;
-    CaseView::new(case_file::load_for(conn, case, municipality, now)?, now)
+    CaseView::new(
+        case_file::load_for(conn, case, municipality, now, live)?,
+        now,
+    )
 }
 
 /// The queue of the caller's municipality: most urgent first, then longest waiting.
@@ -161,9 +165,13 @@ pub async fn get_case(
     caseworker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now_naive();
+    let (now, live) = (state.clock.now_naive(), state.live_offers.clone());
+    crate::services::offers_loaded(&state.pool, &live).await?;
     let view = db::transaction(&state.pool, move |conn| {
-        CaseView::new(case_file::read(conn, &id, worker(&caseworker), now)?, now)
+        CaseView::new(
+            case_file::read(conn, &id, worker(&caseworker), now, &live)?,
+            now,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -184,10 +192,12 @@ pub async fn claim_case(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
+    let live = state.live_offers.clone();
+    crate::services::offers_loaded(&state.pool, &live).await?;
     let view = db::transaction(&state.pool, move |conn| {
         let w = worker(&caseworker);
         case_decisions::claim(conn, &id, w, now)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, &live)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -263,7 +273,7 @@ pub async fn resolve_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_decisions::resolve(conn, &id, w, decision.clone(), now, policy)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, &policy.offers)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -6,7 +6,7 @@ pub mod input;
 #[path = "help_request_views.rs"]
 mod views;
 
-pub(super) use self::views::view_with_outcome;
+pub(crate) use self::views::view_with_outcome;
 pub use self::views::HelpRequestView;
 
 use actix_web::{get, http::header, patch, post, web, HttpResponse};

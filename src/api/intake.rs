@@ -46,7 +46,7 @@ pub struct RecordedRequestView {
     pub matches: Vec<MatchView>,
 }
 
-fn recorded_view(
+pub(crate) fn recorded_view(
     conn: &mut DbConnection,
     row: db::help_requests::HelpRequest,
 ) -> Result<RecordedRequestView, AppError> {
@@ -131,18 +131,7 @@ pub async fn get_recorded(
     let id = HelpRequestId::parse(&id);
     let now = state.clock.now_naive();
     let view = db::transaction(&state.pool, move |conn| {
-        let me = &worker.caller.user_id;
-        let row = intake::recorded_request(conn, me, &id)?;
-        let entry = AuditEntry::new(
-            now,
-            Some(me.as_str()),
-            "case_worker",
-            "help_request.read_recorded",
-            "help_request",
-            row.id.as_str(),
-        )
-        .in_municipality(&row.municipality_code);
-        db::audit::record(conn, &entry)?;
+        let row = intake::read_recorded(conn, &worker.caller.user_id, &id, now)?;
         recorded_view(conn, row)
     })
     .await?;
@@ -165,18 +154,11 @@ pub async fn cancel_recorded(
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    use HelpRequestStatus::{Escalated, Matched, Open, Proposed};
     let id = HelpRequestId::parse(&id);
     let (now, channels) = (state.clock.now_naive(), state.channels());
     let view = db::transaction(&state.pool, move |conn| {
-        let actor = Actor::Intake(worker.caller.user_id.clone());
-        let next = HelpRequestStatus::Cancelled;
-        let allowed = &[Open, Proposed, Matched, Escalated];
-        let id = services::help_requests::change_status(
-            conn, &id, &actor, next, allowed, now, channels,
-        )?;
-        let row = db::people::find_recorded(conn, &id, &worker.municipality)?
-            .ok_or(AppError::NotFound("help request"))?;
+        let (me, municipality) = (&worker.caller.user_id, &worker.municipality);
+        let row = intake::cancel_recorded(conn, me, municipality, &id, now, channels)?;
         recorded_view(conn, row)
     })
     .await?;

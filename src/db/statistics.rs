@@ -88,3 +88,33 @@ pub fn case_times(
         .select((cases::opened_at, cases::claimed_at, cases::resolved_at))
         .load(conn)
 }
+
+/// A case's life for the trend: its request's law domain, its reason, when it opened and
+/// when it was resolved (`None`: still open).
+pub type CaseSpan = (
+    LawDomain,
+    crate::domain::EscalationReason,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// The cases of `municipality` that were open at some moment in `[from, until)`.
+pub fn case_spans(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<CaseSpan>> {
+    cases::table
+        .inner_join(help_requests::table)
+        .filter(cases::municipality_code.eq(municipality))
+        .filter(cases::opened_at.lt(until))
+        .filter(cases::resolved_at.is_null().or(cases::resolved_at.ge(from)))
+        .select((
+            help_requests::domain,
+            cases::reason,
+            cases::opened_at,
+            cases::resolved_at,
+        ))
+        .load(conn)
+}

@@ -4,10 +4,9 @@
 
 use chrono::NaiveDateTime;
 
-use crate::geo::BoundingBox;
-
 use super::{
     engine_rows::{offer_profile, request_profile, rule_of, EngineIds},
+    live_offers::{IndexNotes, LiveOffers, SearchFor},
     matching::MAX_OFFER_RADIUS_KM,
 };
 use crate::{
@@ -21,7 +20,6 @@ use crate::{
         users::User,
         DbConnection,
     },
-    domain::OfferId,
     engine::{
         self, constraints::weekly_overlap, CategorySet, DateWindow, MatchContext, OfferProfile,
         RequestProfile, Violation, WeeklySlots,
@@ -66,6 +64,7 @@ pub fn load(
     case: Case,
     now: NaiveDateTime,
     vog_max_age_months: u32,
+    live: &LiveOffers,
 ) -> Result<CaseFile, AppError> {
     let request = db::cases::request_of(conn, &case.request_id)?;
     let requester = match (&request.requester_id, request.consent_municipality) {
@@ -89,7 +88,7 @@ pub fn load(
         Vec::new()
     } else {
         match db::help_requests::request(conn, &case.request_id)? {
-            Some(row) => suggestions(conn, &row, now, vog_max_age_months)?,
+            Some(row) => suggestions(conn, &row, now, vog_max_age_months, live)?,
             None => Vec::new(),
         }
     };
@@ -111,10 +110,11 @@ pub fn read(
     id: &str,
     worker: super::case_decisions::Worker<'_>,
     now: NaiveDateTime,
+    live: &LiveOffers,
 ) -> Result<CaseFile, AppError> {
     let case = case_of(conn, id, worker.municipality)?;
     super::case_decisions::audit(conn, now, worker, "case.read", &case, None)?;
-    load_for(conn, case, worker.municipality, now)
+    load_for(conn, case, worker.municipality, now, live)
 }
 
 /// The case file of `case` with the municipality's VOG policy (not audited: the caller
@@ -124,10 +124,11 @@ pub fn load_for(
     case: Case,
     municipality: &str,
     now: NaiveDateTime,
+    live: &LiveOffers,
 ) -> Result<CaseFile, AppError> {
     let settings = db::municipality_settings::effective(conn, municipality)?;
     let vog = u32::try_from(settings.vog_max_age_months).unwrap_or(0);
-    load(conn, case, now, vog)
+    load(conn, case, now, vog, live)
 }
 
 /// What a suggested offer needs relaxed to serve the request.
@@ -237,50 +238,99 @@ pub fn relaxation_for(
     }
 }
 
-/// Offers that fail only on distance or only on availability (or fit outright), nearest first.
+/// A suggestion's rank: those that fit as they are first, then the nearest.
+fn by_rank(a: &Suggestion, b: &Suggestion) -> std::cmp::Ordering {
+    let rank = |s: &Suggestion| u8::from(s.relaxation != Relaxation::None);
+    rank(a)
+        .cmp(&rank(b))
+        .then(a.distance_km.total_cmp(&b.distance_km))
+        .then(a.offer_id.cmp(&b.offer_id))
+}
+
+/// Offers that fail only on distance or only on availability (or fit outright), nearest
+/// first. The in-memory offer index (with the offers changed since it was last brought up to
+/// date) proposes them; the best are then read again from the database and judged on their
+/// rows as they are now, so what is shown is current. Reading every offer of the category
+/// within 100 km from the database instead cost about 200 ms a case at 100,000 offers
+/// (bench/HISTORY.md).
 pub fn suggestions(
     conn: &mut DbConnection,
     row: &RequestRow,
     now: NaiveDateTime,
     vog_max_age_months: u32,
+    live: &LiveOffers,
 ) -> Result<Vec<Suggestion>, AppError> {
     let (category, rule) = (row.category, rule_of(row.category));
-    let bbox = BoundingBox::around(row.lat, row.lon, MAX_OFFER_RADIUS_KM);
-    let mut offers: Vec<OfferWithVog> =
-        db::offers::offers_in_box(conn, category.code(), bbox, row.requester_id.as_deref())?;
-    if row.remote_ok && category.remote_possible() {
-        let near: std::collections::HashSet<OfferId> =
-            offers.iter().map(|o| o.0.id.clone()).collect();
-        let remote = db::offers::remote_offers(conn, category.code(), row.lat, row.lon)?;
-        offers.extend(remote.into_iter().filter(|o| !near.contains(&o.0.id)));
-    }
     let passed = db::matches::passed_volunteers(conn, &row.id)?;
-    let mut ids = EngineIds::default();
-    let profile = request_profile(row, &mut ids, &passed, &[]);
     let ctx = MatchContext {
         today: crate::clock::dutch_today(now),
         vog_max_age_months,
     };
-    let categories = CategorySet::of(&[rule.index]);
-    let mut found: Vec<Suggestion> = offers
-        .iter()
-        .filter_map(|o| {
-            let offer = offer_profile(o, categories, &mut ids);
-            relaxation_for(&profile, &offer, &ctx).map(|(distance_km, relaxation)| Suggestion {
-                offer_id: o.0.id.to_string(),
-                distance_km,
-                relaxation,
-                offer: None,
+    let judged = |offers: &[OfferWithVog]| -> Vec<Suggestion> {
+        let mut ids = EngineIds::default();
+        let profile = request_profile(row, &mut ids, &passed, &[]);
+        let categories = CategorySet::of(&[rule.index]);
+        offers
+            .iter()
+            .filter_map(|o| {
+                let offer = offer_profile(o, categories, &mut ids);
+                let (distance_km, relaxation) = relaxation_for(&profile, &offer, &ctx)?;
+                let remote = offer.remote_ok && profile.remote_ok && rule.remote_possible;
+                (distance_km <= MAX_OFFER_RADIUS_KM || remote).then(|| Suggestion {
+                    offer_id: o.0.id.to_string(),
+                    distance_km,
+                    relaxation,
+                    offer: None,
+                })
             })
-        })
+            .collect()
+    };
+    // Built beforehand by the callers (`services::offers_loaded`); here only should one have
+    // forgotten, at the cost of building it inside this transaction.
+    live.ensure_loaded(conn)?;
+    let mut changed = IndexNotes::default();
+    live.catch_up(conn, &mut changed)?;
+    let fresh: Vec<OfferWithVog> = changed
+        .fresh_rows()
+        .iter()
+        .filter(|(_, codes)| codes.iter().any(|c| c == category.code()))
+        .map(|(o, _)| o.clone())
         .collect();
-    found.sort_by(|a, b| {
-        let rank = |s: &Suggestion| u8::from(s.relaxation != Relaxation::None);
-        rank(a)
-            .cmp(&rank(b))
-            .then(a.distance_km.total_cmp(&b.distance_km))
-            .then(a.offer_id.cmp(&b.offer_id))
-    });
+    let wanted = SearchFor {
+        request: request_profile(row, &mut EngineIds::default(), &[], &[]),
+        requester: row.requester_id.as_deref(),
+        passed: &passed,
+        helped: &[],
+    };
+    let mut found: Vec<Suggestion> = live
+        .judge_nearby(&wanted, MAX_OFFER_RADIUS_KM, |r, o| {
+            relaxation_for(r, o, &ctx)
+        })
+        .into_iter()
+        .filter(|(id, _)| {
+            !changed
+                .fresh_rows()
+                .iter()
+                .any(|f| f.0 .0.id.as_str() == id)
+        })
+        .map(|(offer_id, (distance_km, relaxation))| Suggestion {
+            offer_id,
+            distance_km,
+            relaxation,
+            offer: None,
+        })
+        .chain(judged(&fresh))
+        .collect();
+    found.sort_by(by_rank);
+    // Twice as many as shown: some may have changed since the index read them.
+    found.truncate(2 * MAX_SUGGESTIONS);
+    let ids: Vec<String> = found.iter().map(|s| s.offer_id.clone()).collect();
+    let mut found = judged(&db::offers::current_candidates(
+        conn,
+        &ids,
+        category.code(),
+    )?);
+    found.sort_by(by_rank);
     found.truncate(MAX_SUGGESTIONS);
     let ids: Vec<String> = found.iter().map(|s| s.offer_id.clone()).collect();
     let mut cards = db::offers::cards(conn, &ids)?;

@@ -35,7 +35,7 @@ pub fn ask_beyond_radius(
     };
     let settings = db::municipality_settings::effective(conn, worker.municipality)?;
     let vog_months = u32::try_from(settings.vog_max_age_months).unwrap_or(0);
-    let reachable = suggestions(conn, &request, now, vog_months)?
+    let reachable = suggestions(conn, &request, now, vog_months, &policy.offers)?
         .into_iter()
         .find_map(|s| match s.relaxation {
             Relaxation::WiderRadius {

@@ -355,3 +355,44 @@ pub fn recorded_request(
     let id = id.as_ref().ok_or(AppError::NotFound("help request"))?;
     db::people::find_recorded(conn, id, &municipality)?.ok_or(AppError::NotFound("help request"))
 }
+
+/// Reads a recorded request for `worker` as [`recorded_request`] finds it, and records the
+/// reading (`help_request.read_recorded`): the JSON API and the workplace read it this way.
+pub fn read_recorded(
+    conn: &mut DbConnection,
+    worker: &UserId,
+    id: &Option<crate::domain::HelpRequestId>,
+    now: NaiveDateTime,
+) -> Result<HelpRequest, AppError> {
+    let row = recorded_request(conn, worker, id)?;
+    let entry = AuditEntry::new(
+        now,
+        Some(worker.as_str()),
+        "case_worker",
+        "help_request.read_recorded",
+        "help_request",
+        row.id.as_str(),
+    )
+    .in_municipality(&row.municipality_code);
+    db::audit::record(conn, &entry)?;
+    Ok(row)
+}
+
+/// Cancels a recorded request of `municipality` at the resident's wish: a live proposal or
+/// match ends (the volunteer who accepted is told) and an unresolved case closes. Returns
+/// the request as it is now.
+pub fn cancel_recorded(
+    conn: &mut DbConnection,
+    worker: &UserId,
+    municipality: &str,
+    id: &Option<crate::domain::HelpRequestId>,
+    now: NaiveDateTime,
+    channels: super::notify::Channels,
+) -> Result<HelpRequest, AppError> {
+    use crate::domain::HelpRequestStatus::{Cancelled, Escalated, Matched, Open, Proposed};
+    let actor = super::help_requests::Actor::Intake(worker.clone());
+    let allowed = &[Open, Proposed, Matched, Escalated];
+    let id =
+        super::help_requests::change_status(conn, id, &actor, Cancelled, allowed, now, channels)?;
+    db::people::find_recorded(conn, &id, municipality)?.ok_or(AppError::NotFound("help request"))
+}

@@ -49,7 +49,7 @@ use crate::{
         offers::OfferWithVog,
         DbConnection,
     },
-    engine::{self, CategorySet, MatchContext, OfferIndex, RequestProfile},
+    engine::{self, CategorySet, MatchContext, OfferIndex, OfferProfile, RequestProfile},
     error::AppError,
 };
 

@@ -9,6 +9,7 @@ pub mod case_decisions;
 pub mod case_file;
 pub mod case_handover;
 pub mod case_proposals;
+pub mod case_trend;
 pub mod dispatch;
 pub mod engine_rows;
 pub mod escalation;
@@ -51,10 +52,7 @@ where
     T: Send + 'static,
 {
     let offers = policy.offers.clone();
-    if !offers.is_loaded() {
-        let building = offers.clone();
-        db::run(pool, move |conn| building.ensure_loaded(conn)).await?;
-    }
+    offers_loaded(pool, &offers).await?;
     let (value, notes) = db::transaction(pool, move |conn| {
         drop(policy.take_notes());
         let value = work(conn, &policy)?;
@@ -63,6 +61,20 @@ where
     .await?;
     offers.apply(notes);
     Ok(value)
+}
+
+/// Builds the in-memory offer index if it is not there yet, on a pooled connection of its
+/// own, so that no transaction (which may hold the database's write lock) waits for a build:
+/// [`write`] and the reads that consult the index (a case's suggestions) call it first.
+pub async fn offers_loaded(
+    pool: &Pool,
+    offers: &std::sync::Arc<live_offers::LiveOffers>,
+) -> Result<(), AppError> {
+    if !offers.is_loaded() {
+        let building = offers.clone();
+        db::run(pool, move |conn| building.ensure_loaded(conn)).await?;
+    }
+    Ok(())
 }
 
 /// Attempts of one step of a long job (see [`retry_busy`]).

@@ -79,6 +79,58 @@ pub fn need_map(
     svg
 }
 
+/// A bar chart of the open cases at each point of `trend`: one bar per day with its count
+/// above it and every few days' date below. `title` names the chart for screen readers; the
+/// page gives the same figures as a table.
+pub fn trend_chart(
+    trend: &[super::case_trend::TrendPoint],
+    title: &str,
+    day_label: impl Fn(chrono::NaiveDate) -> String,
+) -> String {
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} 240\" \
+         role=\"img\" aria-labelledby=\"trend-titel\" class=\"map\"><title id=\"trend-titel\">{}</title>\
+         <rect width=\"{WIDTH}\" height=\"240\" fill=\"#f3f4f6\"/>",
+        escape(title)
+    );
+    let most = trend.iter().map(|p| p.total()).max().unwrap_or(0).max(1) as f64;
+    let slot = (WIDTH - 2.0 * MARGIN) / trend.len().max(1) as f64;
+    let (base, tall) = (200.0, 160.0);
+    let label_every = trend.len().div_ceil(8).max(1);
+    for (i, point) in trend.iter().enumerate() {
+        let n = point.total();
+        let h = tall * n as f64 / most;
+        let x = MARGIN + slot * i as f64 + slot * 0.15;
+        let w = slot * 0.7;
+        let day = day_label(point.day);
+        let _ = write!(
+            svg,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"#1f4e79\">\
+             <title>{}: {n}</title></rect>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1f2937\">{n}</text>",
+            base - h,
+            escape(&day),
+            x + w / 2.0,
+            base - h - 4.0
+        );
+        if i % label_every == 0 || i + 1 == trend.len() {
+            let _ = write!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1f2937\">{}</text>",
+                x + w / 2.0,
+                base + 16.0,
+                escape(&day)
+            );
+        }
+    }
+    let _ = write!(
+        svg,
+        "<line x1=\"{MARGIN}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"#1f2937\"/></svg>",
+        WIDTH - MARGIN
+    );
+    svg
+}
+
 /// `text` safe inside SVG text and attributes.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -92,6 +144,7 @@ pub fn csv(
     stats: &MunicipalityStatistics,
     waiting: &BTreeMap<String, u64>,
     times: &super::statistics::CaseTimes,
+    trend: &[super::case_trend::TrendPoint],
 ) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut row = |figure: &str, key: &str, value: String| {
@@ -149,6 +202,24 @@ pub fn csv(
     for (pc4, n) in waiting {
         row("waiting_requests_pc4", pc4, n.to_string());
     }
+    for point in trend {
+        let day = point.day.to_string();
+        row("open_cases", &day, point.total().to_string());
+        for (domain, n) in &point.by_domain {
+            row(
+                "open_cases_by_domain",
+                &format!("{day}/{domain}"),
+                n.to_string(),
+            );
+        }
+        for (reason, n) in &point.by_reason {
+            row(
+                "open_cases_by_reason",
+                &format!("{day}/{reason}"),
+                n.to_string(),
+            );
+        }
+    }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
@@ -169,5 +240,38 @@ mod tests {
         assert_eq!(svg.matches("r=\"3\"").count(), areas);
         assert!(svg.contains("<title>1012: 3</title>") && svg.contains("<title>1102: 1</title>"));
         assert!(svg.contains("Kaart &lt;Amsterdam&gt;") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn the_trend_chart_draws_a_bar_per_day_with_its_count() {
+        use crate::domain::{EscalationReason, LawDomain};
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).expect("a date");
+        let point = |d, n| super::super::case_trend::TrendPoint {
+            day: day(d),
+            by_domain: BTreeMap::from([(LawDomain::Wmo, n)]),
+            by_reason: BTreeMap::from([(EscalationReason::Declined, n)]),
+        };
+        let trend = [point(15, 2), point(22, 0), point(29, 4)];
+        let svg = trend_chart(&trend, "Open <zaken>", |d| d.format("%d-%m").to_string());
+        assert_eq!(svg.matches("<rect ").count(), 1 + 3);
+        assert!(svg.contains("<title>15-11: 2</title>") && svg.contains("<title>29-11: 4</title>"));
+        // The tallest bar fills the chart's height; an empty day has no height.
+        assert!(svg.contains("height=\"160.0\"") && svg.contains("height=\"0.0\""));
+        assert!(svg.contains("Open &lt;zaken&gt;") && svg.ends_with("</svg>"));
+        let csv = csv(
+            &MunicipalityStatistics::default(),
+            &BTreeMap::new(),
+            &super::super::statistics::CaseTimes::default(),
+            &trend,
+        );
+        assert!(csv.contains("open_cases,2026-11-29,4"), "{csv}");
+        assert!(
+            csv.contains("open_cases_by_domain,2026-11-15/wmo,2"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("open_cases_by_reason,2026-11-29/declined,4"),
+            "{csv}"
+        );
     }
 }

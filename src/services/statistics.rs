@@ -49,7 +49,7 @@ pub struct Pc4Need {
 }
 
 /// The statistics of one municipality over the requests posted in a period.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct MunicipalityStatistics {
     /// CBS code.
     pub municipality_code: String,
@@ -152,7 +152,7 @@ pub fn read(
 }
 
 /// How fast the municipality picks up its cases: the workplace's dashboard.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseTimes {
     /// Cases opened in the period.
     pub opened: u64,

@@ -15,7 +15,7 @@ use crate::{
     api::municipality_settings::MunicipalitySettingsBody,
     db::{self, municipality_settings::MunicipalitySettings},
     error::AppError,
-    services::{staff, workplace},
+    services::{staff, staff_lifecycle, workplace},
     state::AppState,
 };
 
@@ -29,6 +29,10 @@ pub struct NumberField {
 
 /// One member of staff.
 pub struct StaffLine {
+    id: String,
+    /// Whether this is the admin themself (who cannot switch their own account off).
+    me: bool,
+    deactivated: bool,
     name: String,
     email: String,
     roles: String,
@@ -127,6 +131,9 @@ async fn respond(
             } else {
                 t.no
             },
+            me: &u.id == worker.id(),
+            deactivated: u.deactivated_at.is_some(),
+            id: u.id.to_string(),
             name: u.display_name,
             email: u.email,
         })
@@ -220,4 +227,65 @@ pub async fn save_settings(
     .await
     .map_err(|e| WebError::from_app(lang, e))?;
     Ok(see_other("/werkplek/beheer?opgeslagen=1"))
+}
+
+/// Switches a member of the municipality's staff off (`uitzetten`: they cannot sign in, their
+/// sessions end at once, their cases go back to the queue) or on again (`aanzetten`), through
+/// the services of `POST /api/v1/users/{id}/deactivate` and `…/reactivate` (audited). Staff of
+/// another municipality are 404, as if they did not exist.
+#[post("/beheer/medewerkers/{id}/{action}")]
+pub async fn switch_staff(
+    state: web::Data<AppState>,
+    worker: WebCaseWorker,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    admin_only(&worker)?;
+    worker.form(&body)?;
+    let (lang, now) = (worker.lang, state.clock.now_naive());
+    let (id, action) = path.into_inner();
+    let on = match action.as_str() {
+        "aanzetten" => true,
+        "uitzetten" => false,
+        _ => return Err(WebError::new(lang, Failure::NotFound)),
+    };
+    let id = crate::domain::UserId::parse(&id).ok_or(WebError::new(lang, Failure::NotFound))?;
+    let (admin, municipality) = (worker.id().clone(), worker.municipality.clone());
+    let result = db::transaction(&state.pool, move |conn| {
+        let ours = db::users::find(conn, &id)?
+            .is_some_and(|u| u.municipality_code.as_deref() == Some(municipality.as_str()));
+        if !ours {
+            return Err(AppError::NotFound("user"));
+        }
+        let by = staff_lifecycle::By::Admin(&admin);
+        match on {
+            true => staff_lifecycle::reactivate(conn, &id, by, now).map(|_| None),
+            false => staff_lifecycle::deactivate(conn, &id, by, now).map(Some),
+        }
+    })
+    .await;
+    match result {
+        Ok(ended) => {
+            if let Some(ended) = ended {
+                state
+                    .erased_accounts
+                    .note_sessions_ended(&ended.user.id, ended.at);
+            }
+            Ok(see_other("/werkplek/beheer?opgeslagen=1"))
+        }
+        Err(AppError::Conflict { .. }) | Err(AppError::Forbidden(_)) => {
+            let notice = Notice::bad(lang.words().conflict);
+            respond(
+                &state,
+                &worker,
+                &req,
+                None,
+                Some(notice),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(other) => Err(WebError::from_app(lang, other)),
+    }
 }

@@ -85,9 +85,12 @@ pub async fn respond(
 ) -> Result<HttpResponse, WebError> {
     let lang = worker.lang;
     let now = state.clock.now_naive();
-    let w = worker.clone();
+    let (w, live) = (worker.clone(), state.live_offers.clone());
+    crate::services::offers_loaded(&state.pool, &live)
+        .await
+        .map_err(|e| WebError::from_app(lang, e))?;
     let (view, staff) = db::transaction(&state.pool, move |conn| {
-        let view = CaseView::new(case_file::read(conn, &id, w.worker(), now)?, now)?;
+        let view = CaseView::new(case_file::read(conn, &id, w.worker(), now, &live)?, now)?;
         Ok((view, workplace::staff_of(conn, w.worker())?))
     })
     .await

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     db,
     domain::{Category, EscalationReason, HelpRequestStatus, LawDomain},
-    services::{need_map, statistics},
+    services::{case_trend, need_map, statistics},
     state::AppState,
 };
 
@@ -36,6 +36,11 @@ struct DashboardPage {
     supply: Vec<(String, u64, u64)>,
     map: String,
     waiting: Vec<(String, u64)>,
+    trend_chart: String,
+    trend_domains: Vec<&'static str>,
+    trend_reasons: Vec<&'static str>,
+    /// Per day: the day, the total, the counts per domain and per reason (in column order).
+    trend: Vec<(String, u64, Vec<u64>, Vec<u64>)>,
 }
 
 /// The period of the query: `from` and `to` (YYYY-MM-DD), by default the last 90 days.
@@ -75,6 +80,7 @@ type Figures = (
     statistics::MunicipalityStatistics,
     std::collections::BTreeMap<String, u64>,
     statistics::CaseTimes,
+    Vec<case_trend::TrendPoint>,
 );
 
 /// Reads the figures of the worker's municipality for the period of `req`.
@@ -88,8 +94,9 @@ async fn figures(
     let period = period(lang, req.query_string(), &worker.municipality, today)?;
     db::run(&state.pool, move |conn| {
         let times = statistics::case_times(conn, &period)?;
+        let trend = case_trend::read(conn, &period)?;
         let (stats, waiting) = statistics::read(conn, period)?;
-        Ok((stats, waiting, times))
+        Ok((stats, waiting, times, trend))
     })
     .await
     .map_err(|e| WebError::from_app(lang, e))
@@ -104,7 +111,7 @@ pub async fn show_dashboard(
 ) -> Result<HttpResponse, WebError> {
     let lang = worker.lang;
     let t = lang.words();
-    let (stats, waiting, times) = figures(&state, &worker, &req).await?;
+    let (stats, waiting, times, trend) = figures(&state, &worker, &req).await?;
     let percent =
         |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{:.0}%", v * 100.0));
     let duration = |h: Option<f64>| {
@@ -185,6 +192,32 @@ pub async fn show_dashboard(
     let mut waiting: Vec<(String, u64)> = waiting.into_iter().collect();
     waiting.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let page = DashboardPage {
+        trend_chart: need_map::trend_chart(&trend, t.dash_trend, |d| d.format("%d-%m").to_string()),
+        trend_domains: LawDomain::ALL
+            .iter()
+            .map(|&d| labels::domain(lang, d))
+            .collect(),
+        trend_reasons: EscalationReason::ALL
+            .iter()
+            .map(|&r| labels::reason(lang, r))
+            .collect(),
+        trend: trend
+            .iter()
+            .map(|p| {
+                (
+                    p.day.format("%d-%m-%Y").to_string(),
+                    p.total(),
+                    LawDomain::ALL
+                        .iter()
+                        .map(|d| p.by_domain.get(d).copied().unwrap_or(0))
+                        .collect(),
+                    EscalationReason::ALL
+                        .iter()
+                        .map(|r| p.by_reason.get(r).copied().unwrap_or(0))
+                        .collect(),
+                )
+            })
+            .collect(),
         c: worker.chrome(&state, t.dash_title, &req),
         csv_href: format!("/werkplek/cijfers.csv?{query}"),
         from,
@@ -206,7 +239,7 @@ pub async fn download_figures(
     worker: WebCaseWorker,
     req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    let (stats, waiting, times) = figures(&state, &worker, &req).await?;
+    let (stats, waiting, times, trend) = figures(&state, &worker, &req).await?;
     let name = format!(
         "hulpmarkt-{}-{}-{}.csv",
         stats.municipality_code,
@@ -223,5 +256,5 @@ pub async fn download_figures(
             format!("attachment; filename=\"{name}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(need_map::csv(&stats, &waiting, &times)))
+        .body(need_map::csv(&stats, &waiting, &times, &trend)))
 }

@@ -19,6 +19,19 @@ impl FormData {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of `name` (ticked checkboxes of one group), in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Adds a field (the defaults of an empty form).
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.0.push((name.to_owned(), value.to_owned()));
+    }
+
     /// The first value of `name`, trimmed, `None` when absent or blank.
     pub fn filled(&self, name: &str) -> Option<&str> {
         self.get(name).map(str::trim).filter(|v| !v.is_empty())
@@ -36,5 +49,7 @@ mod tests {
         assert_eq!(form.filled("note"), Some("Hallo wereld"));
         assert_eq!(form.filled("empty"), None);
         assert_eq!(form.get("missing"), None);
+        let days = FormData::parse(b"dag=mon&x=1&dag=wed").expect("a form");
+        assert_eq!(days.all("dag").collect::<Vec<_>>(), ["mon", "wed"]);
     }
 }

@@ -67,6 +67,7 @@ macro_rules! words {
         pub static EN: Words = Words { $($field: $en,)+ };
     };
 }
+pub(super) use words;
 
 words! {
     this_language: "Nederlands" / "English",
@@ -76,6 +77,7 @@ words! {
     main_nav: "Hoofdmenu" / "Main menu",
     nav_queue: "Wachtrij" / "Queue",
     nav_dashboard: "Cijfers" / "Figures",
+    nav_intake: "Telefonische aanvragen" / "Requests by phone",
     nav_admin: "Beheer" / "Administration",
     admin_title: "Beheer van de gemeente" / "Municipality administration",
     settings_title: "Instellingen" / "Settings",
@@ -90,6 +92,10 @@ words! {
     col_name: "Naam" / "Name",
     col_roles: "Rollen" / "Roles",
     col_active: "Actief" / "Active",
+    col_change: "Wijzigen" / "Change",
+    staff_off: "Account uitzetten" / "Switch account off",
+    staff_on: "Account weer aanzetten" / "Switch account on again",
+    staff_hint: "Een uitgezet account kan niet meer inloggen; de zaken van die medewerker gaan terug naar de wachtrij." / "A switched-off account can no longer sign in; that person's cases go back to the queue.",
     role_case_worker: "Consulent" / "Case worker",
     role_admin: "Beheerder" / "Administrator",
     dash_title: "Cijfers van de gemeente" / "The municipality's figures",
@@ -114,6 +120,12 @@ words! {
     dash_map: "Kaart: wachtende hulpvragen per postcode" / "Map: requests waiting per postcode",
     dash_map_hint: "Elke grijze stip is een postcodegebied van de gemeente; een rode cirkel toont hoeveel hulpvragen daar nog wachten. Dezelfde cijfers staan in de tabel eronder." / "Each grey dot is a postcode area of the municipality; a red circle shows how many requests still wait there. The table below has the same figures.",
     dash_none: "Geen" / "None",
+    dash_trend: "Open zaken door de tijd" / "Open cases over time",
+    dash_trend_hint: "Hoeveel zaken aan het eind van elke week nog open waren, per wet en per reden. Het staafdiagram toont het totaal; de tabellen eronder hebben dezelfde cijfers." / "How many cases were still open at the end of each week, per law and per reason. The bar chart shows the total; the tables below have the same figures.",
+    dash_trend_domain: "Open zaken per wet" / "Open cases per law",
+    dash_trend_reason: "Open zaken per reden" / "Open cases per reason",
+    dash_day: "Eind van de dag" / "End of day",
+    dash_total: "Totaal" / "Total",
     count: "Aantal" / "Number",
     log_out: "Uitloggen" / "Sign out",
     signed_in_as: "Ingelogd als" / "Signed in as",

@@ -216,3 +216,17 @@ pub fn weekday(lang: Lang, code: &str) -> &'static str {
     };
     lang.pick(nl, en)
 }
+
+/// A weekday code (`mon` … `sun`) as its full name.
+pub fn weekday_long(lang: Lang, code: &str) -> &'static str {
+    let (nl, en) = match code {
+        "mon" => ("maandag", "Monday"),
+        "tue" => ("dinsdag", "Tuesday"),
+        "wed" => ("woensdag", "Wednesday"),
+        "thu" => ("donderdag", "Thursday"),
+        "fri" => ("vrijdag", "Friday"),
+        "sat" => ("zaterdag", "Saturday"),
+        _ => ("zondag", "Sunday"),
+    };
+    lang.pick(nl, en)
+}

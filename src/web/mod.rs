@@ -13,6 +13,9 @@ mod case_view;
 mod dashboard_page;
 mod form;
 pub mod i18n;
+mod intake_form;
+mod intake_page;
+mod intake_words;
 mod labels;
 mod login;
 mod page;
@@ -82,8 +85,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(audit_page::show_audit)
                 .service(dashboard_page::show_dashboard)
                 .service(dashboard_page::download_figures)
+                .service(intake_page::show_list)
+                .service(intake_form::new_form)
+                .service(intake_form::record)
+                .service(intake_page::show_request)
+                .service(intake_page::cancel)
+                .service(intake_page::make_code)
                 .service(admin_page::show_admin)
                 .service(admin_page::save_settings)
+                .service(admin_page::switch_staff)
                 .service(case_actions::claim)
                 .service(case_actions::release)
                 .service(case_actions::hand_over)

@@ -65,5 +65,6 @@ mod werkplek;
 mod werkplek_admin;
 mod werkplek_cases;
 mod werkplek_helpers;
+mod werkplek_intake;
 mod write_path;
 mod write_retry;

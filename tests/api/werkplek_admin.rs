@@ -83,3 +83,64 @@ async fn an_admin_case_worker_sets_the_municipalitys_settings_by_the_apis_rules(
     assert_eq!(settings["grace_hours_high"], 6);
     assert_eq!(settings["retention_months"], 18);
 }
+
+/// The status of an API sign-in as `user`.
+async fn sign_in_status(app: &TestApp, user: &TestUser) -> u16 {
+    app.post_json(
+        "/api/v1/auth/login",
+        &serde_json::json!({"email": user.email, "password": user.password}),
+        None,
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+#[actix_web::test]
+async fn an_admin_switches_a_colleague_off_and_on_and_nobody_elses() {
+    let app = TestApp::spawn().await;
+    let worker = app.case_worker("GM0363").await;
+    let boss = app.case_worker("GM0363").await;
+    let utrecht = app.case_worker("GM0344").await;
+    make_admin(&app, &boss).await;
+
+    // The colleague is signed in; switching them off ends that session at once.
+    let mut colleague = Browser::new(&app);
+    colleague.log_in_as(&worker).await;
+    let mut browser = Browser::new(&app);
+    browser.log_in_as(&boss).await;
+    let page = browser.get("/werkplek/beheer").await;
+    let off = format!("/werkplek/beheer/medewerkers/{}/uitzetten", worker.id);
+    assert!(page.body.contains(&off), "{}", page.body);
+    assert!(
+        !page.body.contains(&format!("/medewerkers/{}/", boss.id)),
+        "no switch for one's own account"
+    );
+    let switched = browser.post(&off, &[]).await;
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    assert_eq!(colleague.get("/werkplek/zaken").await.status, 303);
+    assert_eq!(
+        sign_in_status(&app, &worker).await,
+        401,
+        "switched off: no sign-in"
+    );
+    let again = browser.post(&off, &[]).await;
+    assert_eq!(again.status, 409, "already off");
+
+    let on = format!("/werkplek/beheer/medewerkers/{}/aanzetten", worker.id);
+    assert_eq!(browser.post(&on, &[]).await.status, 303);
+    assert_eq!(sign_in_status(&app, &worker).await, 200);
+
+    // Another municipality's case worker, one's own account, a made-up action: refused.
+    for path in [
+        format!("/werkplek/beheer/medewerkers/{}/uitzetten", utrecht.id),
+        format!("/werkplek/beheer/medewerkers/{}/weg", worker.id),
+        "/werkplek/beheer/medewerkers/geen-id/uitzetten".to_owned(),
+    ] {
+        assert_eq!(browser.post(&path, &[]).await.status, 404, "{path}");
+    }
+    let own = format!("/werkplek/beheer/medewerkers/{}/uitzetten", boss.id);
+    assert_eq!(browser.post(&own, &[]).await.status, 409);
+    assert_eq!(sign_in_status(&app, &utrecht).await, 200);
+    assert_eq!(sign_in_status(&app, &boss).await, 200);
+}

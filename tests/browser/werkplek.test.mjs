@@ -289,7 +289,78 @@ test('the dashboard shows the figures, a map, and downloads the same as CSV', as
   const csv = fs.readFileSync(await download.path(), 'utf8');
   assert.match(csv, /^total_requests,,6$/m);
   assert.match(csv, /^escalated_by_reason,resident_request,6$/m);
+  // The trend: at the end of today two of the six cases are still open (four were resolved).
+  assert.match(csv, /^open_cases,\d{4}-\d{2}-\d{2},2$/m);
+  assert.ok(await page.getByRole('table', { name: 'Open zaken per wet' }).isVisible());
+  assert.ok(await page.locator('svg[role=img] title', { hasText: 'Open zaken door de tijd' }).count() === 1);
   console.log(`csv ${download.suggestedFilename()}: ${csv.trim().split('\n').length} lines`);
+  await page.context().close();
+});
+
+test('a request recorded by phone: the form, its errors, the request, a claim code', async () => {
+  const page = await newPage();
+  await logIn(page, AMSTERDAM);
+  await page.waitForURL(/\/werkplek\/zaken$/);
+  await page.getByRole('link', { name: 'Telefonische aanvragen' }).click();
+  await page.getByRole('heading', { name: 'Aanvragen voor inwoners' }).waitFor();
+  await page.getByText('Er zijn geen aanvragen met dit filter.').waitFor();
+  await checkScreen(page, '17-aanvragen');
+  await page.getByRole('link', { name: 'Nieuwe aanvraag opnemen' }).click();
+  await page.getByRole('heading', { name: 'Aanvraag opnemen voor een inwoner' }).waitFor();
+  await checkScreen(page, '18-aanvraag-formulier');
+
+  // Sent half-filled: the form comes back with what was typed and the fields named.
+  await page.getByLabel('Naam *').fill('Mevrouw A. Bakker');
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/werkplek/aanvragen') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Aanvraag opnemen' }).click(),
+  ]);
+  assert.ok([400, 422].includes(refused.status()), `status ${refused.status()}`);
+  await page.getByRole('heading', { name: 'Controleer deze velden:' }).waitFor();
+  assert.equal(await page.getByLabel('Naam *').inputValue(), 'Mevrouw A. Bakker');
+  assert.equal(await page.locator('[aria-invalid=true]').count() > 0, true);
+  await checkScreen(page, '19-aanvraag-fouten');
+
+  await page.getByLabel('Telefoonnummer *').fill('020 123 4567');
+  await page.getByLabel('Aan de telefoon').check();
+  await page.getByLabel('Wet *').selectOption('wmo');
+  await page.getByLabel('Soort hulp *').selectOption('boodschappen');
+  await page.getByLabel('Korte omschrijving *').fill('Boodschappen voor mevrouw Bakker');
+  await page.getByLabel('Postcode *').fill('1012');
+  await page.getByLabel('dinsdag').check();
+  await page.getByLabel('Vanaf (uu:mm)').fill('09:00');
+  await page.getByLabel('Tot (uu:mm)').fill('12:00');
+  await page.getByRole('button', { name: 'Aanvraag opnemen' }).click();
+  await page.waitForURL(/\/werkplek\/aanvragen\/[0-9a-f-]{36}\?gedaan=opgenomen$/);
+  await page.getByText('De aanvraag is opgenomen.').waitFor();
+  assert.ok(await page.getByText('0201234567').isVisible());
+  assert.ok(await page.getByText('Aan de telefoon').isVisible());
+  const requestUrl = page.url().replace(/\?.*$/, '');
+  await checkScreen(page, '20-aanvraag');
+
+  // The one-time code, shown once.
+  await page.getByRole('button', { name: 'Code maken' }).click();
+  await page.getByRole('heading', { name: 'Code voor de inwoner' }).waitFor();
+  const code = (await page.locator('.claim-code').textContent()).trim();
+  assert.match(code, /^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+  await checkScreen(page, '21-aanvraag-code');
+
+  // Listed; another municipality gets a 404 for it, also by typing its address.
+  await page.goto(`${BASE}/werkplek/aanvragen`);
+  assert.ok(await page.getByRole('link', { name: 'Mevrouw A. Bakker' }).isVisible());
+  const other = await newPage();
+  await logIn(other, UTRECHT);
+  await other.waitForURL(/\/werkplek\/zaken$/);
+  assert.equal((await other.goto(requestUrl)).status(), 404);
+  await other.goto(`${BASE}/werkplek/aanvragen`);
+  assert.ok(!(await other.content()).includes('Bakker'));
+  await other.context().close();
+
+  // Withdrawn at the resident's wish.
+  await page.goto(requestUrl);
+  await page.getByRole('button', { name: 'Aanvraag intrekken' }).click();
+  await page.getByText('De aanvraag is ingetrokken.').waitFor();
+  assert.ok(await page.getByText('Ingetrokken').first().isVisible());
   await page.context().close();
 });
 

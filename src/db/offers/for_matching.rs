@@ -1,6 +1,6 @@
 //! What matching reads of offers: their matching-relevant columns with the volunteer's VOG
-//! date, the candidates a search ranked, and the offers near a request (a case's
-//! suggestions) or active anywhere (the global batch).
+//! date, the candidates a search ranked (also a case's suggestions), and the offers active
+//! anywhere (the global batch).
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -11,7 +11,6 @@ use crate::{
         DbConnection,
     },
     domain::{Availability, OfferId, OfferStatus, UserId},
-    geo::BoundingBox,
 };
 
 /// The matching-relevant columns of an offer, with its volunteer's VOG date.
@@ -112,81 +111,6 @@ pub fn current_candidates(
         offer.status == OfferStatus::Active && covering.contains(offer.id.as_str())
     });
     Ok(rows)
-}
-
-/// Every active offer in `category` inside the box, whatever its radius, not the requester's
-/// own (case workers' relaxed suggestions look for offers that miss only on distance).
-pub fn offers_in_box(
-    conn: &mut DbConnection,
-    category: &str,
-    bbox: BoundingBox,
-    exclude_volunteer: Option<&str>,
-) -> QueryResult<Vec<OfferWithVog>> {
-    let in_category = offer_categories::table
-        .filter(offer_categories::category.eq(category))
-        .select(offer_categories::offer_id);
-    let mut query = offers::table
-        .left_join(users::table)
-        .filter(offers::status.eq(OfferStatus::Active.as_str()))
-        .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
-        .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
-        .filter(offers::active_load.lt(offers::capacity))
-        .filter(offers::id.eq_any(in_category))
-        .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-        .limit(SUGGESTION_LIMIT)
-        .into_boxed();
-    if let Some(volunteer) = exclude_volunteer {
-        query = query.filter(offers::volunteer_id.ne(volunteer));
-    }
-    query.load(conn)
-}
-
-/// The most offers read for a case's suggestions.
-pub const SUGGESTION_LIMIT: i64 = 5_000;
-
-/// The most remote offers read for a case's suggestions (nearest first).
-pub const REMOTE_LIMIT: i64 = 250;
-
-/// Boxes searched for remote offers, smallest first; the last covers the whole country.
-const REMOTE_RINGS_KM: [f64; 4] = [15.0, 40.0, 100.0, 400.0];
-
-/// Active remote-capable offers in `category`, nearest first (flat-earth ordering, which is
-/// monotone enough within the country), at most [`REMOTE_LIMIT`] (a case worker's suggestions). Searches growing boxes
-/// around the point and stops at the first that holds enough, so a request reads the remote
-/// offers of its region rather than sorting every remote offer of the country.
-pub fn remote_offers(
-    conn: &mut DbConnection,
-    category: &str,
-    lat: f64,
-    lon: f64,
-) -> QueryResult<Vec<OfferWithVog>> {
-    let mut found = Vec::new();
-    for km in REMOTE_RINGS_KM {
-        let bbox = BoundingBox::around(lat, lon, km);
-        let in_category = offer_categories::table
-            .filter(offer_categories::offer_id.eq(offers::id))
-            .filter(offer_categories::category.eq(category));
-        found = offers::table
-            .left_join(users::table)
-            .filter(offers::remote_ok.eq(true))
-            .filter(offers::status.eq(OfferStatus::Active.as_str()))
-            .filter(offers::lat.between(bbox.lat_min, bbox.lat_max))
-            .filter(offers::lon.between(bbox.lon_min, bbox.lon_max))
-            .filter(offers::active_load.lt(offers::capacity))
-            .filter(diesel::dsl::exists(in_category))
-            .order(
-                ((offers::lat - lat) * (offers::lat - lat)
-                    + (offers::lon - lon) * (offers::lon - lon) * 0.4)
-                    .asc(),
-            )
-            .select((OfferRow::as_select(), users::vog_issued_on.nullable()))
-            .limit(REMOTE_LIMIT)
-            .load(conn)?;
-        if found.len() as i64 >= REMOTE_LIMIT {
-            break;
-        }
-    }
-    Ok(found)
 }
 
 /// Every active offer with its VOG date.

@@ -40,6 +40,11 @@ impl IndexNotes {
         }
     }
 
+    /// The offers read above the watermark (with their category codes), oldest first.
+    pub fn fresh_rows(&self) -> &[LiveRow] {
+        &self.fresh
+    }
+
     /// The ids of the offers read above the watermark, newest first, at most `limit`.
     pub(super) fn fresh_ids(&self, limit: usize) -> impl Iterator<Item = &str> {
         self.fresh
