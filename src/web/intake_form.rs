@@ -18,7 +18,9 @@ use super::{
     session::WebCaseWorker,
 };
 use crate::{
-    api::{extract::parse_json, help_requests::input::HelpRequestBody},
+    api::{
+        extract::parse_json, help_requests::input::HelpRequestBody, intake_views::ForPersonBody,
+    },
     domain::{Category, ConsentWay, FieldError, LawDomain, Urgency, Weekday},
     error::AppError,
     services::{self, intake},
@@ -241,17 +243,23 @@ pub async fn new_form(
     )
 }
 
-/// The form's fields as the JSON body of a recorded request. Blank optional fields are left
-/// out; anything typed goes in as typed, so the API's parser names what is wrong with it.
-fn body_of(form: &FormData) -> Value {
+/// The form's fields as the two JSON bodies the API reads for a recorded request: the
+/// request (`POST /api/v1/help-requests` without `for_person`) and its `for_person`. The
+/// request's own required texts go in even when blank, so that its validation names every
+/// missing one at once; other blank fields are left out; anything typed goes in as typed, so
+/// the API's parser names what is wrong with it.
+fn bodies_of(form: &FormData) -> (Value, Value) {
     let text = |name: &str| form.filled(name).map(|v| Value::String(v.to_owned()));
     let number = |name: &str| {
         form.filled(name).map(|v| {
-            v.replace(',', ".")
-                .parse::<f64>()
-                .ok()
-                .and_then(|n| serde_json::Number::from_f64(n).map(Value::Number))
-                .unwrap_or_else(|| Value::String(v.to_owned()))
+            let v = v.replace(',', ".");
+            match (v.parse::<i64>(), v.parse::<f64>()) {
+                (Ok(whole), _) => Value::from(whole),
+                (_, Ok(n)) => {
+                    serde_json::Number::from_f64(n).map_or(Value::String(v), Value::Number)
+                }
+                _ => Value::String(v),
+            }
         })
     };
     fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
@@ -260,14 +268,13 @@ fn body_of(form: &FormData) -> Value {
         }
     }
     let mut body = Map::new();
-    for name in [
-        "domain",
-        "category",
-        "title",
-        "description",
-        "postcode",
-        "urgency",
-    ] {
+    for name in ["domain", "category", "title", "postcode"] {
+        body.insert(
+            name.into(),
+            text(name).unwrap_or_else(|| Value::String(String::new())),
+        );
+    }
+    for name in ["description", "urgency"] {
         put(&mut body, name, text(name));
     }
     put(&mut body, "max_distance_km", number("max_distance_km"));
@@ -313,8 +320,23 @@ fn body_of(form: &FormData) -> Value {
     put(&mut consent, "given_via", text("given_via"));
     person.insert("consent".into(), Value::Object(consent));
     person.insert("contact".into(), Value::String("person".into()));
-    body.insert("for_person".into(), Value::Object(person));
-    Value::Object(body)
+    (Value::Object(body), Value::Object(person))
+}
+
+/// Reads `value` with the API's own parser.
+fn parsed<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, AppError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+    parse_json(&bytes)
+}
+
+/// The field errors of a refusal; anything else is no problem of the form's.
+fn field_errors(error: AppError, into: &mut Vec<FieldError>) -> Result<(), AppError> {
+    match error {
+        AppError::Validation(errors) => into.extend(errors),
+        AppError::BadRequest(error) => into.push(error),
+        other => return Err(other),
+    }
+    Ok(())
 }
 
 /// The input a field error of the API's body belongs to, and its label.
@@ -368,7 +390,8 @@ fn problems_of(lang: Lang, errors: &[FieldError]) -> Vec<Problem> {
     problems
 }
 
-/// Records the request and shows it; refused input shows the form again (4xx).
+/// Records the request and shows it; refused input shows the form again (422) with every
+/// problem of the request and of the person at once.
 #[post("/aanvragen")]
 pub async fn record(
     state: web::Data<AppState>,
@@ -385,50 +408,56 @@ pub async fn record(
             &page(&state, &worker, &req, form, problems, duplicate),
         )
     };
-    let parsed = serde_json::to_vec(&body_of(&form))
-        .map_err(|e| AppError::Internal(e.into()))
-        .and_then(|bytes| parse_json::<HelpRequestBody>(&bytes));
-    let mut body = match parsed {
-        Ok(body) => body,
-        Err(AppError::BadRequest(e)) => {
-            return Ok(again(
-                problems_of(lang, &[e]),
-                false,
-                StatusCode::BAD_REQUEST,
-            ))
-        }
-        Err(AppError::Validation(errors)) => {
+    let (me, now) = (worker.id().clone(), state.clock.now_naive());
+    let (request, person) = bodies_of(&form);
+    let mut errors = Vec::new();
+    let checked = (|| -> Result<_, AppError> {
+        let request = match parsed::<HelpRequestBody>(&request) {
+            Ok(body) => match body.validate(&state.gazetteer, &me, now) {
+                Ok(new) => Some((new, body.confirm_duplicate)),
+                Err(e) => field_errors(e, &mut errors).map(|()| None)?,
+            },
+            Err(e) => field_errors(e, &mut errors).map(|()| None)?,
+        };
+        let read = |value: &Value| parsed::<ForPersonBody>(value).and_then(|p| p.parse(false));
+        let person = match read(&person) {
+            Ok(person) => Some(person),
+            Err(e) => {
+                field_errors(e, &mut errors)?;
+                // A missing consent stops the parser before the person's other fields: read
+                // those too, with a consent filled in, so that all are named at once.
+                if form.filled("given_via").is_none() {
+                    let mut probe = person.clone();
+                    probe["consent"]["given_via"] = Value::String("phone".into());
+                    if let Err(e) = read(&probe) {
+                        field_errors(e, &mut errors)?;
+                    }
+                }
+                None
+            }
+        };
+        Ok(request.zip(person))
+    })();
+    let (new, confirmed, person) = match checked {
+        Ok(Some(((new, confirmed), person))) if errors.is_empty() => (new, confirmed, person),
+        Ok(_) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(again(problems_of(lang, &errors), false, status));
         }
         Err(other) => return Err(WebError::from_app(lang, other)),
     };
-    let me = worker.id().clone();
-    let now = state.clock.now_naive();
-    let stored = match body.for_person.take().map(|fp| fp.parse(false)) {
-        Some(Ok(person)) => {
-            let confirmed = body.confirm_duplicate;
-            match body.validate(&state.gazetteer, &me, now) {
-                Ok(new) => {
-                    services::write(&state.pool, state.policy(), move |conn, policy| {
-                        intake::record(
-                            conn,
-                            &me,
-                            new.clone(),
-                            person.clone(),
-                            confirmed,
-                            now,
-                            policy,
-                        )
-                    })
-                    .await
-                }
-                Err(e) => Err(e),
-            }
-        }
-        Some(Err(e)) => Err(e),
-        None => Err(AppError::invalid("for_person", "required")),
-    };
+    let stored = services::write(&state.pool, state.policy(), move |conn, policy| {
+        intake::record(
+            conn,
+            &me,
+            new.clone(),
+            person.clone(),
+            confirmed,
+            now,
+            policy,
+        )
+    })
+    .await;
     match stored {
         Ok(recorded) => {
             let id = recorded.request.id;

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// The fields of a filled-in form (without the CSRF token).
-const FILLED: [(&str, &str); 12] = [
+const FILLED: [(&str, &str); 16] = [
     ("name", "Mevrouw A. Bakker"),
     ("phone", "020 123 4567"),
     ("given_via", "phone"),
@@ -24,6 +24,11 @@ const FILLED: [(&str, &str); 12] = [
     ("dag", "thu"),
     ("start", "09:00"),
     ("end", "12:00"),
+    // As a browser sends them: the visit's length as typed, the empty fields too.
+    ("session_minutes", "90"),
+    ("max_distance_km", "2,5"),
+    ("from", ""),
+    ("address_line", ""),
 ];
 
 /// The recorded requests the API lists for `token`.
@@ -41,6 +46,30 @@ async fn a_request_recorded_in_the_form_is_the_apis_and_is_audited_alike() {
     let form = browser.get("/werkplek/aanvragen/nieuw").await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("Aanvraag opnemen voor een inwoner"));
+
+    // Half filled in: every missing field is named at once, of the request and the person.
+    let half = browser
+        .post(
+            "/werkplek/aanvragen",
+            &[("name", "Mevrouw A. Bakker"), ("session_minutes", "60")],
+        )
+        .await;
+    assert_eq!(half.status, 422, "{}", half.body);
+    for input in ["given_via", "domain", "category", "title", "postcode"] {
+        let link = format!("href=\"#f-{input}\"");
+        assert!(half.body.contains(&link), "{input}: {}", half.body);
+    }
+    assert!(!half.body.contains("href=\"#f-name\""));
+
+    // The phone is asked for when the rest is in order (the volunteer calls it).
+    let no_phone: Vec<(&str, &str)> = FILLED
+        .iter()
+        .filter(|(k, _)| *k != "phone")
+        .copied()
+        .collect();
+    let page = browser.post("/werkplek/aanvragen", &no_phone).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("href=\"#f-phone\""), "{}", page.body);
 
     // Refused: without consent and with a postcode of another municipality. The form comes
     // back with what was typed and each field marked; nothing is stored.
@@ -89,6 +118,8 @@ async fn a_request_recorded_in_the_form_is_the_apis_and_is_audited_alike() {
     assert_eq!(item["channel"], "phone");
     assert_eq!(item["pc4"], "1012");
     assert_eq!(item["availability"]["slots"].as_array().unwrap().len(), 2);
+    assert_eq!(item["availability"]["session_minutes"], 90);
+    assert_eq!(item["max_distance_km"], 2.5);
     assert_eq!(item["for_person"]["person"]["name"], "Mevrouw A. Bakker");
     assert_eq!(item["for_person"]["consent_via"], "phone");
     assert_eq!(audit_of(&app, &id).await, ["help_request.recorded_for"]);

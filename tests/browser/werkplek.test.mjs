@@ -281,7 +281,7 @@ test('the dashboard shows the figures, a map, and downloads the same as CSV', as
   await page.getByRole('heading', { name: 'Cijfers van de gemeente' }).waitFor();
   assert.ok(await page.locator('svg[role=img] title', { hasText: '1012:' }).count() > 0, 'map marks 1012');
   await checkScreen(page, '15-cijfers');
-  await page.locator('figure.map-figure svg').screenshot({ path: path.join(SHOTS, '15-cijfers-kaart.png') });
+  await page.locator('svg[aria-labelledby="kaart-titel"]').screenshot({ path: path.join(SHOTS, '15-cijfers-kaart.png') });
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download deze cijfers als CSV' }).click(),
@@ -370,7 +370,7 @@ test('an admin who is a case worker sets the municipality\'s settings', async ()
   await page.waitForURL(/\/werkplek\/zaken$/);
   await page.getByRole('link', { name: 'Beheer' }).click();
   await page.getByRole('heading', { name: 'Beheer van de gemeente' }).waitFor();
-  assert.ok(await page.getByRole('cell', { name: 'Sanne Jansen' }).isVisible());
+  assert.ok(await page.getByRole('cell', { name: 'Sanne Jansen', exact: true }).isVisible());
   await checkScreen(page, '16-beheer');
   await page.getByLabel('Maanden voordat afgeronde hulpvragen worden geanonimiseerd').fill('18');
   await page.getByRole('button', { name: 'Instellingen opslaan' }).click();
