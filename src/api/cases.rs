@@ -211,7 +211,7 @@ pub async fn add_case_note(
     let note = body.0.body;
     if note.as_str().is_empty() {
         return Err(AppError::field(
-            crate::domain::FieldError::new("body", "a note cannot be empty")
+            crate::domain::FieldError::new("body", crate::msg!("field-note-empty"))
                 .code(crate::domain::FieldErrorCode::Required),
         ));
     }
@@ -244,10 +244,12 @@ pub async fn resolve_case(
         let length = instrument.trim().chars().count();
         if length == 0 || length > 200 {
             return Err(AppError::field(
-                crate::domain::FieldError::new("instrument", "must be 1–200 characters")
-                    .code(crate::domain::FieldErrorCode::OutOfRange)
-                    .param("min", 1)
-                    .param("max", 200),
+                crate::domain::FieldError::of(
+                    "instrument",
+                    crate::domain::FieldErrorCode::OutOfRange,
+                )
+                .param("min", 1)
+                .param("max", 200),
             ));
         }
     }
@@ -289,9 +291,7 @@ pub async fn list_case_audit(
     } else if caller.has(Role::CaseWorker) {
         "case_worker"
     } else {
-        return Err(AppError::Forbidden(
-            "this is for case workers and administrators",
-        ));
+        return Err(AppError::Forbidden("forbidden-staff-only"));
     };
     let now = state.clock.now_naive();
     let entries = db::transaction(&state.pool, move |conn| {
@@ -299,7 +299,7 @@ pub async fn list_case_audit(
         let reader = match (role, &caller.municipality) {
             ("admin", _) => Reader::Admin,
             (_, Some(municipality)) => Reader::CaseWorker(municipality),
-            _ => return Err(AppError::NotFound("case")),
+            _ => return Err(AppError::NotFound("not-found-case")),
         };
         read_audit_trail(conn, &id, &caller.user_id, reader, now)
     })

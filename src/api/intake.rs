@@ -49,12 +49,13 @@ pub struct RecordedRequestView {
 fn recorded_view(
     conn: &mut DbConnection,
     row: db::help_requests::HelpRequest,
+    lang: crate::domain::Language,
 ) -> Result<RecordedRequestView, AppError> {
     let id = row.id.to_string();
     let request = view_with_outcome(conn, row)?;
     let matches = db::matches::of_request_with_request(conn, &id)?
         .into_iter()
-        .map(|m| match_view(conn, m, Side::Resident))
+        .map(|m| match_view(conn, m, Side::Resident, lang))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(RecordedRequestView { request, matches })
 }
@@ -125,6 +126,7 @@ pub async fn list_recorded(
 #[get("/help-requests/{id}")]
 pub async fn get_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -143,7 +145,7 @@ pub async fn get_recorded(
         )
         .in_municipality(&row.municipality_code);
         db::audit::record(conn, &entry)?;
-        recorded_view(conn, row)
+        recorded_view(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -162,6 +164,7 @@ pub async fn get_recorded(
 #[post("/help-requests/{id}/cancel")]
 pub async fn cancel_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -176,8 +179,8 @@ pub async fn cancel_recorded(
             conn, &id, &actor, next, allowed, now, channels,
         )?;
         let row = db::people::find_recorded(conn, &id, &worker.municipality)?
-            .ok_or(AppError::NotFound("help request"))?;
-        recorded_view(conn, row)
+            .ok_or(AppError::NotFound("not-found-help-request"))?;
+        recorded_view(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -196,6 +199,7 @@ pub async fn cancel_recorded(
 #[patch("/help-requests/{id}")]
 pub async fn patch_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
     body: Json<HelpRequestPatch>,
@@ -215,8 +219,8 @@ pub async fn patch_recorded(
         let actor = Actor::Intake(me.clone());
         let id = services::help_requests::change(conn, &id, &actor, merge, now, policy)?;
         let row = db::people::find_recorded(conn, &id, &worker.municipality)?
-            .ok_or(AppError::NotFound("help request"))?;
-        recorded_view(conn, row)
+            .ok_or(AppError::NotFound("not-found-help-request"))?;
+        recorded_view(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -282,6 +286,7 @@ pub struct PersonExport {
 #[get("/people/{id}")]
 pub async fn export_person(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -291,7 +296,7 @@ pub async fn export_person(
         let record = recorded::export(conn, &worker.caller.user_id, &id, now)?;
         let mut help_requests = Vec::new();
         for (row, _) in record.requests {
-            help_requests.push(recorded_view(conn, row)?);
+            help_requests.push(recorded_view(conn, row, lang)?);
         }
         Ok(PersonExport {
             person: record.person.into(),

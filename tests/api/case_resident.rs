@@ -159,7 +159,7 @@ async fn a_wider_distance_also_asks_a_volunteer_whose_own_radius_is_smaller() {
     let explanation = asked[0]["explanation"].as_str().unwrap();
     assert!(
         explanation.starts_with(
-            "the municipality asks whether you can travel 7.2 km, further than your 5.0 km"
+            "De gemeente vraagt of de vrijwilliger 7,2 km wil reizen. Dat is verder dan de 5 km"
         ),
         "{explanation}"
     );
