@@ -31,3 +31,10 @@ match-common-time = You both have { $hours } { $hours ->
     } a week at the same times.
 match-no-common-time = There is no fixed time in the week when you both can. Agree on a time together.
 match-helped-before = You know each other from earlier help.
+
+## What the municipality decided about a help request (a resolved case), for the resident.
+
+outcome-assigned-volunteer = The municipality has found a volunteer for you. You will get a proposal.
+outcome-referred-formal = The municipality refers you to professional care.
+outcome-returned-to-marketplace = Your help request is open for volunteers again, now also for those who live a little further away.
+outcome-closed = The municipality has closed the case about your help request.

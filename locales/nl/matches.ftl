@@ -28,3 +28,10 @@ match-any-time = U kunt allebei op elk moment van de week.
 match-common-time = U kunt allebei { $hours } uur per week op dezelfde momenten.
 match-no-common-time = Er is geen vast moment in de week dat u allebei kunt. Spreek samen een tijd af.
 match-helped-before = U kent elkaar van eerdere hulp.
+
+## Wat de gemeente besloot over een hulpvraag (een afgeronde zaak), voor de inwoner.
+
+outcome-assigned-volunteer = De gemeente heeft een vrijwilliger voor u gevonden. U krijgt een voorstel.
+outcome-referred-formal = De gemeente verwijst u door naar professionele hulp.
+outcome-returned-to-marketplace = Uw hulpvraag staat weer open voor vrijwilligers, nu ook voor wie wat verder weg woont.
+outcome-closed = De gemeente heeft de zaak over uw hulpvraag afgesloten.

@@ -94,9 +94,14 @@ pub(super) fn read_view(
     case_id: &str,
     municipality: &str,
     now: chrono::NaiveDateTime,
+    lang: crate::domain::Language,
 ) -> Result<CaseView, AppError> {
     let case = case_file::case_of(conn, case_id, municipality)?;
-    CaseView::new(case_file::load_for(conn, case, municipality, now)?, now)
+    CaseView::new(
+        case_file::load_for(conn, case, municipality, now)?,
+        now,
+        lang,
+    )
 }
 
 /// The queue of the caller's municipality: most urgent first, then longest waiting.
@@ -158,12 +163,17 @@ pub async fn list_cases(
 #[get("/{id}")]
 pub async fn get_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
     let view = db::transaction(&state.pool, move |conn| {
-        CaseView::new(case_file::read(conn, &id, worker(&caseworker), now)?, now)
+        CaseView::new(
+            case_file::read(conn, &id, worker(&caseworker), now)?,
+            now,
+            lang,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -180,6 +190,7 @@ pub async fn get_case(
 #[post("/{id}/claim")]
 pub async fn claim_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -187,7 +198,7 @@ pub async fn claim_case(
     let view = db::transaction(&state.pool, move |conn| {
         let w = worker(&caseworker);
         case_decisions::claim(conn, &id, w, now)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -235,6 +246,7 @@ pub async fn add_case_note(
 #[post("/{id}/resolve")]
 pub async fn resolve_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
     body: Json<ResolveCaseBody>,
@@ -265,7 +277,7 @@ pub async fn resolve_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_decisions::resolve(conn, &id, w, decision.clone(), now, policy)?;
-        read_view(conn, &id, w.municipality, now)
+        read_view(conn, &id, w.municipality, now, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -52,7 +52,7 @@ fn recorded_view(
     lang: crate::domain::Language,
 ) -> Result<RecordedRequestView, AppError> {
     let id = row.id.to_string();
-    let request = view_with_outcome(conn, row)?;
+    let request = view_with_outcome(conn, row, lang)?;
     let matches = db::matches::of_request_with_request(conn, &id)?
         .into_iter()
         .map(|m| match_view(conn, m, Side::Resident, lang))
@@ -85,6 +85,7 @@ pub struct RecordedListQuery {
 #[get("/help-requests")]
 pub async fn list_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     query: Query<RecordedListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -109,7 +110,7 @@ pub async fn list_recorded(
         )?;
         let items = rows
             .into_iter()
-            .map(|row| view_with_outcome(conn, row))
+            .map(|row| view_with_outcome(conn, row, lang))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(page.wrap(items, total))
     })

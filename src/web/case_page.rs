@@ -87,7 +87,8 @@ pub async fn respond(
     let now = state.clock.now_naive();
     let w = worker.clone();
     let (view, staff) = db::transaction(&state.pool, move |conn| {
-        let view = CaseView::new(case_file::read(conn, &id, w.worker(), now)?, now)?;
+        let file = case_file::read(conn, &id, w.worker(), now)?;
+        let view = CaseView::new(file, now, super::page::language(lang))?;
         Ok((view, workplace::staff_of(conn, w.worker())?))
     })
     .await

@@ -193,7 +193,7 @@ impl WebError {
 }
 
 /// The catalogue's language for a workplace language.
-fn language(lang: Lang) -> crate::domain::Language {
+pub(crate) fn language(lang: Lang) -> crate::domain::Language {
     match lang {
         Lang::Nl => crate::domain::Language::Nl,
         Lang::En => crate::domain::Language::En,

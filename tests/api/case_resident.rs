@@ -92,6 +92,22 @@ async fn cancelling_an_escalated_request_closes_its_case() {
     let closed = read_case(&app, &worker, &case).await;
     assert_eq!(closed["status"], "resolved");
     assert_eq!(closed["outcome"]["outcome"], "closed");
+    assert_eq!(
+        closed["outcome"]["text"],
+        "De gemeente heeft de zaak over uw hulpvraag afgesloten."
+    );
+    let in_english = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{case}")))
+        .bearer_auth(&worker.token)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_with_status(in_english, 200).await["outcome"]["text"],
+        "The municipality has closed the case about your help request."
+    );
     let open = queue(&app, &worker, "").await;
     assert!(open["items"]
         .as_array()
