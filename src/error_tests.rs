@@ -4,8 +4,14 @@ use super::*;
 
 #[test]
 fn maps_each_error_to_its_status() {
-    assert_eq!(AppError::invalid("x", "bad").status_code(), 422);
-    assert_eq!(AppError::NotFound("help request").status_code(), 404);
+    assert_eq!(
+        AppError::invalid("x", crate::msg!("field-not-allowed")).status_code(),
+        422
+    );
+    assert_eq!(
+        AppError::NotFound("not-found-help-request").status_code(),
+        404
+    );
     assert_eq!(
         AppError::from(diesel::result::Error::NotFound).status_code(),
         404
@@ -17,7 +23,7 @@ fn maps_each_error_to_its_status() {
 #[test]
 fn internal_errors_do_not_leak_their_cause() {
     let err = AppError::Internal(anyhow::anyhow!("password=hunter2 at db.rs:12"));
-    let body = serde_json::to_string(&err.problem()).unwrap();
+    let body = serde_json::to_string(&err.problem(Language::En)).unwrap();
     assert!(!body.contains("hunter2"));
     assert!(body.contains("internal-error"));
 }
@@ -78,9 +84,11 @@ fn races_lost_in_the_database_are_conflicts_or_retries() {
     let AppError::Conflict { detail, .. } = &unique else {
         panic!("{unique:?}");
     };
+    assert_eq!(detail.id, "conflict-same-moment");
+    let shown = serde_json::to_string(&unique.problem(Language::Nl)).unwrap();
     assert!(
-        detail.contains("users_email_key") && !detail.contains("anna"),
-        "{detail}"
+        !shown.contains("anna") && !shown.contains("users_email_key"),
+        "{shown}"
     );
     assert_eq!(unique.status_code(), StatusCode::CONFLICT);
 
@@ -118,7 +126,22 @@ fn races_lost_in_the_database_are_conflicts_or_retries() {
 
 #[test]
 fn validation_problem_names_the_field() {
-    let body = serde_json::to_value(AppError::invalid("postcode", "unknown").problem()).unwrap();
+    let error = AppError::invalid("postcode", crate::msg!("field-postcode-format"));
+    let body = serde_json::to_value(error.problem(Language::Nl)).unwrap();
     assert_eq!(body["errors"][0]["field"], "postcode");
     assert_eq!(body["status"], 422);
+    assert_eq!(
+        body["errors"][0]["message"],
+        "Vul een postcode in van vier cijfers, zoals 3511."
+    );
+    assert_eq!(
+        body["detail"],
+        "postcode: Vul een postcode in van vier cijfers, zoals 3511."
+    );
+    let english = serde_json::to_value(error.problem(Language::En)).unwrap();
+    assert_eq!(
+        english["errors"][0]["message"],
+        "Enter a postcode of four digits, such as 3511."
+    );
+    assert_eq!(english["title"], "Some of your details are not right");
 }

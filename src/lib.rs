@@ -18,6 +18,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod geo;
+pub mod i18n;
 pub mod notifications;
 pub mod scheduling;
 pub mod services;

@@ -116,6 +116,7 @@ impl Application {
                 .wrap(
                     middleware::ErrorHandlers::new().default_handler(api::problem_for_bare_errors),
                 )
+                .wrap(middleware::from_fn(api::language::answer_in_language))
                 .wrap(middleware::from_fn(telemetry::observe))
                 .configure(api::configure)
                 .configure(crate::web::configure)

@@ -78,12 +78,9 @@ impl RefreshBody {
     fn into_token(self) -> Result<String, AppError> {
         if self.refresh_token.chars().count() > MAX_REFRESH_TOKEN {
             return Err(AppError::field(
-                FieldError::new(
-                    "refresh_token",
-                    format!("at most {MAX_REFRESH_TOKEN} characters"),
-                )
-                .code(crate::domain::FieldErrorCode::TooLong)
-                .param("max", MAX_REFRESH_TOKEN),
+                FieldError::new("refresh_token", crate::msg!("field-refresh-token-too-long"))
+                    .code(crate::domain::FieldErrorCode::TooLong)
+                    .param("max", MAX_REFRESH_TOKEN),
             ));
         }
         Ok(self.refresh_token)
@@ -118,24 +115,23 @@ impl From<Session> for TokenResponse {
 pub fn self_roles(roles: &[Role]) -> Result<(bool, bool), AppError> {
     if roles.is_empty() {
         return Err(AppError::field(
-            FieldError::new("roles", "choose resident, volunteer or both")
+            FieldError::new("roles", crate::msg!("field-roles-required"))
                 .code(crate::domain::FieldErrorCode::Required),
         ));
     }
     if let Some(i) = roles.iter().position(|r| !r.self_assignable()) {
         return Err(AppError::Validation(vec![FieldError::new(
             format!("roles[{i}]"),
-            "only resident and volunteer can be chosen; case workers and admins are appointed",
+            crate::msg!("field-role-appointed"),
         )
         .code(crate::domain::FieldErrorCode::UnknownValue)
         .param("allowed", vec!["resident", "volunteer"])]));
     }
     if let Some(i) = (1..roles.len()).find(|&i| roles[..i].contains(&roles[i])) {
-        return Err(AppError::Validation(vec![FieldError::new(
+        return Err(AppError::Validation(vec![FieldError::of(
             format!("roles[{i}]"),
-            "each role can be listed once",
-        )
-        .code(crate::domain::FieldErrorCode::Duplicate)]));
+            crate::domain::FieldErrorCode::Duplicate,
+        )]));
     }
     Ok((
         roles.contains(&Role::Resident),
@@ -246,12 +242,8 @@ pub async fn refresh(
     .await?
     {
         Rotation::Rotated(session) => Ok(HttpResponse::Ok().json(TokenResponse::from(session))),
-        Rotation::Invalid => Err(AppError::Unauthorized(
-            "the refresh token is invalid or expired",
-        )),
-        Rotation::ReuseDetected => Err(AppError::Unauthorized(
-            "this refresh token was already used; sign in again",
-        )),
+        Rotation::Invalid => Err(AppError::Unauthorized("unauthorized-refresh-invalid")),
+        Rotation::ReuseDetected => Err(AppError::Unauthorized("unauthorized-refresh-reused")),
     }
 }
 
@@ -323,7 +315,7 @@ pub async fn change_password(
         .verify(current_password, Some(user.password_hash.clone()))
         .await?
     {
-        return Err(AppError::Forbidden("the current password is not correct"));
+        return Err(AppError::Forbidden("forbidden-current-password-wrong"));
     }
     let new_hash = state
         .passwords

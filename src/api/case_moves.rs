@@ -48,6 +48,7 @@ pub struct TakeoverBody {
 #[post("/{id}/release")]
 pub async fn release_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -57,7 +58,7 @@ pub async fn release_case(
     let view = db::transaction(&state.pool, move |conn| {
         let w = worker(&caseworker);
         case_handover::release(conn, &id, w, now)?;
-        read_view(conn, &id, w.municipality, now, &live)
+        read_view(conn, &id, w.municipality, now, &live, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -75,6 +76,7 @@ pub async fn release_case(
 #[post("/{id}/handover")]
 pub async fn handover_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
     body: Json<HandoverBody>,
@@ -84,7 +86,7 @@ pub async fn handover_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_handover::handover(conn, &id, w, &to, policy.channels, now)?;
-        read_view(conn, &id, w.municipality, now, &policy.offers)
+        read_view(conn, &id, w.municipality, now, &policy.offers, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -103,6 +105,7 @@ pub async fn handover_case(
 #[post("/{id}/takeover")]
 pub async fn takeover_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
     body: Json<TakeoverBody>,
@@ -112,7 +115,7 @@ pub async fn takeover_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_handover::takeover(conn, &id, w, &from, reason, policy.channels, now)?;
-        read_view(conn, &id, w.municipality, now, &policy.offers)
+        read_view(conn, &id, w.municipality, now, &policy.offers, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

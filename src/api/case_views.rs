@@ -93,6 +93,8 @@ impl CaseSummary {
 pub struct CaseOutcomeView {
     /// The outcome.
     pub outcome: CaseOutcome,
+    /// The outcome in words for the resident, in the request's language.
+    pub text: String,
     /// Decided at (UTC).
     pub decided_at: Option<DateTime<Utc>>,
     /// For `referred_formal` (Wmo, Jeugdwet): the formal care category.
@@ -111,11 +113,23 @@ pub struct CaseOutcomeView {
 
 impl CaseOutcomeView {
     /// The outcome of a resolved case (`None` while unresolved).
-    pub fn of(case: &Case) -> Option<Self> {
+    pub fn of(case: &Case, lang: crate::domain::Language) -> Option<Self> {
         let outcome = case.outcome?;
+        let text = crate::i18n::render(
+            lang,
+            &match outcome {
+                CaseOutcome::AssignedVolunteer => crate::msg!("outcome-assigned-volunteer"),
+                CaseOutcome::ReferredFormal => crate::msg!("outcome-referred-formal"),
+                CaseOutcome::ReturnedToMarketplace => {
+                    crate::msg!("outcome-returned-to-marketplace")
+                }
+                CaseOutcome::Closed => crate::msg!("outcome-closed"),
+            },
+        );
         let detail = case.outcome_detail.as_deref().unwrap_or_default();
         Some(Self {
             outcome,
+            text,
             decided_at: case.resolved_at.map(utc),
             formal_category: FormalCategory::parse(detail).ok(),
             instrument: detail.strip_prefix("instrument:").map(str::to_owned),
@@ -267,7 +281,11 @@ fn contact(user: User) -> ContactView {
 
 impl CaseView {
     /// The view of a loaded case file at `now`.
-    pub fn new(file: CaseFile, now: NaiveDateTime) -> Result<Self, AppError> {
+    pub fn new(
+        file: CaseFile,
+        now: NaiveDateTime,
+        lang: crate::domain::Language,
+    ) -> Result<Self, AppError> {
         let CaseFile {
             case,
             request: r,
@@ -323,7 +341,7 @@ impl CaseView {
         Ok(Self {
             status: case.status,
             reason: case.reason,
-            outcome: CaseOutcomeView::of(&case),
+            outcome: CaseOutcomeView::of(&case, lang),
             municipality_code: case.municipality_code,
             opened_at: utc(case.opened_at),
             claimed_at: case.claimed_at.map(utc),

@@ -95,11 +95,13 @@ pub(super) fn read_view(
     municipality: &str,
     now: chrono::NaiveDateTime,
     live: &crate::services::live_offers::LiveOffers,
+    lang: crate::domain::Language,
 ) -> Result<CaseView, AppError> {
     let case = case_file::case_of(conn, case_id, municipality)?;
     CaseView::new(
         case_file::load_for(conn, case, municipality, now, live)?,
         now,
+        lang,
     )
 }
 
@@ -162,6 +164,7 @@ pub async fn list_cases(
 #[get("/{id}")]
 pub async fn get_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -171,6 +174,7 @@ pub async fn get_case(
         CaseView::new(
             case_file::read(conn, &id, worker(&caseworker), now, &live)?,
             now,
+            lang,
         )
     })
     .await?;
@@ -188,6 +192,7 @@ pub async fn get_case(
 #[post("/{id}/claim")]
 pub async fn claim_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -197,7 +202,7 @@ pub async fn claim_case(
     let view = db::transaction(&state.pool, move |conn| {
         let w = worker(&caseworker);
         case_decisions::claim(conn, &id, w, now)?;
-        read_view(conn, &id, w.municipality, now, &live)
+        read_view(conn, &id, w.municipality, now, &live, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -221,7 +226,7 @@ pub async fn add_case_note(
     let note = body.0.body;
     if note.as_str().is_empty() {
         return Err(AppError::field(
-            crate::domain::FieldError::new("body", "a note cannot be empty")
+            crate::domain::FieldError::new("body", crate::msg!("field-note-empty"))
                 .code(crate::domain::FieldErrorCode::Required),
         ));
     }
@@ -245,6 +250,7 @@ pub async fn add_case_note(
 #[post("/{id}/resolve")]
 pub async fn resolve_case(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caseworker: CaseWorker,
     id: web::Path<String>,
     body: Json<ResolveCaseBody>,
@@ -254,10 +260,12 @@ pub async fn resolve_case(
         let length = instrument.trim().chars().count();
         if length == 0 || length > 200 {
             return Err(AppError::field(
-                crate::domain::FieldError::new("instrument", "must be 1–200 characters")
-                    .code(crate::domain::FieldErrorCode::OutOfRange)
-                    .param("min", 1)
-                    .param("max", 200),
+                crate::domain::FieldError::of(
+                    "instrument",
+                    crate::domain::FieldErrorCode::OutOfRange,
+                )
+                .param("min", 1)
+                .param("max", 200),
             ));
         }
     }
@@ -273,7 +281,7 @@ pub async fn resolve_case(
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         let w = worker(&caseworker);
         case_decisions::resolve(conn, &id, w, decision.clone(), now, policy)?;
-        read_view(conn, &id, w.municipality, now, &policy.offers)
+        read_view(conn, &id, w.municipality, now, &policy.offers, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -299,9 +307,7 @@ pub async fn list_case_audit(
     } else if caller.has(Role::CaseWorker) {
         "case_worker"
     } else {
-        return Err(AppError::Forbidden(
-            "this is for case workers and administrators",
-        ));
+        return Err(AppError::Forbidden("forbidden-staff-only"));
     };
     let now = state.clock.now_naive();
     let entries = db::transaction(&state.pool, move |conn| {
@@ -309,7 +315,7 @@ pub async fn list_case_audit(
         let reader = match (role, &caller.municipality) {
             ("admin", _) => Reader::Admin,
             (_, Some(municipality)) => Reader::CaseWorker(municipality),
-            _ => return Err(AppError::NotFound("case")),
+            _ => return Err(AppError::NotFound("not-found-case")),
         };
         read_audit_trail(conn, &id, &caller.user_id, reader, now)
     })

@@ -86,25 +86,21 @@ fn field_errors_of(path: &str, message: &str) -> Vec<FieldError> {
             .collect();
     }
     let error = if message.starts_with("unknown field `") {
-        FieldError::new(&field, "this field is not part of this request")
-            .code(FieldErrorCode::UnknownField)
+        FieldError::of(&field, FieldErrorCode::UnknownField)
             .param("allowed", ticked_after(message, ", expected "))
     } else if message.starts_with("missing field `") {
-        FieldError::new(&field, "this field is required").code(FieldErrorCode::Required)
+        FieldError::of(&field, FieldErrorCode::Required)
     } else if message.starts_with("unknown variant `") {
-        FieldError::new(&field, "this is not one of the allowed values")
-            .code(FieldErrorCode::UnknownValue)
+        FieldError::of(&field, FieldErrorCode::UnknownValue)
             .param("allowed", ticked_after(message, ", expected "))
     } else if message.starts_with("invalid value: integer")
         || message.starts_with("invalid length")
         || message.contains("too large")
     {
-        FieldError::new(&field, "this number is outside the allowed range")
-            .code(FieldErrorCode::OutOfRange)
+        FieldError::of(&field, FieldErrorCode::OutOfRange)
     } else {
         // "invalid type: …", "invalid digit found in string", and whatever else serde says.
-        let error = FieldError::new(&field, "this value has the wrong type")
-            .code(FieldErrorCode::WrongType);
+        let error = FieldError::of(&field, FieldErrorCode::WrongType);
         match expected_type(message) {
             Some(json) => error.param("expected", json),
             None => error,
@@ -120,7 +116,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         return Err(match serde_json::from_slice::<serde_json::Value>(bytes) {
             Ok(_) => AppError::Validation(vec![FieldError::new(
                 "body",
-                "the body must be a JSON object",
+                crate::msg!("field-body-not-object"),
             )
             .code(FieldErrorCode::WrongType)
             .param("expected", "object")]),
@@ -243,7 +239,7 @@ mod tests {
 
     fn field(json: &str) -> (u16, String) {
         let err = parse_json::<Body>(json.as_bytes()).unwrap_err();
-        let problem = err.problem();
+        let problem = err.problem(crate::domain::Language::En);
         (
             problem.status,
             problem
@@ -274,7 +270,9 @@ mod tests {
 
     /// The code and params of the first field error, and whether serde's words leaked.
     fn code(json: &str) -> (String, serde_json::Value) {
-        let problem = parse_json::<Body>(json.as_bytes()).unwrap_err().problem();
+        let problem = parse_json::<Body>(json.as_bytes())
+            .unwrap_err()
+            .problem(crate::domain::Language::En);
         let text = serde_json::to_string(&problem).unwrap();
         assert!(
             !text.contains('`') && !text.contains("invalid type"),

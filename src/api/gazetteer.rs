@@ -108,20 +108,20 @@ pub async fn get_postcode(
     state: web::Data<AppState>,
     pc4: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let postcode = Postcode::parse(&pc4).map_err(|e| {
+    let postcode = Postcode::parse(&pc4).map_err(|_| {
         AppError::BadRequest(
-            crate::domain::FieldError::new("pc4", e.to_string())
+            crate::domain::FieldError::new("pc4", crate::msg!("field-postcode-format"))
                 .code(crate::domain::FieldErrorCode::InvalidFormat),
         )
     })?;
     let area = state
         .gazetteer
         .postcode(postcode)
-        .ok_or(AppError::NotFound("postcode"))?;
+        .ok_or(AppError::NotFound("not-found-postcode"))?;
     let municipality = state
         .gazetteer
         .municipality(&area.municipality_code)
-        .ok_or(AppError::NotFound("postcode"))?;
+        .ok_or(AppError::NotFound("not-found-postcode"))?;
     Ok(HttpResponse::Ok().json(PostcodeView {
         pc4: postcode.as_string(),
         municipality_code: municipality.code.clone(),
@@ -151,8 +151,7 @@ pub async fn list_municipalities(
     .parse()?;
     if query.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
         return Err(AppError::field(
-            crate::domain::FieldError::new("q", "at most 100 characters")
-                .code(crate::domain::FieldErrorCode::TooLong)
+            crate::domain::FieldError::of("q", crate::domain::FieldErrorCode::TooLong)
                 .param("max", 100),
         ));
     }
@@ -199,11 +198,8 @@ pub async fn get_municipality(
     if code.len() != 6 || !code.starts_with("GM") || !code[2..].bytes().all(|b| b.is_ascii_digit())
     {
         return Err(AppError::BadRequest(
-            crate::domain::FieldError::new(
-                "code",
-                "a CBS municipality code is GM followed by four digits, e.g. GM0363",
-            )
-            .code(crate::domain::FieldErrorCode::InvalidFormat),
+            crate::domain::FieldError::new("code", crate::msg!("field-municipality-code-format"))
+                .code(crate::domain::FieldErrorCode::InvalidFormat),
         ));
     }
     if let Some(m) = state.gazetteer.municipality(&code) {
@@ -218,6 +214,6 @@ pub async fn get_municipality(
                 .municipality(&note.new_code)
                 .map(|m| (note, m))
         })
-        .ok_or(AppError::NotFound("municipality"))?;
+        .ok_or(AppError::NotFound("not-found-municipality"))?;
     Ok(HttpResponse::Ok().json(MunicipalityView::new(m, Some((*note).clone()))))
 }

@@ -7,7 +7,7 @@ use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     middleware::Next,
-    Error, ResponseError,
+    Error,
 };
 
 use crate::error::AppError;
@@ -28,7 +28,8 @@ pub async fn limit_headers(
         .sum();
     if size > MAX_HEADER_BYTES {
         // An answer rather than an error, so that the request is logged and counted as such.
-        let problem = AppError::HeadersTooLarge(MAX_HEADER_BYTES).error_response();
+        let problem =
+            actix_web::HttpResponse::from_error(AppError::HeadersTooLarge(MAX_HEADER_BYTES));
         return Ok(req.into_response(problem).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())

@@ -205,37 +205,34 @@ impl HelpRequestBody {
             if !category.belongs_to(domain) {
                 let domains: Vec<&str> = category.domains().iter().map(|d| d.as_str()).collect();
                 errors.push(
-                    FieldError::new(
-                        "category",
-                        format!(
-                            "'{category}' belongs to {}, not to {domain}",
-                            domains.join(", ")
-                        ),
-                    )
-                    .code(crate::domain::FieldErrorCode::NotInDomain)
-                    .param("domain", domain.as_str())
-                    .param("allowed", domains),
+                    FieldError::of("category", crate::domain::FieldErrorCode::NotInDomain)
+                        .param("domain", domain.as_str())
+                        .param("allowed", domains),
                 );
             }
         }
         // Remote help is only offered for categories that need no proximity, so a request
         // that claims otherwise would silently never be served remotely: say so instead.
-        if let Some(category) = category.filter(|c| self.remote_ok && !c.remote_possible()) {
+        if category.is_some_and(|c| self.remote_ok && !c.remote_possible()) {
             errors.push(
-                FieldError::new(
-                    "remote_ok",
-                    format!("'{category}' needs someone nearby; remote help is not possible"),
-                )
-                .code(crate::domain::FieldErrorCode::NotAllowed),
+                FieldError::new("remote_ok", crate::msg!("field-request-remote-impossible"))
+                    .code(crate::domain::FieldErrorCode::NotAllowed),
             );
         }
         if let Some(km) = self.max_distance_km {
             if !(MIN_DISTANCE_KM..=MAX_DISTANCE_KM).contains(&km) {
                 errors.push(
-                    FieldError::new("max_distance_km", "must be between 0.5 and 200 km")
-                        .code(crate::domain::FieldErrorCode::OutOfRange)
-                        .param("min", MIN_DISTANCE_KM)
-                        .param("max", MAX_DISTANCE_KM),
+                    FieldError::new(
+                        "max_distance_km",
+                        crate::msg!(
+                            "field-km-between",
+                            min = MIN_DISTANCE_KM.to_string(),
+                            max = MAX_DISTANCE_KM.to_string()
+                        ),
+                    )
+                    .code(crate::domain::FieldErrorCode::OutOfRange)
+                    .param("min", MIN_DISTANCE_KM)
+                    .param("max", MAX_DISTANCE_KM),
                 );
             }
         }
@@ -246,11 +243,10 @@ impl HelpRequestBody {
                 // Nobody can help any more on days that have passed (Dutch dates).
                 Some(until) if until < crate::clock::dutch_today(now) => {
                     errors.push(
-                        FieldError::new(
+                        FieldError::of(
                             "availability.until",
-                            format!("{until} has passed; give a last date from today on"),
+                            crate::domain::FieldErrorCode::AvailabilityInPast,
                         )
-                        .code(crate::domain::FieldErrorCode::AvailabilityInPast)
                         .param("until", until.to_string()),
                     );
                     false
@@ -316,15 +312,12 @@ pub(crate) fn keep<T>(result: Result<T, FieldError>, errors: &mut Vec<FieldError
 
 /// The gazetteer's area of a postcode; errors are reported on field `postcode`.
 pub(crate) fn pc4_area<'g>(gazetteer: &'g Gazetteer, raw: &str) -> Result<&'g Pc4Area, FieldError> {
-    let pc = Postcode::parse(raw).map_err(|e| {
-        FieldError::new("postcode", e.to_string())
+    let pc = Postcode::parse(raw).map_err(|_| {
+        FieldError::new("postcode", crate::msg!("field-postcode-format"))
             .code(crate::domain::FieldErrorCode::InvalidFormat)
     })?;
     gazetteer.postcode(pc).ok_or_else(|| {
-        FieldError::new(
-            "postcode",
-            format!("{pc} is not a known Dutch postcode area"),
-        )
-        .code(crate::domain::FieldErrorCode::UnknownPostcode)
+        FieldError::of("postcode", crate::domain::FieldErrorCode::UnknownPostcode)
+            .param("postcode", pc.to_string())
     })
 }

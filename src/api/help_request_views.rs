@@ -100,6 +100,7 @@ impl From<HelpRequest> for HelpRequestView {
 pub(crate) fn view_with_outcome(
     conn: &mut DbConnection,
     row: HelpRequest,
+    lang: crate::domain::Language,
 ) -> Result<HelpRequestView, AppError> {
     let decided = match row.outcome {
         Some(_) => db::cases::latest_resolved_for_request(conn, &row.id)?,
@@ -110,7 +111,9 @@ pub(crate) fn view_with_outcome(
         _ => db::people::of_request(conn, &row.id)?,
     };
     let mut view = HelpRequestView::from(row);
-    view.outcome = decided.as_ref().and_then(CaseOutcomeView::of);
+    view.outcome = decided
+        .as_ref()
+        .and_then(|case| CaseOutcomeView::of(case, lang));
     view.for_person = represented.map(|(r, p)| RepresentationView::new(r, p));
     Ok(view)
 }

@@ -24,7 +24,9 @@ use super::{
 use crate::{
     auth::{Caller, Resident},
     db::{self, help_requests::HelpRequest, DbConnection},
-    domain::{Category, FieldError, HelpRequestId, HelpRequestStatus, LawDomain, Role, UserId},
+    domain::{
+        Category, FieldError, HelpRequestId, HelpRequestStatus, Language, LawDomain, Role, UserId,
+    },
     error::{AppError, Problem},
     state::AppState,
 };
@@ -62,9 +64,14 @@ pub(crate) fn parse_param<T>(
 use crate::services::help_requests::owned;
 
 /// Re-reads a request after a write, for the reply.
-fn reread(conn: &mut DbConnection, id: &str, owner: &UserId) -> Result<HelpRequestView, AppError> {
+fn reread(
+    conn: &mut DbConnection,
+    id: &str,
+    owner: &UserId,
+    lang: Language,
+) -> Result<HelpRequestView, AppError> {
     let row = owned(conn, &HelpRequestId::parse(id), owner)?;
-    view_with_outcome(conn, row)
+    view_with_outcome(conn, row, lang)
 }
 
 /// Posts a help request: one's own as a resident, or, with `for_person`, one recorded for
@@ -140,6 +147,7 @@ pub async fn create_help_request(
 #[get("")]
 pub async fn list_help_requests(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     resident: Resident,
     query: Query<HelpRequestListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -164,7 +172,7 @@ pub async fn list_help_requests(
             db::help_requests::list_owned(conn, &owner, filter, page.offset(), page.limit())?;
         let items = rows
             .into_iter()
-            .map(|row| view_with_outcome(conn, row))
+            .map(|row| view_with_outcome(conn, row, lang))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((items, total))
     })
@@ -180,13 +188,14 @@ pub async fn list_help_requests(
 #[get("/{id}")]
 pub async fn get_help_request(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = HelpRequestId::parse(&id);
     let view = db::run(&state.pool, move |conn| {
         let row = owned(conn, &id, &caller.user_id)?;
-        view_with_outcome(conn, row)
+        view_with_outcome(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -202,6 +211,7 @@ pub async fn get_help_request(
 #[patch("/{id}")]
 pub async fn patch_help_request(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
     body: Json<HelpRequestPatch>,
@@ -220,7 +230,7 @@ pub async fn patch_help_request(
         };
         let actor = services::help_requests::Actor::Owner(owner.clone());
         let id = services::help_requests::change(conn, &id, &actor, merge, now, policy)?;
-        reread(conn, id.as_str(), &owner)
+        reread(conn, id.as_str(), &owner, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -234,6 +244,7 @@ async fn change_status(
     id: &str,
     next: HelpRequestStatus,
     allowed: &'static [HelpRequestStatus],
+    lang: Language,
 ) -> Result<HelpRequestView, AppError> {
     let id = HelpRequestId::parse(id);
     let (now, channels) = (state.clock.now_naive(), state.channels());
@@ -243,7 +254,7 @@ async fn change_status(
         let id = services::help_requests::change_status(
             conn, &id, &actor, next, allowed, now, channels,
         )?;
-        reread(conn, id.as_str(), owner)
+        reread(conn, id.as_str(), owner, lang)
     })
     .await
 }
@@ -258,13 +269,14 @@ async fn change_status(
 #[post("/{id}/cancel")]
 pub async fn cancel_help_request(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     use HelpRequestStatus::{Escalated, Matched, Open, Proposed};
     let next = HelpRequestStatus::Cancelled;
     let allowed = &[Open, Proposed, Matched, Escalated];
-    let view = change_status(&state, caller, &id, next, allowed).await?;
+    let view = change_status(&state, caller, &id, next, allowed, lang).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -279,12 +291,13 @@ pub async fn cancel_help_request(
 #[post("/{id}/escalate")]
 pub async fn escalate_help_request(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     use HelpRequestStatus::{Open, Proposed};
     let next = HelpRequestStatus::Escalated;
-    let view = change_status(&state, caller, &id, next, &[Open, Proposed]).await?;
+    let view = change_status(&state, caller, &id, next, &[Open, Proposed], lang).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -298,6 +311,7 @@ pub async fn escalate_help_request(
 #[post("/{id}/consent")]
 pub async fn give_consent(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -306,7 +320,7 @@ pub async fn give_consent(
     let view = db::transaction(&state.pool, move |conn| {
         let owner = &caller.user_id;
         let id = services::help_requests::give_consent(conn, &id, owner, now)?;
-        reread(conn, id.as_str(), owner)
+        reread(conn, id.as_str(), owner, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -49,12 +49,13 @@ pub struct RecordedRequestView {
 pub(crate) fn recorded_view(
     conn: &mut DbConnection,
     row: db::help_requests::HelpRequest,
+    lang: crate::domain::Language,
 ) -> Result<RecordedRequestView, AppError> {
     let id = row.id.to_string();
-    let request = view_with_outcome(conn, row)?;
+    let request = view_with_outcome(conn, row, lang)?;
     let matches = db::matches::of_request_with_request(conn, &id)?
         .into_iter()
-        .map(|m| match_view(conn, m, Side::Resident))
+        .map(|m| match_view(conn, m, Side::Resident, lang))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(RecordedRequestView { request, matches })
 }
@@ -84,6 +85,7 @@ pub struct RecordedListQuery {
 #[get("/help-requests")]
 pub async fn list_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     query: Query<RecordedListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -108,7 +110,7 @@ pub async fn list_recorded(
         )?;
         let items = rows
             .into_iter()
-            .map(|row| view_with_outcome(conn, row))
+            .map(|row| view_with_outcome(conn, row, lang))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(page.wrap(items, total))
     })
@@ -125,6 +127,7 @@ pub async fn list_recorded(
 #[get("/help-requests/{id}")]
 pub async fn get_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -132,7 +135,7 @@ pub async fn get_recorded(
     let now = state.clock.now_naive();
     let view = db::transaction(&state.pool, move |conn| {
         let row = intake::read_recorded(conn, &worker.caller.user_id, &id, now)?;
-        recorded_view(conn, row)
+        recorded_view(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -151,6 +154,7 @@ pub async fn get_recorded(
 #[post("/help-requests/{id}/cancel")]
 pub async fn cancel_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -159,7 +163,7 @@ pub async fn cancel_recorded(
     let view = db::transaction(&state.pool, move |conn| {
         let (me, municipality) = (&worker.caller.user_id, &worker.municipality);
         let row = intake::cancel_recorded(conn, me, municipality, &id, now, channels)?;
-        recorded_view(conn, row)
+        recorded_view(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -178,6 +182,7 @@ pub async fn cancel_recorded(
 #[patch("/help-requests/{id}")]
 pub async fn patch_recorded(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
     body: Json<HelpRequestPatch>,
@@ -197,8 +202,8 @@ pub async fn patch_recorded(
         let actor = Actor::Intake(me.clone());
         let id = services::help_requests::change(conn, &id, &actor, merge, now, policy)?;
         let row = db::people::find_recorded(conn, &id, &worker.municipality)?
-            .ok_or(AppError::NotFound("help request"))?;
-        recorded_view(conn, row)
+            .ok_or(AppError::NotFound("not-found-help-request"))?;
+        recorded_view(conn, row, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -264,6 +269,7 @@ pub struct PersonExport {
 #[get("/people/{id}")]
 pub async fn export_person(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     worker: CaseWorker,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -273,7 +279,7 @@ pub async fn export_person(
         let record = recorded::export(conn, &worker.caller.user_id, &id, now)?;
         let mut help_requests = Vec::new();
         for (row, _) in record.requests {
-            help_requests.push(recorded_view(conn, row)?);
+            help_requests.push(recorded_view(conn, row, lang)?);
         }
         Ok(PersonExport {
             person: record.person.into(),

@@ -67,7 +67,7 @@ impl ForPersonBody {
                     invalid(
                         "for_person.person_id",
                         FieldErrorCode::InvalidFormat,
-                        "this is not the id of a person",
+                        crate::msg!("field-person-id-format"),
                     )
                 })?;
                 PersonInput::Known(id)
@@ -76,7 +76,7 @@ impl ForPersonBody {
                 return Err(invalid(
                     "for_person.person_id",
                     FieldErrorCode::NotAllowed,
-                    "give either person_id or the person's name, phone and address, not both",
+                    crate::msg!("field-person-id-or-details"),
                 ))
             }
             (None, Some(name)) => PersonInput::New {
@@ -88,7 +88,7 @@ impl ForPersonBody {
                 return Err(invalid(
                     "for_person.name",
                     FieldErrorCode::Required,
-                    "give the name of the person this request is for",
+                    crate::msg!("field-person-name-required"),
                 ))
             }
         };
@@ -100,7 +100,7 @@ impl ForPersonBody {
     }
 }
 
-fn invalid(field: &str, code: FieldErrorCode, message: &str) -> AppError {
+fn invalid(field: &str, code: FieldErrorCode, message: crate::domain::Message) -> AppError {
     AppError::Validation(vec![FieldError::new(field, message).code(code)])
 }
 

@@ -18,7 +18,7 @@ use crate::{
 fn parse_id(id: &str) -> Result<String, AppError> {
     MatchId::parse(id)
         .map(|m| m.0)
-        .ok_or(AppError::NotFound("match"))
+        .ok_or(AppError::NotFound("not-found-match"))
 }
 
 /// The volunteer accepts a proposal; contact details become visible to both sides.
@@ -32,6 +32,7 @@ fn parse_id(id: &str) -> Result<String, AppError> {
 #[post("/{id}/accept")]
 pub async fn accept_match(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     volunteer: Volunteer,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -43,7 +44,7 @@ pub async fn accept_match(
     );
     let view = db::transaction(&state.pool, move |conn| {
         match_lifecycle::accept(conn, &id, &me, now, channels)?;
-        super::matches::read_for(conn, &id, &me)
+        super::matches::read_for(conn, &id, &me, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -62,6 +63,7 @@ pub async fn accept_match(
 #[post("/{id}/decline")]
 pub async fn decline_match(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     volunteer: Volunteer,
     id: web::Path<String>,
     body: Json<ReasonBody>,
@@ -75,7 +77,7 @@ pub async fn decline_match(
     );
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         match_lifecycle::decline(conn, &id, &me, reason.as_deref(), now, policy)?;
-        super::matches::read_for(conn, &id, &me)
+        super::matches::read_for(conn, &id, &me, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -91,6 +93,7 @@ pub async fn decline_match(
 #[post("/{id}/complete")]
 pub async fn complete_match(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -98,7 +101,7 @@ pub async fn complete_match(
     let (me, now, channels) = (caller.user_id.0, state.clock.now_naive(), state.channels());
     let view = db::transaction(&state.pool, move |conn| {
         match_lifecycle::complete(conn, &id, &me, now, channels)?;
-        super::matches::read_for(conn, &id, &me)
+        super::matches::read_for(conn, &id, &me, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -116,6 +119,7 @@ pub async fn complete_match(
 #[post("/{id}/cancel")]
 pub async fn cancel_match(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
     id: web::Path<String>,
     body: Json<ReasonBody>,
@@ -125,7 +129,7 @@ pub async fn cancel_match(
     let (me, now, policy) = (caller.user_id.0, state.clock.now_naive(), state.policy());
     let view = crate::services::write(&state.pool, policy, move |conn, policy| {
         match_lifecycle::cancel(conn, &id, &me, reason.as_deref(), now, policy)?;
-        super::matches::read_for(conn, &id, &me)
+        super::matches::read_for(conn, &id, &me, lang)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

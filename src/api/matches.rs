@@ -13,7 +13,7 @@ use super::{
 use crate::{
     auth::{Caller, Resident},
     db::{self, matches::MatchWithRequest, DbConnection},
-    domain::{HelpRequestId, MatchId, MatchStatus, Note},
+    domain::{HelpRequestId, Language, MatchId, MatchStatus, Note},
     error::{AppError, Problem},
     services::{
         intake::{contact_for_volunteer, RequestContact},
@@ -128,8 +128,11 @@ pub struct MatchView {
     pub score: f64,
     /// Its parts.
     pub score_parts: ScorePartsView,
-    /// Why this volunteer, in words.
+    /// Why this volunteer, in one or two short sentences in the request's language.
     pub explanation: String,
+    /// What the explanation says, as data (absent for matches made before it was kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation_parts: Option<super::explanation::ExplanationParts>,
     /// Proposed at.
     pub proposed_at: DateTime<Utc>,
     /// The proposal lapses at (if not answered).
@@ -151,6 +154,7 @@ pub(super) fn view(
     conn: &mut DbConnection,
     (m, r): MatchWithRequest,
     side: Side,
+    lang: Language,
 ) -> Result<MatchView, AppError> {
     let status = m.status;
     let contact = match (status.contact_visible(), side) {
@@ -165,18 +169,28 @@ pub(super) fn view(
         },
     };
     let description = (side == Side::Resident || status.contact_visible()).then_some(r.description);
+    let your_side = match side {
+        Side::Volunteer => "volunteer",
+        Side::Resident => "resident",
+    };
+    // Worded from the stored facts; a match stored before them keeps its English text.
+    let stored = super::explanation::stored(&m.score_parts);
+    let explanation = match &stored {
+        Some((parts, radius)) => {
+            super::explanation::render(lang, parts, m.created_by, *radius, your_side)
+        }
+        None => m.explanation,
+    };
     Ok(MatchView {
         id: m.id.to_string(),
         request_id: m.request_id.to_string(),
         offer_id: m.offer_id.to_string(),
         status,
-        your_side: match side {
-            Side::Volunteer => "volunteer".into(),
-            Side::Resident => "resident".into(),
-        },
+        your_side: your_side.into(),
         score: m.score,
         score_parts: serde_json::from_str(&m.score_parts).unwrap_or_default(),
-        explanation: m.explanation,
+        explanation,
+        explanation_parts: stored.map(|(parts, _)| parts),
         proposed_at: m.proposed_at.and_utc(),
         expires_at: m.expires_at.and_utc(),
         responded_at: m.responded_at.map(|t| t.and_utc()),
@@ -207,10 +221,11 @@ pub(super) fn read_for(
     conn: &mut DbConnection,
     id: &str,
     caller: &str,
+    lang: Language,
 ) -> Result<MatchView, AppError> {
     let (_, side) = match_lifecycle::visible_match(conn, id, caller)?;
-    let row = db::matches::with_request(conn, id)?.ok_or(AppError::NotFound("match"))?;
-    view(conn, row, side)
+    let row = db::matches::with_request(conn, id)?.ok_or(AppError::NotFound("not-found-match"))?;
+    view(conn, row, side, lang)
 }
 
 fn side_of(row: &MatchWithRequest, caller: &str) -> Side {
@@ -252,6 +267,7 @@ pub struct ReasonBody {
 #[get("")]
 pub async fn list_matches(
     state: web::Data<AppState>,
+    lang: Language,
     caller: Caller,
     query: Query<MatchListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -270,7 +286,7 @@ pub async fn list_matches(
             .into_iter()
             .map(|row| {
                 let side = side_of(&row, &me);
-                view(conn, row, side)
+                view(conn, row, side, lang)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(page.wrap(items, total))
@@ -288,12 +304,16 @@ pub async fn list_matches(
 #[get("/{id}")]
 pub async fn get_match(
     state: web::Data<AppState>,
+    lang: Language,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = MatchId::parse(&id).ok_or(AppError::NotFound("match"))?;
+    let id = MatchId::parse(&id).ok_or(AppError::NotFound("not-found-match"))?;
     let me = caller.user_id.0;
-    let view = db::run(&state.pool, move |conn| read_for(conn, id.as_str(), &me)).await?;
+    let view = db::run(&state.pool, move |conn| {
+        read_for(conn, id.as_str(), &me, lang)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -307,21 +327,22 @@ pub async fn get_match(
 #[get("/{id}/matches")]
 pub async fn list_request_matches(
     state: web::Data<AppState>,
+    lang: Language,
     resident: Resident,
     id: web::Path<String>,
     paging: Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let page = paging.0.parse()?;
-    let id = HelpRequestId::parse(&id).ok_or(AppError::NotFound("help request"))?;
+    let id = HelpRequestId::parse(&id).ok_or(AppError::NotFound("not-found-help-request"))?;
     let me = resident.0.user_id.0;
     let items = db::run(&state.pool, move |conn| {
         let owner = db::help_requests::request(conn, id.as_str())?.and_then(|r| r.requester_id);
         if owner.as_deref() != Some(me.as_str()) {
-            return Err(AppError::NotFound("help request"));
+            return Err(AppError::NotFound("not-found-help-request"));
         }
         let rows = db::matches::of_request_with_request(conn, id.as_str())?;
         rows.into_iter()
-            .map(|row| view(conn, row, Side::Resident))
+            .map(|row| view(conn, row, Side::Resident, lang))
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;

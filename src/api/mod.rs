@@ -8,6 +8,7 @@ pub mod case_views;
 pub mod cases;
 pub mod categories;
 pub mod docs;
+pub mod explanation;
 pub mod extract;
 pub mod gazetteer;
 pub mod header_limit;
@@ -15,6 +16,7 @@ pub mod health;
 pub mod help_requests;
 pub mod intake;
 pub mod intake_views;
+pub mod language;
 pub mod match_actions;
 pub mod matches;
 pub mod matching_batch;
@@ -33,14 +35,11 @@ pub mod users;
 pub mod webhooks;
 
 use actix_web::{
-    body::MessageBody,
-    dev::ServiceResponse,
-    http::{header, StatusCode},
-    middleware::ErrorHandlerResponse,
-    web, HttpRequest, HttpResponse,
+    body::MessageBody, dev::ServiceResponse, http::header, middleware::ErrorHandlerResponse, web,
+    HttpRequest, HttpResponse,
 };
 
-use crate::error::{AppError, Problem, PROBLEM_JSON};
+use crate::error::{AppError, PROBLEM_JSON};
 
 /// Registers every route under `/api/v1` and the operational endpoints.
 ///
@@ -160,31 +159,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
     // The segment itself is not logged: a client may put anything in a URL.
     tracing::debug!("unparseable path parameter");
-    AppError::NotFound("resource").into()
+    AppError::NotFound("not-found-resource").into()
 }
 
 /// The answer for requests no route takes: 405 with `Allow` when the path is documented but
 /// the method is not, 404 otherwise.
 pub async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let Some(methods) = openapi::allowed_methods(req.path()) else {
-        return Err(AppError::NotFound("route"));
+        return Err(AppError::NotFound("not-found-route"));
     };
     let allow = methods
         .iter()
         .map(|m| m.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, allow))
-        .content_type(PROBLEM_JSON)
-        .json(Problem::for_status(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "this method is not allowed on this resource",
-        )))
+    Err(AppError::MethodNotAllowed(allow))
 }
 
 /// Middleware hook: any error response that is not problem+json yet (a 405 from routing, an
-/// error from a framework extractor) is rewritten into one, keeping its status.
+/// error from a framework extractor) is rewritten into one, keeping its status and headers;
+/// it carries an [`AppError`], so `language::answer_in_language` can render it again.
 pub fn problem_for_bare_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -196,24 +190,13 @@ pub fn problem_for_bare_errors<B: MessageBody + 'static>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let detail = match status {
-        StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this resource".to_owned(),
-        s if s.is_server_error() => "an unexpected error occurred; it has been logged".to_owned(),
-        s => res.response().error().map_or_else(
-            || s.canonical_reason().unwrap_or("error").to_owned(),
-            |e| e.to_string(),
-        ),
-    };
     let (req, old) = res.into_parts();
-    let mut response = HttpResponse::build(status);
+    let mut response = HttpResponse::from_error(AppError::Status(status));
     for (name, value) in old.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            response.insert_header((name.clone(), value.clone()));
+            response.headers_mut().insert(name.clone(), value.clone());
         }
     }
-    let response = response
-        .content_type(PROBLEM_JSON)
-        .json(Problem::for_status(status, detail));
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))

@@ -26,20 +26,18 @@ pub fn staff_municipality(
     let code = state
         .gazetteer
         .municipality(code)
-        .ok_or(AppError::NotFound("municipality"))?
+        .ok_or(AppError::NotFound("not-found-municipality"))?
         .code
         .to_string();
     if caller.has(Role::Admin) {
         return Ok(code);
     }
     if !caller.has(Role::CaseWorker) {
-        return Err(AppError::Forbidden(
-            "this is for case workers and administrators",
-        ));
+        return Err(AppError::Forbidden("forbidden-staff-only"));
     }
     match &caller.municipality {
         Some(own) if *own == code => Ok(code),
-        _ => Err(AppError::NotFound("municipality")),
+        _ => Err(AppError::NotFound("not-found-municipality")),
     }
 }
 
@@ -138,8 +136,7 @@ impl MunicipalitySettingsBody {
         let mut range = |field: &str, value: i32, max: i32| {
             if !(1..=max).contains(&value) {
                 errors.push(
-                    crate::domain::FieldError::new(field, format!("must be between 1 and {max}"))
-                        .code(crate::domain::FieldErrorCode::OutOfRange)
+                    crate::domain::FieldError::of(field, crate::domain::FieldErrorCode::OutOfRange)
                         .param("min", 1)
                         .param("max", max),
                 );
@@ -156,7 +153,7 @@ impl MunicipalitySettingsBody {
         if self.grace_hours_high > self.grace_hours_normal {
             errors.push(crate::domain::FieldError::new(
                 "grace_hours_high",
-                "urgent requests must not wait longer than normal ones",
+                crate::msg!("field-grace-urgent-longer"),
             ));
         }
         if errors.is_empty() {

@@ -182,7 +182,7 @@ pub async fn mark_read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = uuid::Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound("notification"))?
+        .map_err(|_| AppError::NotFound("not-found-notification"))?
         .to_string();
     let (me, now, app_url) = (
         caller.user_id,
@@ -192,7 +192,7 @@ pub async fn mark_read(
     let n = db::transaction(&state.pool, move |conn| {
         db::notifications::mark_read(conn, &me, &id, now)?;
         let n = db::notifications::find_for(conn, &me, &id)?
-            .ok_or(AppError::NotFound("notification"))?;
+            .ok_or(AppError::NotFound("not-found-notification"))?;
         with_reader(conn, &me, app_url.as_deref(), |conn, reader| {
             view(conn, n, reader)
         })

@@ -141,22 +141,24 @@ impl OfferBody {
     fn parse_categories(&self, errors: &mut Vec<FieldError>) -> Vec<Category> {
         let n = self.categories.len();
         if n == 0 || n > MAX_CATEGORIES {
-            let message = format!("give 1 to {MAX_CATEGORIES} categories, got {n}");
             errors.push(
-                FieldError::new("categories", message)
-                    .code(crate::domain::FieldErrorCode::OutOfRange)
-                    .param("min", 1)
-                    .param("max", MAX_CATEGORIES),
+                FieldError::new(
+                    "categories",
+                    crate::msg!("field-categories-count", max = MAX_CATEGORIES),
+                )
+                .code(crate::domain::FieldErrorCode::OutOfRange)
+                .param("min", 1)
+                .param("max", MAX_CATEGORIES),
             );
             return Vec::new();
         }
         let mut parsed: Vec<Category> = Vec::with_capacity(n);
         for (i, raw) in self.categories.iter().enumerate() {
             match Category::parse(raw) {
-                Ok(c) if parsed.contains(&c) => errors.push(
-                    FieldError::new(format!("categories[{i}]"), format!("'{c}' is listed twice"))
-                        .code(crate::domain::FieldErrorCode::Duplicate),
-                ),
+                Ok(c) if parsed.contains(&c) => errors.push(FieldError::of(
+                    format!("categories[{i}]"),
+                    crate::domain::FieldErrorCode::Duplicate,
+                )),
                 Ok(c) => parsed.push(c),
                 Err(e) => errors.push(e.at(format!("categories[{i}]"))),
             }
@@ -177,10 +179,17 @@ impl OfferBody {
         let area = keep(pc4_area(gazetteer, &self.postcode), &mut errors);
         if !(MIN_RADIUS_KM..=MAX_RADIUS_KM).contains(&self.radius_km) {
             errors.push(
-                FieldError::new("radius_km", "must be between 0.5 and 100 km")
-                    .code(crate::domain::FieldErrorCode::OutOfRange)
-                    .param("min", MIN_RADIUS_KM)
-                    .param("max", MAX_RADIUS_KM),
+                FieldError::new(
+                    "radius_km",
+                    crate::msg!(
+                        "field-km-between",
+                        min = MIN_RADIUS_KM.to_string(),
+                        max = MAX_RADIUS_KM.to_string()
+                    ),
+                )
+                .code(crate::domain::FieldErrorCode::OutOfRange)
+                .param("min", MIN_RADIUS_KM)
+                .param("max", MAX_RADIUS_KM),
             );
         }
         // Remote help only applies to categories that need no proximity; an offer without any
@@ -190,17 +199,13 @@ impl OfferBody {
             && !categories.iter().any(|c| c.remote_possible())
         {
             errors.push(
-                FieldError::new(
-                    "remote_ok",
-                    "none of these categories can be helped with at a distance",
-                )
-                .code(crate::domain::FieldErrorCode::NotAllowed),
+                FieldError::new("remote_ok", crate::msg!("field-offer-remote-impossible"))
+                    .code(crate::domain::FieldErrorCode::NotAllowed),
             );
         }
         if !(1..=MAX_CAPACITY).contains(&self.capacity) {
             errors.push(
-                FieldError::new("capacity", "must be between 1 and 10")
-                    .code(crate::domain::FieldErrorCode::OutOfRange)
+                FieldError::of("capacity", crate::domain::FieldErrorCode::OutOfRange)
                     .param("min", 1)
                     .param("max", MAX_CAPACITY),
             );

@@ -1,17 +1,20 @@
 //! The OpenAPI document, generated from the handlers' annotations and served as JSON.
 //!
 //! Handlers declare their own outcomes; [`Conventions`] adds what the shared machinery does to
-//! every operation alike (the bearer scheme, and the problem+json answers of the body, query,
-//! path and authentication extractors), so a new handler cannot forget them.
+//! every operation alike (the bearer scheme, the problem+json answers of the body, query,
+//! path and authentication extractors, and the `Accept-Language` / `Content-Language`
+//! headers of the message catalogue), so a new handler cannot forget them.
 
 use std::sync::LazyLock;
 
 use actix_web::{get, http::Method, HttpResponse};
 use utoipa::{
     openapi::{
-        path::{Operation, ParameterIn},
+        header::HeaderBuilder,
+        path::{Operation, ParameterBuilder, ParameterIn},
+        schema::{ObjectBuilder, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-        Ref, RefOr,
+        Ref, RefOr, Required,
     },
     Modify, OpenApi,
 };
@@ -27,7 +30,7 @@ use super::{
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hulpmarkt API", version = "1.0.0",
-        description = "Matches neighbourly help requests with volunteer offers for Dutch municipalities, with the municipality as fallback.\n\nConventions (see `api-spec/README.md`): JSON under `/api/v1`; every error is `application/problem+json` (RFC 9457) with `errors[].field` for invalid input; authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`; ids are UUID strings and a malformed id is answered 404; times are RFC 3339 UTC; unknown body fields are rejected; bodies are at most 64 KiB.",
+        description = "Matches neighbourly help requests with volunteer offers for Dutch municipalities, with the municipality as fallback.\n\nConventions (see `api-spec/README.md`): JSON under `/api/v1`; every error is `application/problem+json` (RFC 9457) with `errors[].field` for invalid input; authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`; ids are UUID strings and a malformed id is answered 404; times are RFC 3339 UTC; unknown body fields are rejected; bodies are at most 64 KiB. Languages: every title, detail and message is in Dutch or English, chosen by the `Accept-Language` header (Dutch when it is absent or names neither) and named in the `Content-Language` header of every answer; codes (`type`, `reason`, `errors[].code`) are the same in both languages.",
         license(name = "EUPL-1.2")),
     paths(
         health::healthz, health::readyz, health::metrics, openapi_json,
@@ -66,7 +69,7 @@ use super::{
         intake::issue_claim_code, intake::export_person, intake::erase_person, intake::claim,
     ),
     components(
-        schemas(crate::error::Problem, crate::domain::FieldError, crate::domain::FieldErrorCode,
+        schemas(crate::error::Problem, crate::error::ProblemField, crate::domain::FieldErrorCode,
             categories::CategoryList, crate::domain::CategoryInfo,
             help_requests::HelpRequestView, help_requests::input::HelpRequestBody,
             help_requests::input::HelpRequestPatch,
@@ -160,7 +163,56 @@ impl Modify for Conventions {
             ];
             for operation in operations.into_iter().flatten() {
                 add_extractor_responses(operation);
+                add_language(operation);
             }
+        }
+        for response in components.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                response
+                    .headers
+                    .insert("Content-Language".into(), content_language());
+            }
+        }
+    }
+}
+
+/// The `Content-Language` header of every answer: `nl` or `en`.
+fn content_language() -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["nl", "en"])),
+        )
+        .description(Some("The language of the answer's texts: `nl` or `en`."))
+        .build()
+}
+
+/// The `Accept-Language` request header and the `Content-Language` of each answer.
+fn add_language(operation: &mut Operation) {
+    let accept = ParameterBuilder::new()
+        .name("Accept-Language")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "The language of the texts of the answer: Dutch (`nl`, the default) or English \
+             (`en`), as a browser sends it (`en-GB,en;q=0.9`).",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .examples(["nl", "en-GB,en;q=0.9"]),
+        ))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(accept);
+    for response in operation.responses.responses.values_mut() {
+        if let RefOr::T(response) = response {
+            response
+                .headers
+                .insert("Content-Language".into(), content_language());
         }
     }
 }

@@ -48,9 +48,7 @@ impl PageParams {
 
 /// A 422 for a page parameter outside `1..=max`.
 fn out_of_range(field: &str, max: u32) -> AppError {
-    let message = format!("must be between 1 and {max}");
-    AppError::Validation(vec![FieldError::new(field, message)
-        .code(FieldErrorCode::OutOfRange)
+    AppError::Validation(vec![FieldError::of(field, FieldErrorCode::OutOfRange)
         .param("min", 1)
         .param("max", max)])
 }

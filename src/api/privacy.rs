@@ -164,6 +164,7 @@ fn export_document(
     conn: &mut DbConnection,
     data: PersonalData,
     now: DateTime<Utc>,
+    lang: crate::domain::Language,
 ) -> Result<PersonalDataExport, AppError> {
     let PersonalData {
         user,
@@ -216,7 +217,7 @@ fn export_document(
     // The same view, with the same visibility rules, as GET /matches/{id}.
     let matches = matches
         .iter()
-        .map(|m| super::matches::read_for(conn, &m.id, &user.id))
+        .map(|m| super::matches::read_for(conn, &m.id, &user.id, lang))
         .collect::<Result<_, _>>()?;
     Ok(PersonalDataExport {
         format: EXPORT_FORMAT,
@@ -285,12 +286,13 @@ fn export_document(
 #[get("/me/export")]
 pub async fn export_me(
     state: web::Data<AppState>,
+    lang: crate::domain::Language,
     caller: Caller,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let document = db::run(&state.pool, move |conn| {
         let data = privacy::personal_data(conn, &caller.user_id)?;
-        export_document(conn, data, now)
+        export_document(conn, data, now, lang)
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -345,7 +347,7 @@ pub async fn erase_me(
             .verify(password, Some(user.password_hash))
             .await?
     {
-        return Err(AppError::Forbidden("the password is incorrect"));
+        return Err(AppError::Forbidden("forbidden-password-wrong"));
     }
     let (now, policy) = (state.clock.now_naive(), state.policy());
     let user_id = caller.user_id.clone();

@@ -22,14 +22,12 @@ fn actor_of(caller: &Caller) -> Result<Actor<'_>, AppError> {
     }
     match (&caller.municipality, caller.has(Role::CaseWorker)) {
         (Some(municipality), true) => Ok(Actor::CaseWorker(&caller.user_id, municipality)),
-        _ => Err(AppError::Forbidden(
-            "this is for case workers and administrators",
-        )),
+        _ => Err(AppError::Forbidden("forbidden-staff-only")),
     }
 }
 
 fn volunteer_id(id: &str) -> Result<UserId, AppError> {
-    UserId::parse(id).ok_or(AppError::NotFound("volunteer"))
+    UserId::parse(id).ok_or(AppError::NotFound("not-found-volunteer"))
 }
 
 /// A VOG (certificate of conduct) issue date.

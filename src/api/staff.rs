@@ -90,7 +90,7 @@ pub struct MoveBody {
 }
 
 fn staff_id(id: &str) -> Result<UserId, AppError> {
-    UserId::parse(id).ok_or(AppError::NotFound("staff member"))
+    UserId::parse(id).ok_or(AppError::NotFound("not-found-staff-member"))
 }
 
 /// Lists the case workers and admins of a municipality (admins only).
@@ -188,7 +188,7 @@ pub async fn move_case_worker(
             AppError::field(
                 crate::domain::FieldError::new(
                     "municipality_code",
-                    "not a current CBS municipality code",
+                    crate::msg!("field-municipality-unknown"),
                 )
                 .code(crate::domain::FieldErrorCode::UnknownValue),
             )

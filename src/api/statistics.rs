@@ -48,7 +48,7 @@ pub async fn get_municipality_stats(
     let from = query.0.from;
     if from.is_some_and(|f| f > to) {
         return Err(AppError::field(
-            crate::domain::FieldError::new("from", "must not be after `to`")
+            crate::domain::FieldError::new("from", crate::msg!("field-from-after-to"))
                 .code(crate::domain::FieldErrorCode::OutOfRange),
         ));
     }

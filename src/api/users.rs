@@ -74,7 +74,7 @@ pub async fn create_case_worker(
             AppError::field(
                 crate::domain::FieldError::new(
                     "municipality_code",
-                    "not a current CBS municipality code",
+                    crate::msg!("field-municipality-unknown"),
                 )
                 .code(crate::domain::FieldErrorCode::UnknownValue),
             )

@@ -128,7 +128,7 @@ pub async fn remove_webhook(
     let (code, id) = path.into_inner();
     let code = admin_municipality(&state, &admin, &code)?;
     let id = uuid::Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound("webhook"))?
+        .map_err(|_| AppError::NotFound("not-found-webhook"))?
         .to_string();
     let (me, now) = (admin.0.user_id, state.clock.now_naive());
     db::transaction(&state.pool, move |conn| {

@@ -88,8 +88,6 @@ pub async fn check(
             email,
             ip,
         }),
-        _ => Err(AppError::Unauthorized(
-            "e-mail address or password is incorrect",
-        )),
+        _ => Err(AppError::Unauthorized("unauthorized-wrong-credentials")),
     }
 }

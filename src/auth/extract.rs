@@ -48,10 +48,7 @@ fn checked(req: &HttpRequest, role: Option<Role>) -> Checked<Caller> {
             }
         };
         if !active {
-            return Err(AppError::Unauthorized(
-                "this access token is void: the account no longer exists, or its password was \
-                 changed; sign in again",
-            ));
+            return Err(AppError::Unauthorized("unauthorized-token-void"));
         }
         Ok(caller)
     })
@@ -83,9 +80,7 @@ impl Caller {
         let value = req
             .headers()
             .get(header::AUTHORIZATION)
-            .ok_or(AppError::Unauthorized(
-                "sign in first: send Authorization: Bearer <access token>",
-            ))?;
+            .ok_or(AppError::Unauthorized("unauthorized-sign-in-first"))?;
         let token = value
             .to_str()
             .ok()
@@ -95,13 +90,10 @@ impl Caller {
             })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthorized(
-                "the Authorization header must be: Bearer <access token>",
-            ))?;
+            .ok_or(AppError::Unauthorized("unauthorized-bad-header"))?;
         let claims = keys.verify(token)?;
-        let user_id = UserId::parse(&claims.sub).ok_or(AppError::Unauthorized(
-            "the access token is invalid or expired",
-        ))?;
+        let user_id = UserId::parse(&claims.sub)
+            .ok_or(AppError::Unauthorized("unauthorized-token-invalid"))?;
         Ok(Self {
             user_id,
             roles: claims.roles,
@@ -123,10 +115,10 @@ impl Caller {
 /// write: see `services::accounts::acting_as`).
 pub fn role_required(role: Role) -> AppError {
     AppError::Forbidden(match role {
-        Role::Resident => "this needs the resident role",
-        Role::Volunteer => "this needs the volunteer role",
-        Role::CaseWorker => "this is for municipal case workers",
-        Role::Admin => "this is for administrators",
+        Role::Resident => "forbidden-resident-only",
+        Role::Volunteer => "forbidden-volunteer-only",
+        Role::CaseWorker => "forbidden-case-worker-only",
+        Role::Admin => "forbidden-admin-only",
     })
 }
 
@@ -184,9 +176,10 @@ impl FromRequest for CaseWorker {
         let caller = checked(req, Some(Role::CaseWorker));
         Box::pin(async move {
             let caller = caller.await?;
-            let municipality = caller.municipality.clone().ok_or(AppError::Forbidden(
-                "this case worker account has no municipality",
-            ))?;
+            let municipality = caller
+                .municipality
+                .clone()
+                .ok_or(AppError::Forbidden("forbidden-no-municipality"))?;
             Ok(CaseWorker {
                 caller,
                 municipality,

@@ -14,7 +14,7 @@ pub struct MetricsScraper;
 /// 404 when no token is configured, 401 when the request's bearer token is not it.
 pub fn check(configured: Option<&Secret>, authorization: Option<&str>) -> Result<(), AppError> {
     let Some(configured) = configured.filter(|t| !t.expose().is_empty()) else {
-        return Err(AppError::NotFound("route"));
+        return Err(AppError::NotFound("not-found-route"));
     };
     let presented = authorization
         .and_then(|value| value.strip_prefix("Bearer "))
@@ -23,9 +23,7 @@ pub fn check(configured: Option<&Secret>, authorization: Option<&str>) -> Result
     if bool::from(presented.as_bytes().ct_eq(configured.expose().as_bytes())) {
         Ok(())
     } else {
-        Err(AppError::Unauthorized(
-            "reading the metrics needs the metrics bearer token",
-        ))
+        Err(AppError::Unauthorized("unauthorized-metrics-token"))
     }
 }
 

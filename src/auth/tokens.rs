@@ -178,7 +178,7 @@ impl TokenKeys {
     }
 
     fn verify_at(&self, token: &str, now: i64) -> Result<Claims, AppError> {
-        let invalid = AppError::Unauthorized("the access token is invalid or expired");
+        let invalid = AppError::Unauthorized("unauthorized-token-invalid");
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         if let Some(claims) = self.verified.get(&digest) {
             if within_lifetime(&claims, now) {

@@ -232,7 +232,7 @@ mod tests {
                         sql_query(format!("INSERT INTO notes (n) VALUES ({n})")).execute(conn)?;
                         if n % 3 == 0 {
                             return Err(AppError::Conflict {
-                                detail: format!("note {n} is refused after it was written"),
+                                detail: crate::msg!("conflict-same-moment"),
                                 existing_id: None,
                             });
                         }

@@ -43,10 +43,7 @@ impl AccountTokenPurpose {
             .iter()
             .copied()
             .find(|p| p.as_str() == code)
-            .ok_or_else(|| {
-                FieldError::new("purpose", format!("unknown purpose '{code}'"))
-                    .code(crate::domain::FieldErrorCode::UnknownValue)
-            })
+            .ok_or_else(|| FieldError::of("purpose", crate::domain::FieldErrorCode::UnknownValue))
     }
 
     /// How long a token stays valid: a reset is meant to be used at once, a verification

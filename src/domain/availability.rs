@@ -141,9 +141,9 @@ fn parse_date(input: Option<&str>, field: &str, errors: &mut Vec<FieldError>) ->
     match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         Ok(date) if raw.len() == 10 => Some(date),
         _ => {
-            let message = "a date is written as YYYY-MM-DD and must exist, such as 2026-12-01";
             errors.push(
-                FieldError::new(field, message).code(crate::domain::FieldErrorCode::InvalidFormat),
+                FieldError::new(field, crate::msg!("field-date-format"))
+                    .code(crate::domain::FieldErrorCode::InvalidFormat),
             );
             None
         }
@@ -165,7 +165,7 @@ impl Availability {
                     errors.push(
                         FieldError::new(
                             format!("{P}.session_minutes"),
-                            "a session lasts 15 to 480 minutes",
+                            crate::msg!("field-session-minutes"),
                         )
                         .code(crate::domain::FieldErrorCode::OutOfRange)
                         .param("min", MIN_SESSION_MINUTES)
@@ -182,7 +182,7 @@ impl Availability {
             errors.push(
                 FieldError::new(
                     format!("{P}.slots"),
-                    format!("at most {MAX_SLOTS} slots, got {}", input.slots.len()),
+                    crate::msg!("field-too-many-slots", max = MAX_SLOTS),
                 )
                 .code(crate::domain::FieldErrorCode::OutOfRange)
                 .param("max", MAX_SLOTS),
@@ -204,7 +204,7 @@ impl Availability {
                 errors.push(
                     FieldError::new(
                         format!("{P}.until"),
-                        format!("the end date {until} is before the start date {from}"),
+                        crate::msg!("field-until-before-from", from = from.to_string()),
                     )
                     .code(crate::domain::FieldErrorCode::OutOfRange)
                     .param("min", from.to_string()),
@@ -301,9 +301,10 @@ fn parse_slot(
             errors.push(
                 FieldError::new(
                     path,
-                    format!(
-                        "this slot lasts {} minutes, shorter than one session of {session} minutes",
-                        slot.minutes()
+                    crate::msg!(
+                        "field-slot-shorter-than-session",
+                        minutes = slot.minutes(),
+                        session = session
                     ),
                 )
                 .code(crate::domain::FieldErrorCode::TooShort)
@@ -326,12 +327,14 @@ fn check_overlaps(slots: &mut [(usize, Slot)], errors: &mut Vec<FieldError>) {
             Some((j, previous))
                 if previous.weekday() == slot.weekday() && slot.start() < previous.end() =>
             {
-                errors.push(FieldError::new(
-                    format!("availability.slots[{i}]"),
-                    format!("overlaps slot {j} ({previous}); slots on one day may touch but not overlap"),
-                )
-                .code(crate::domain::FieldErrorCode::Duplicate)
-                .param("other", j));
+                errors.push(
+                    FieldError::new(
+                        format!("availability.slots[{i}]"),
+                        crate::msg!("field-slot-overlap", other = previous.to_string()),
+                    )
+                    .code(crate::domain::FieldErrorCode::Duplicate)
+                    .param("other", j),
+                );
                 if slot.end() > previous.end() {
                     reach = Some((i, slot));
                 }

@@ -64,12 +64,8 @@ impl LawDomain {
             .into_iter()
             .find(|d| d.as_str() == input)
             .ok_or_else(|| {
-                FieldError::new(
-                    "domain",
-                    format!("unknown domain '{input}'; use wmo, jeugdwet or participatiewet"),
-                )
-                .code(crate::domain::FieldErrorCode::UnknownValue)
-                .param("allowed", Self::ALL.map(|d| d.as_str()).to_vec())
+                FieldError::of("domain", crate::domain::FieldErrorCode::UnknownValue)
+                    .param("allowed", Self::ALL.map(|d| d.as_str()).to_vec())
             })
     }
 }
@@ -276,15 +272,15 @@ impl Category {
             .map(|c| (strsim::jaro_winkler(&input.to_lowercase(), c.code()), c))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(similarity, _)| *similarity >= 0.85);
-        let message = match closest {
-            Some((_, c)) => format!("unknown category '{input}'; did you mean '{}'?", c.code()),
-            None => format!("unknown category '{input}'; see GET /api/v1/categories"),
-        };
-        let error =
-            FieldError::new("category", message).code(crate::domain::FieldErrorCode::UnknownValue);
         Err(match closest {
-            Some((_, c)) => error.param("suggestion", c.code()),
-            None => error,
+            Some((_, c)) => FieldError::new(
+                "category",
+                crate::msg!("field-category-suggestion", suggestion = c.code()),
+            )
+            .code(crate::domain::FieldErrorCode::UnknownValue)
+            .param("suggestion", c.code()),
+            None => FieldError::new("category", crate::msg!("field-category-unknown"))
+                .code(crate::domain::FieldErrorCode::UnknownValue),
         })
     }
 

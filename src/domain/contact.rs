@@ -24,8 +24,9 @@ impl Email {
     /// hyphens, at most 63 each) ending in an alphabetic top-level domain. Quoted local parts
     /// and IP-address domains are refused: no resident has one. Field `email`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| {
-            Err(FieldError::new("email", message)
+        // Each refusal's reason stays here for the reader; a person reads one plain sentence.
+        let error = |_reason: &str| {
+            Err(FieldError::new("email", crate::msg!("field-email-format"))
                 .code(crate::domain::FieldErrorCode::InvalidFormat))
         };
         let email = input.trim().to_ascii_lowercase();
@@ -85,8 +86,9 @@ impl Phone {
     /// Accepts digits, spaces, hyphens and one leading `+`; removes the spaces and hyphens.
     /// Field `phone`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| {
-            Err(FieldError::new("phone", message)
+        // Each refusal's reason stays here for the reader; a person reads one plain sentence.
+        let error = |_reason: &str| {
+            Err(FieldError::new("phone", crate::msg!("field-phone-format"))
                 .code(crate::domain::FieldErrorCode::InvalidFormat))
         };
         let trimmed = input.trim();
@@ -155,24 +157,24 @@ fn common_passwords_excluded() -> utoipa::openapi::extensions::Extensions {
 impl Password {
     /// Checks length and the common-password list. Field `password`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| Err(FieldError::new("password", message));
         let count = input.chars().count();
         if count < 10 {
             return Err(
-                FieldError::new("password", "must be at least 10 characters")
-                    .code(crate::domain::FieldErrorCode::TooShort)
+                FieldError::of("password", crate::domain::FieldErrorCode::TooShort)
                     .param("min", 10),
             );
         }
         if count > 128 {
             return Err(
-                FieldError::new("password", "must be at most 128 characters")
-                    .code(crate::domain::FieldErrorCode::TooLong)
+                FieldError::of("password", crate::domain::FieldErrorCode::TooLong)
                     .param("max", 128),
             );
         }
         if is_common_password(input) {
-            return error("is one of the most commonly used passwords; choose another");
+            return Err(FieldError::new(
+                "password",
+                crate::msg!("field-password-common"),
+            ));
         }
         Ok(Self(input.to_owned()))
     }

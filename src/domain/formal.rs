@@ -117,9 +117,7 @@ impl FormalCategory {
         let error = || {
             FieldError::new(
                 "formal_category",
-                format!(
-                    "unknown formal category '{input}'; use iwmo:01 to iwmo:18 or ijw:40 to ijw:50"
-                ),
+                crate::msg!("field-formal-category-unknown"),
             )
             .code(crate::domain::FieldErrorCode::UnknownValue)
         };

@@ -93,11 +93,10 @@ impl ClaimCode {
         if valid {
             Ok(Self(code))
         } else {
-            Err(FieldError::new(
-                "code",
-                "a claim code has 10 letters and digits, such as ACDEF-GH347",
+            Err(
+                FieldError::new("code", crate::msg!("field-claim-code-format"))
+                    .code(crate::domain::FieldErrorCode::InvalidFormat),
             )
-            .code(crate::domain::FieldErrorCode::InvalidFormat))
         }
     }
 

@@ -108,12 +108,8 @@ impl FromStr for Language {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s).ok_or_else(|| {
-            FieldError::new(
-                "language",
-                format!("unknown value '{s}'; use one of: nl, en"),
-            )
-            .code(crate::domain::FieldErrorCode::UnknownValue)
-            .param("allowed", vec!["nl", "en"])
+            FieldError::of("language", crate::domain::FieldErrorCode::UnknownValue)
+                .param("allowed", vec!["nl", "en"])
         })
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Every parse function reports problems as [`FieldError`]s (a `Vec` of them for composite
 //! inputs such as [`Availability`]); the HTTP layer turns them into the problem+json
-//! `errors: [{"field", "message"}]` list without further translation.
+//! `errors: [{"field", "code", "message"}]` list, the message rendered from the catalogue.
 
 pub mod account_token;
 pub mod availability;
@@ -12,6 +12,7 @@ pub mod formal;
 pub mod ids;
 pub mod intake;
 pub mod language;
+pub mod message;
 pub mod notification;
 pub mod postcode;
 pub mod safeguarding;
@@ -30,6 +31,7 @@ pub use formal::{FormalCategory, FormalStandard};
 pub use ids::{CaseId, HelpRequestId, MatchId, OfferId, PersonId, UserId};
 pub use intake::{ClaimCode, ConsentWay, ContactRoute, RecorderRole, RequestChannel};
 pub use language::Language;
+pub use message::{Message, MessageArg};
 pub use notification::{Channel, DeliveryStatus, NotificationKind, RecipientRole};
 pub use postcode::Postcode;
 pub use safeguarding::{SuspensionReason, VogChange, VogRevocationReason};
@@ -85,21 +87,20 @@ pub enum FieldErrorCode {
 
 /// One problem with one input field: `field` is a JSON-pointer-ish path such as `title` or
 /// `availability.slots[2].start`, `code` says what is wrong for a program, `params` carries
-/// its figures, `message` says it in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// its figures, `message` the catalogue sentence for a person (the code's general sentence
+/// when absent). `crate::error::ProblemField` is its form on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
     /// Path of the offending field, e.g. `availability.slots[2].start`.
-    #[schema(example = "availability.slots[2].start")]
     pub field: String,
     /// What is wrong, stable across releases and languages.
     pub code: FieldErrorCode,
     /// The figures of the code, e.g. `{"max": 120}` or `{"allowed": ["mon", "tue"]}`.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    #[schema(value_type = Object, example = json!({"max": 120}))]
     pub params: serde_json::Map<String, serde_json::Value>,
-    /// What is wrong, in words a resident understands.
-    #[schema(example = "a time is written as HH:MM, such as 09:30")]
-    pub message: String,
+    /// What is wrong, when the code's general sentence does not say enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
 }
 
 /// Marks a [`FieldError`] carried through serde's string-only custom errors, so the extractor
@@ -107,13 +108,24 @@ pub struct FieldError {
 const SERDE_MARK: &str = "\u{1f}field-error:";
 
 impl FieldError {
-    /// A problem with `field` (code `not_allowed` until [`FieldError::code`] says more).
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem with `field` saying `message` (code `not_allowed` until
+    /// [`FieldError::code`] says more).
+    pub fn new(field: impl Into<String>, message: Message) -> Self {
         Self {
             field: field.into(),
             code: FieldErrorCode::NotAllowed,
             params: serde_json::Map::new(),
-            message: message.into(),
+            message: Some(message),
+        }
+    }
+
+    /// A problem with `field` that the general sentence of `code` describes.
+    pub fn of(field: impl Into<String>, code: FieldErrorCode) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            params: serde_json::Map::new(),
+            message: None,
         }
     }
 
@@ -153,7 +165,10 @@ impl FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        match &self.message {
+            Some(message) => write!(f, "{}: {message}", self.field),
+            None => write!(f, "{}: {:?}", self.field, self.code),
+        }
     }
 }
 
@@ -180,20 +195,19 @@ mod tests {
 
     #[test]
     fn field_error_serializes_with_its_code_and_params() {
-        let error = FieldError::new("title", "too short")
-            .code(FieldErrorCode::TooShort)
-            .param("min", 3);
+        let error = FieldError::of("title", FieldErrorCode::TooShort).param("min", 3);
         assert_eq!(
             serde_json::to_value(&error).unwrap(),
-            serde_json::json!({"field": "title", "code": "too_short", "params": {"min": 3}, "message": "too short"})
+            serde_json::json!({"field": "title", "code": "too_short", "params": {"min": 3}})
         );
-        let plain = serde_json::to_value(FieldError::new("x", "y")).unwrap();
+        let plain =
+            serde_json::to_value(FieldError::new("x", crate::msg!("field-not-allowed"))).unwrap();
         assert_eq!(
             plain,
-            serde_json::json!({"field": "x", "code": "not_allowed", "message": "y"})
+            serde_json::json!({"field": "x", "code": "not_allowed", "message": {"id": "field-not-allowed"}})
         );
         assert_eq!(error.clone().at("subject").field, "subject");
-        assert_eq!(error.to_string(), "title: too short");
+        assert_eq!(error.to_string(), "title: TooShort");
     }
 
     #[test]
@@ -201,7 +215,6 @@ mod tests {
         use utoipa::OpenApi;
         #[derive(OpenApi)]
         #[openapi(components(schemas(
-            FieldError,
             CategoryInfo,
             AvailabilityInput,
             Availability,
@@ -231,8 +244,11 @@ mod tests {
 
     #[test]
     fn field_errors_survive_a_trip_through_serde() {
-        let sent = vec![FieldError::new("start", "a time is HH:MM at line 3")
-            .code(FieldErrorCode::InvalidFormat)];
+        let sent = vec![FieldError::new(
+            "start",
+            crate::msg!("field-time-format", example = "at line 3"),
+        )
+        .code(FieldErrorCode::InvalidFormat)];
         let err: serde_json::Error = FieldError::into_serde(sent.clone());
         assert_eq!(FieldError::from_serde(&err.to_string()), Some(sent.clone()));
         let err = serde_json::from_str::<u8>("300").unwrap_err();
@@ -246,7 +262,10 @@ mod tests {
 
     #[test]
     fn field_errors_display_in_the_marked_form() {
-        let errors = vec![FieldError::new("a", "x"), FieldError::new("b", "y")];
+        let errors = vec![
+            FieldError::of("a", FieldErrorCode::Required),
+            FieldError::new("b", crate::msg!("field-not-allowed")),
+        ];
         let shown = FieldErrors(errors.clone()).to_string();
         assert!(shown.starts_with(SERDE_MARK), "{shown}");
         assert_eq!(FieldError::from_serde(&shown), Some(errors));

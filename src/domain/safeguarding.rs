@@ -57,9 +57,9 @@ mod tests {
         let err = VogChange::parse("typo").expect_err("not a code");
         assert_eq!(err.field, "reason");
         assert!(
-            err.message.contains("new_certificate, correction"),
-            "{}",
-            err.message
+            crate::i18n::field_message(crate::domain::Language::En, &err)
+                .contains("new_certificate, correction"),
+            "{err}"
         );
         assert_eq!(VogChange::default(), VogChange::NewCertificate);
     }

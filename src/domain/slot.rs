@@ -75,12 +75,9 @@ impl Weekday {
             .into_iter()
             .find(|d| d.as_str() == input)
             .ok_or_else(|| {
-                FieldError::new(
-                    "weekday",
-                    format!("unknown weekday '{input}'; use mon, tue, wed, thu, fri, sat or sun"),
-                )
-                .code(crate::domain::FieldErrorCode::UnknownValue)
-                .param("allowed", Self::ALL.map(|d| d.as_str()).to_vec())
+                FieldError::new("weekday", crate::msg!("field-weekday-unknown"))
+                    .code(crate::domain::FieldErrorCode::UnknownValue)
+                    .param("allowed", Self::ALL.map(|d| d.as_str()).to_vec())
             })
     }
 }
@@ -121,7 +118,7 @@ impl TimeOfDay {
     /// Parses `HH:MM` with exactly two digits each: `09:00` yes, `9:00`, `09:00:00`, `25:00`
     /// and `12:60` no. The error is reported on field `time`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let error = |message: &str| {
+        let error = |message: super::Message| {
             FieldError::new("time", message).code(crate::domain::FieldErrorCode::InvalidFormat)
         };
         let bytes = input.as_bytes();
@@ -129,19 +126,15 @@ impl TimeOfDay {
             && bytes[2] == b':'
             && [0, 1, 3, 4].iter().all(|&i| bytes[i].is_ascii_digit());
         if !well_formed {
-            return Err(error(
-                "a time is written as HH:MM with two digits each, such as 09:30",
-            ));
+            return Err(error(crate::msg!("field-time-format")));
         }
         let hours = u16::from(bytes[0] - b'0') * 10 + u16::from(bytes[1] - b'0');
         let minutes = u16::from(bytes[3] - b'0') * 10 + u16::from(bytes[4] - b'0');
         if minutes > 59 {
-            return Err(error("minutes run from 00 to 59"));
+            return Err(error(crate::msg!("field-time-minutes")));
         }
         if hours > 24 || (hours == 24 && minutes > 0) {
-            return Err(error(
-                "hours run from 00 to 23 (24:00 may end a slot that runs to midnight)",
-            ));
+            return Err(error(crate::msg!("field-time-hours")));
         }
         Ok(Self(hours * 60 + minutes))
     }
@@ -196,25 +189,27 @@ impl Slot {
     /// midnight (split it into two); the error is reported on field `end` (or `start`).
     pub fn new(weekday: Weekday, start: TimeOfDay, end: TimeOfDay) -> Result<Self, FieldError> {
         if start == TimeOfDay::END_OF_DAY {
-            return Err(FieldError::new(
-                "start",
-                "24:00 can only end a slot; start at 00:00 the next day instead",
-            )
-            .code(crate::domain::FieldErrorCode::OutOfRange));
+            return Err(
+                FieldError::new("start", crate::msg!("field-slot-start-midnight"))
+                    .code(crate::domain::FieldErrorCode::OutOfRange),
+            );
         }
         if end < start {
             return Err(FieldError::new(
                 "end",
-                format!(
-                    "a slot cannot run past midnight; split it into {start}–24:00 and 00:00–{end} \
-                     on the next day"
+                crate::msg!(
+                    "field-slot-past-midnight",
+                    start = start.to_string(),
+                    end = end.to_string()
                 ),
             )
             .code(crate::domain::FieldErrorCode::OutOfRange));
         }
         if end == start {
-            return Err(FieldError::new("end", "the end must be after the start")
-                .code(crate::domain::FieldErrorCode::OutOfRange));
+            return Err(
+                FieldError::new("end", crate::msg!("field-slot-end-before-start"))
+                    .code(crate::domain::FieldErrorCode::OutOfRange),
+            );
         }
         Ok(Self {
             weekday,
@@ -274,15 +269,15 @@ mod tests {
             "9:00", "09:0", "0900", "09.00", "09:00:00", " 09:00", "", "ab:cd", "+9:00",
         ] {
             let e = TimeOfDay::parse(bad).unwrap_err();
-            assert!(e.message.contains("HH:MM"), "{bad}: {e}");
+            assert_eq!(e.to_string(), "time: field-time-format", "{bad}");
         }
-        assert!(TimeOfDay::parse("12:60")
-            .unwrap_err()
-            .message
-            .contains("minutes"));
+        assert_eq!(
+            TimeOfDay::parse("12:60").unwrap_err().to_string(),
+            "time: field-time-minutes"
+        );
         for bad in ["25:00", "24:01", "99:00"] {
             assert!(
-                TimeOfDay::parse(bad).unwrap_err().message.contains("hours"),
+                TimeOfDay::parse(bad).unwrap_err().to_string() == "time: field-time-hours",
                 "{bad}"
             );
         }
@@ -328,7 +323,10 @@ mod tests {
             "start"
         );
         let e = Slot::new(Weekday::Mon, t("22:00"), t("02:00")).unwrap_err();
-        assert!(e.message.contains("past midnight"), "{e}");
+        assert!(
+            e.to_string().starts_with("end: field-slot-past-midnight"),
+            "{e}"
+        );
         assert_eq!(
             Slot::new(Weekday::Mon, t("10:00"), t("10:00"))
                 .unwrap_err()

@@ -44,11 +44,7 @@ macro_rules! vocabulary {
             pub fn parse(input: &str) -> Result<Self, FieldError> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == input).ok_or_else(|| {
                     let codes: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    FieldError::new(
-                        $field,
-                        format!("unknown value '{input}'; use one of: {}", codes.join(", ")),
-                    )
-                    .code(crate::domain::FieldErrorCode::UnknownValue)
+                    FieldError::of($field, crate::domain::FieldErrorCode::UnknownValue)
                     .param("allowed", codes)
                 })
             }

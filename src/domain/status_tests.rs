@@ -53,7 +53,7 @@ fn codes_round_trip() {
 fn unknown_codes_name_the_field_and_the_allowed_values() {
     let error = "urgent".parse::<Urgency>().unwrap_err();
     assert_eq!(error.field, "urgency");
-    assert!(error.message.contains("low, normal, high"), "{error}");
+    assert!(en(&error).contains("low, normal, high"), "{error}");
     assert_eq!(Role::parse("superuser").unwrap_err().field, "roles");
     assert_eq!(CaseOutcome::parse("x").unwrap_err().field, "outcome");
 }
@@ -204,4 +204,9 @@ fn statuses_are_stored_as_their_codes_and_unknown_codes_are_refused() {
         .expect("a raw row");
     let bad = sql_query("SELECT status FROM t WHERE status = 'bogus'").load::<Row>(&mut conn);
     assert!(bad.is_err(), "an unknown code is an error");
+}
+
+/// The error's message as an English reader sees it.
+fn en(error: &crate::domain::FieldError) -> String {
+    crate::i18n::field_message(crate::domain::Language::En, error)
 }

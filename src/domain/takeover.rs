@@ -33,10 +33,9 @@ mod tests {
         let err = TakeoverReason::parse("Ziek sinds maandag").expect_err("free text");
         assert_eq!(err.field, "reason");
         assert!(
-            err.message
+            crate::i18n::field_message(crate::domain::Language::En, &err)
                 .contains("absent, on_leave, left_the_team, urgent"),
-            "{}",
-            err.message
+            "{err}"
         );
     }
 }

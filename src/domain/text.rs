@@ -94,9 +94,9 @@ fn checked_text(
         .any(|c| (c.is_control() && !allowed(c)) || is_bidi_control(c))
     {
         let message = if multiline {
-            "contains control characters; only line breaks and tabs are allowed"
+            crate::msg!("field-control-characters-multiline")
         } else {
-            "must be a single line without control characters"
+            crate::msg!("field-control-characters-line")
         };
         return Err(
             FieldError::new(field, message).code(crate::domain::FieldErrorCode::ControlCharacters)
@@ -104,27 +104,16 @@ fn checked_text(
     }
     let count = text.chars().count();
     if count < min {
-        let message = if min == 1 {
-            "must not be empty".to_owned()
-        } else {
-            format!("must be at least {min} characters")
-        };
-        let error = FieldError::new(field, message);
         return Err(if count == 0 {
-            error.code(crate::domain::FieldErrorCode::Required)
+            FieldError::of(field, crate::domain::FieldErrorCode::Required)
         } else {
-            error
-                .code(crate::domain::FieldErrorCode::TooShort)
-                .param("min", min)
+            FieldError::of(field, crate::domain::FieldErrorCode::TooShort).param("min", min)
         });
     }
     if count > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters (this is {count})"),
-        )
-        .code(crate::domain::FieldErrorCode::TooLong)
-        .param("max", max));
+        return Err(
+            FieldError::of(field, crate::domain::FieldErrorCode::TooLong).param("max", max),
+        );
     }
     Ok(text)
 }

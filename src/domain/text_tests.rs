@@ -9,7 +9,7 @@ fn title_is_trimmed_and_three_to_120_chars() {
     assert_eq!(Title::parse(" ab ").unwrap_err().field, "title");
     assert!(Title::parse(&"a".repeat(120)).is_ok());
     let e = Title::parse(&"a".repeat(121)).unwrap_err();
-    assert!(e.message.contains("at most 120"), "{e}");
+    assert!(en(&e).contains("at most 120"), "{e}");
     // Characters, not bytes: 120 × 'é' is 240 bytes and still fine.
     assert!(Title::parse(&"é".repeat(120)).is_ok());
     assert!(Title::parse(&"é".repeat(121)).is_err());
@@ -38,7 +38,7 @@ fn description_allows_line_breaks_and_tabs_up_to_10000_chars() {
     let e = Description::parse(&"x".repeat(10_001)).unwrap_err();
     assert_eq!(e.field, "description");
     assert!(
-        e.message.contains("10000") && e.message.contains("10001"),
+        en(&e).contains("at most 10000") && e.params["max"] == 10_000,
         "{e}"
     );
     assert!(Description::parse("bel\u{7}").is_err());
@@ -60,8 +60,8 @@ fn display_name_is_one_to_80_chars() {
         "Anna de Vries"
     );
     assert_eq!(
-        DisplayName::parse("   ").unwrap_err().message,
-        "must not be empty"
+        en(&DisplayName::parse("   ").unwrap_err()),
+        "Please fill this in."
     );
     assert!(DisplayName::parse(&"n".repeat(80)).is_ok());
     assert!(DisplayName::parse(&"n".repeat(81)).is_err());
@@ -182,7 +182,7 @@ fn common_passwords_are_refused_ignoring_case() {
         "QWERTYUIOP",
     ] {
         let e = Password::parse(common).unwrap_err();
-        assert!(e.message.contains("commonly used"), "{common}");
+        assert!(en(&e).contains("used very often"), "{common}");
     }
 }
 
@@ -208,4 +208,9 @@ fn passwords_do_not_leak_through_debug_and_deserialize_validates() {
     assert_eq!(format!("{p:?}"), "Password(<redacted>)");
     assert!(serde_json::from_str::<Password>("\"password123\"").is_err());
     assert!(serde_json::from_str::<Password>("\"Paard-Batterij-Niet\"").is_ok());
+}
+
+/// The error's message as an English reader sees it.
+fn en(error: &crate::domain::FieldError) -> String {
+    crate::i18n::field_message(crate::domain::Language::En, error)
 }

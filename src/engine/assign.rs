@@ -23,6 +23,8 @@ pub struct Placement {
     pub score: Score,
     /// A short English explanation.
     pub explanation: String,
+    /// What the explanation says, as data.
+    pub explained: super::score::Explained,
 }
 
 /// The result of a global batch.
@@ -122,6 +124,7 @@ fn placements(
                 offer_id: offer.id,
                 score: score(request, offer, &fit),
                 explanation: explain(request, offer, &fit),
+                explained: super::score::explained(request, offer, &fit),
             })
         });
         match placed {

@@ -75,4 +75,4 @@ pub use rank::{
     best_offer_ids, rank, rank_brute_force, rank_brute_force_by, rank_by, Preference,
     RankedCandidate,
 };
-pub use score::{explain, score, Score, ScoreParts};
+pub use score::{explain, explained, score, Explained, Score, ScoreParts};

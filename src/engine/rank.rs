@@ -9,7 +9,8 @@ use super::grid::BoundFields;
 use super::index::{brute_force_candidates, Candidate, OfferIndex, RemotePart};
 use super::model::{MatchContext, OfferProfile, RequestProfile};
 use super::score::{
-    explain, local_upper_bound, remote_plain_max, remote_plain_upper_bound, score, Score,
+    explain, explained, local_upper_bound, remote_plain_max, remote_plain_upper_bound, score,
+    Explained, Score,
 };
 
 /// One feasible offer for a request, with its score and explanation.
@@ -25,6 +26,8 @@ pub struct RankedCandidate {
     pub fit: Fit,
     /// A short English explanation of the score.
     pub explanation: String,
+    /// What the explanation says, as data.
+    pub explained: Explained,
 }
 
 /// The order of candidates: higher score first, then nearer, then the smaller offer id,
@@ -145,6 +148,7 @@ fn ranked_candidates(
             score: s.score,
             fit: s.fit,
             explanation: pref.explain(request, s.offer, &s.fit),
+            explained: explained(request, s.offer, &s.fit),
         })
         .collect()
 }

@@ -1,8 +1,6 @@
 //! The score of a feasible pair in [0, 1]: a weighted sum of parts in [0, 1], returned with
 //! the parts and a short English explanation so people can see why (docs/ARCHITECTURE.md §5).
 
-use std::fmt::Write;
-
 use super::constraints::Fit;
 use super::model::{OfferProfile, RequestProfile};
 
@@ -169,40 +167,82 @@ pub fn remote_plain_upper_bound(request: &RequestProfile, hot: &super::grid::Bou
     WEIGHT_PROXIMITY * REMOTE_PROXIMITY + WEIGHT_AVAILABILITY * availability + WEIGHT_LOAD * load
 }
 
+/// What an explanation says about a pair, as data: the API words it in the reader's
+/// language (`api::explanation`); [`explain`] words it in English for the log and the store.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Explained {
+    /// Help at a distance (by phone or online): the distance does not matter.
+    pub remote: bool,
+    /// The great-circle distance, km.
+    pub distance_km: f64,
+    /// Both sides can at any time of the week.
+    pub any_time: bool,
+    /// The weekly time both sides can, in minutes.
+    pub overlap_minutes: u32,
+    /// Request and offer lie in the same municipality.
+    pub same_municipality: bool,
+    /// This volunteer helped this resident before.
+    pub helped_before: bool,
+    /// Places of the offer still free.
+    pub places_free: u32,
+    /// Places of the offer.
+    pub capacity: u32,
+}
+
+/// The facts of a pair that passed [`check`](super::constraints::check).
+pub fn explained(request: &RequestProfile, offer: &OfferProfile, fit: &Fit) -> Explained {
+    Explained {
+        remote: fit.remote,
+        distance_km: fit.distance_km,
+        any_time: request.week.is_any_time() && offer.week.is_any_time(),
+        overlap_minutes: fit.overlap_minutes,
+        same_municipality: request.municipality == offer.municipality,
+        helped_before: request.helped_by_before.contains(&offer.volunteer),
+        places_free: offer.capacity.saturating_sub(offer.load),
+        capacity: offer.capacity,
+    }
+}
+
 /// A short English explanation, e.g. "2.3 km away, 3 h overlap per week, same municipality,
 /// helped before, 1 of 2 places free".
 pub fn explain(request: &RequestProfile, offer: &OfferProfile, fit: &Fit) -> String {
-    let mut out = String::with_capacity(96);
-    // Writing into a String cannot fail; the results are ignored for that reason.
-    if fit.remote {
-        out.push_str("remote help");
-    } else {
-        let _ = write!(out, "{:.1} km away", fit.distance_km);
-    }
-    if request.week.is_any_time() && offer.week.is_any_time() {
-        out.push_str(", any time");
-    } else {
-        let hours = f64::from(fit.overlap_minutes) / 60.0;
-        if fit.overlap_minutes % 60 == 0 {
-            let _ = write!(out, ", {hours:.0} h overlap per week");
+    explained(request, offer, fit).to_string()
+}
+
+impl std::fmt::Display for Explained {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.remote {
+            out.write_str("remote help")?;
         } else {
-            let _ = write!(out, ", {hours:.1} h overlap per week");
+            write!(out, "{:.1} km away", self.distance_km)?;
         }
+        if self.any_time {
+            out.write_str(", any time")?;
+        } else {
+            let hours = f64::from(self.overlap_minutes) / 60.0;
+            if self.overlap_minutes % 60 == 0 {
+                write!(out, ", {hours:.0} h overlap per week")?;
+            } else {
+                write!(out, ", {hours:.1} h overlap per week")?;
+            }
+        }
+        if self.same_municipality {
+            out.write_str(", same municipality")?;
+        }
+        if self.helped_before {
+            out.write_str(", helped before")?;
+        }
+        let noun = if self.capacity == 1 {
+            "place"
+        } else {
+            "places"
+        };
+        write!(
+            out,
+            ", {} of {} {noun} free",
+            self.places_free, self.capacity
+        )
     }
-    if request.municipality == offer.municipality {
-        out.push_str(", same municipality");
-    }
-    if request.helped_by_before.contains(&offer.volunteer) {
-        out.push_str(", helped before");
-    }
-    let free = offer.capacity.saturating_sub(offer.load);
-    let noun = if offer.capacity == 1 {
-        "place"
-    } else {
-        "places"
-    };
-    let _ = write!(out, ", {free} of {} {noun} free", offer.capacity);
-    out
 }
 
 #[cfg(test)]

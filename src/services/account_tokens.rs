@@ -16,10 +16,7 @@ use crate::{
 /// The one answer to a token that is unknown, expired, of another purpose or used already:
 /// which of these it was is nobody's business.
 pub fn invalid_token() -> AppError {
-    AppError::bad_field(
-        "token",
-        "this link is unknown, has expired or was used already; ask for a new one",
-    )
+    AppError::bad_field("token", crate::msg!("field-link-invalid"))
 }
 
 /// The stored form of a presented token (its SHA-256, as for refresh tokens).
@@ -177,7 +174,7 @@ pub fn resend_verification(
 /// The answer to a verification asked for an address that is verified.
 pub fn already_verified() -> AppError {
     AppError::Conflict {
-        detail: "your e-mail address is confirmed already".into(),
+        detail: crate::msg!("conflict-email-confirmed"),
         existing_id: None,
     }
 }

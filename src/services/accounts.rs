@@ -161,11 +161,24 @@ pub async fn create_appointed(
         municipality,
     } = appointment.clone();
     use crate::domain::{DisplayName, Email, Password};
-    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
-    let display_name = DisplayName::parse(display_name)
-        .map_err(|e| anyhow::anyhow!("--display-name: {}", e.message))?;
-    let password =
-        Password::parse(password).map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
+    let email = Email::parse(email).map_err(|e| {
+        anyhow::anyhow!(
+            "--email: {}",
+            crate::i18n::field_message(crate::domain::Language::En, &e)
+        )
+    })?;
+    let display_name = DisplayName::parse(display_name).map_err(|e| {
+        anyhow::anyhow!(
+            "--display-name: {}",
+            crate::i18n::field_message(crate::domain::Language::En, &e)
+        )
+    })?;
+    let password = Password::parse(password).map_err(|e| {
+        anyhow::anyhow!(
+            "password: {}",
+            crate::i18n::field_message(crate::domain::Language::En, &e)
+        )
+    })?;
     let municipality_code = match (role, municipality) {
         (AppointedRole::CaseWorker, None) => {
             anyhow::bail!("--municipality is required for a case worker")
@@ -217,10 +230,7 @@ pub fn update_profile(
         let offers = db::offers::current_of(conn, user)?.len();
         if offers > 0 {
             return Err(AppError::Conflict {
-                detail: format!(
-                    "you still have {offers} offer(s) that are active or paused; withdraw them \
-                     (POST /api/v1/offers/{{id}}/withdraw) before you stop being a volunteer"
-                ),
+                detail: crate::msg!("conflict-volunteer-has-offers", count = offers),
                 existing_id: None,
             });
         }
@@ -232,11 +242,7 @@ pub fn update_profile(
             .count();
         if running > 0 {
             return Err(AppError::Conflict {
-                detail: format!(
-                    "you still have {running} help request(s) that are not finished; cancel \
-                     them (POST /api/v1/help-requests/{{id}}/cancel) before you stop being a \
-                     resident"
-                ),
+                detail: crate::msg!("conflict-resident-has-requests", count = running),
                 existing_id: None,
             });
         }

@@ -56,9 +56,12 @@ pub struct BatchPlan {
     pub report: BatchReport,
     /// Live proposals to withdraw: (request, the offer it is proposed to now).
     withdrawals: Vec<(HelpRequestId, OfferId)>,
-    /// New proposals: request, offer, score and explanation.
-    proposals: Vec<(RequestRow, OfferWithVog, engine::Score, String)>,
+    /// New proposals.
+    proposals: Vec<Proposal>,
 }
+
+/// A proposal a batch makes: request, offer, score and what its explanation says.
+type Proposal = (RequestRow, OfferWithVog, engine::Score, engine::Explained);
 
 impl BatchPlan {
     /// How many write steps carrying it out takes.
@@ -216,7 +219,7 @@ pub fn plan(
         }
         if let (Some(w), Some(p)) = (wanted, placement) {
             plan.proposals
-                .push((row.clone(), w.clone(), p.score, p.explanation.clone()));
+                .push((row.clone(), w.clone(), p.score, p.explained));
         }
     }
     Ok(plan)
@@ -266,15 +269,15 @@ fn propose_step(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     policy: &Policy,
-    items: &[(RequestRow, OfferWithVog, engine::Score, String)],
+    items: &[Proposal],
 ) -> Result<usize, AppError> {
     let mut created = 0;
-    for (request, offer, score, explanation) in items {
+    for (request, offer, score, explained) in items {
         let made = super::unless_lost_race(conn, |conn| {
             if !db::matches::take_slot(conn, &offer.0.id)? {
                 return Ok(false);
             }
-            let scored = (score, explanation.clone());
+            let scored = (score, explained.to_string(), *explained);
             create_proposal(
                 conn,
                 request,

@@ -222,6 +222,7 @@ pub(crate) fn take_best(
                 offer: offers.swap_remove(slot),
                 score: candidate.score,
                 explanation: candidate.explanation,
+                explained: candidate.explained,
             }));
         }
         if exhausted {
@@ -236,4 +237,5 @@ pub(crate) struct TakenOffer {
     pub(crate) offer: OfferWithVog,
     pub(crate) score: engine::Score,
     pub(crate) explanation: String,
+    pub(crate) explained: engine::Explained,
 }

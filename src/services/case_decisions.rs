@@ -67,8 +67,9 @@ pub fn claim(
     if !db::cases::claim(conn, &case.id, worker.id, now)? {
         // Said as it is now: a colleague may have claimed it, or the resident cancelled.
         let now_is = case_of(conn, case_id, worker.municipality)?.status;
-        return Err(AppError::conflict(format!(
-            "only an open case can be claimed; this one is {now_is}"
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-claim-needs-open",
+            status = now_is.as_str()
         )));
     }
     audit(conn, now, worker, "case.claim", &case, None)?;
@@ -137,22 +138,20 @@ pub fn resolve(
     let case = case_of(conn, case_id, worker.municipality)?;
     match case.status {
         CaseStatus::Resolved => {
-            return Err(AppError::conflict("this case is resolved; that is final"))
+            return Err(AppError::conflict(crate::msg!("conflict-case-resolved")))
         }
         CaseStatus::InProgress if case.assigned_to.as_deref() == Some(worker.id) => {}
         CaseStatus::InProgress => {
-            return Err(AppError::conflict(
-                "this case is claimed by another case worker",
-            ))
+            return Err(AppError::conflict(crate::msg!("conflict-case-taken")))
         }
-        CaseStatus::Open => return Err(AppError::conflict("claim the case before resolving it")),
+        CaseStatus::Open => return Err(AppError::conflict(crate::msg!("conflict-claim-first"))),
     }
     let request = db::help_requests::request(conn, &case.request_id)?
-        .ok_or(AppError::NotFound("help request"))?;
+        .ok_or(AppError::NotFound("not-found-help-request"))?;
     if request.status != HelpRequestStatus::Escalated {
-        return Err(AppError::conflict(format!(
-            "the help request is {} now, no longer escalated",
-            request.status
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-request-not-escalated",
+            status = request.status.as_str()
         )));
     }
     let note = decision.note.clone().map(Note::into_inner);
@@ -196,11 +195,8 @@ pub fn resolve(
         CaseOutcome::Closed => {
             if note.as_deref().map_or(true, str::is_empty) {
                 return Err(AppError::field(
-                    crate::domain::FieldError::new(
-                        "note",
-                        "closing a case needs a reason for the resident",
-                    )
-                    .code(crate::domain::FieldErrorCode::Required),
+                    crate::domain::FieldError::new("note", crate::msg!("field-close-needs-reason"))
+                        .code(crate::domain::FieldErrorCode::Required),
                 ));
             }
             move_request(
@@ -220,9 +216,7 @@ pub fn resolve(
         offer_id: new_match.as_ref().map(|m| m.offer_id.clone()),
     };
     if !db::cases::resolve(conn, &case.id, worker.id, &resolution, now)? {
-        return Err(AppError::conflict(
-            "the case changed meanwhile; read it again",
-        ));
+        return Err(AppError::conflict(crate::msg!("conflict-case-changed")));
     }
     let terminal = decision.outcome.request_status().is_terminal();
     db::cases::set_request_outcome(
@@ -256,7 +250,7 @@ pub(super) fn move_request(
     if db::help_requests::transition(conn, request_id, from, to, now)? {
         Ok(())
     } else {
-        Err(AppError::conflict("the help request changed meanwhile"))
+        Err(AppError::conflict(crate::msg!("conflict-request-changed")))
     }
 }
 
@@ -280,12 +274,16 @@ fn referral(
         }
         (Some(standard), Some(_), _) => Err(AppError::invalid(
             "formal_category",
-            format!("a {domain} request is referred to an {}", standard.name()),
+            crate::msg!(
+                "field-referral-standard",
+                domain = domain.as_str(),
+                standard = standard.name()
+            ),
         )),
         (Some(standard), None, _) => Err(AppError::field(
             crate::domain::FieldError::new(
                 "formal_category",
-                format!("required: the {} to refer to", standard.name()),
+                crate::msg!("field-referral-required", standard = standard.name()),
             )
             .code(crate::domain::FieldErrorCode::Required),
         )),
@@ -293,11 +291,8 @@ fn referral(
             Ok((format!("instrument:{}", instrument.trim()), None))
         }
         (None, _, _) => Err(AppError::field(
-            crate::domain::FieldError::new(
-                "instrument",
-                "required: the Participatiewet has no national code list; name the instrument",
-            )
-            .code(crate::domain::FieldErrorCode::Required),
+            crate::domain::FieldError::new("instrument", crate::msg!("field-instrument-required"))
+                .code(crate::domain::FieldErrorCode::Required),
         )),
     }
 }
@@ -311,7 +306,10 @@ fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>
         return Err(AppError::field(
             crate::domain::FieldError::new(
                 "max_distance_km",
-                format!("must be more than 0 and at most {MAX_OFFER_RADIUS_KM} km"),
+                crate::msg!(
+                    "field-distance-widen-max",
+                    max = MAX_OFFER_RADIUS_KM.to_string()
+                ),
             )
             .code(crate::domain::FieldErrorCode::OutOfRange)
             .param("max", MAX_OFFER_RADIUS_KM),
@@ -322,7 +320,7 @@ fn widened_distance(request: &RequestRow, km: Option<f64>) -> Result<Option<f64>
         Some(current) if km < current => Err(AppError::field(
             crate::domain::FieldError::new(
                 "max_distance_km",
-                format!("must not be smaller than the request's current {current} km"),
+                crate::msg!("field-distance-not-smaller", current = current.to_string()),
             )
             .code(crate::domain::FieldErrorCode::OutOfRange)
             .param("min", current),
@@ -343,7 +341,7 @@ fn assign_volunteer(
 ) -> Result<Match, AppError> {
     let offer_id = decision.offer_id.as_deref().ok_or_else(|| {
         AppError::field(
-            crate::domain::FieldError::new("offer_id", "required for assigned_volunteer")
+            crate::domain::FieldError::new("offer_id", crate::msg!("field-offer-required"))
                 .code(crate::domain::FieldErrorCode::Required),
         )
     })?;

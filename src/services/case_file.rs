@@ -32,10 +32,10 @@ pub const MAX_SUGGESTIONS: usize = 10;
 
 /// The case `id` if it belongs to `municipality`; 404 otherwise (also for a malformed id).
 pub fn case_of(conn: &mut DbConnection, id: &str, municipality: &str) -> Result<Case, AppError> {
-    uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound("case"))?;
+    uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound("not-found-case"))?;
     db::cases::find(conn, id)?
         .filter(|c| c.municipality_code == municipality)
-        .ok_or(AppError::NotFound("case"))
+        .ok_or(AppError::NotFound("not-found-case"))
 }
 
 /// Everything the case view shows, as stored.

@@ -18,19 +18,15 @@ use crate::{
     error::AppError,
 };
 
-const CHANGED: &str = "the case changed meanwhile; read it again";
+const CHANGED: crate::domain::Message = crate::msg!("conflict-case-changed");
 
 /// 409 unless `worker` holds `case` in progress.
 fn held_by(case: &Case, worker: Worker<'_>) -> Result<(), AppError> {
     match case.status {
-        CaseStatus::Resolved => Err(AppError::conflict("this case is resolved; that is final")),
-        CaseStatus::Open => Err(AppError::conflict(
-            "this case is in the queue; nobody holds it",
-        )),
+        CaseStatus::Resolved => Err(AppError::conflict(crate::msg!("conflict-case-resolved"))),
+        CaseStatus::Open => Err(AppError::conflict(crate::msg!("conflict-case-in-queue"))),
         CaseStatus::InProgress if case.assigned_to.as_deref() == Some(worker.id) => Ok(()),
-        CaseStatus::InProgress => Err(AppError::conflict(
-            "this case is claimed by another case worker",
-        )),
+        CaseStatus::InProgress => Err(AppError::conflict(crate::msg!("conflict-case-taken"))),
     }
 }
 
@@ -62,7 +58,7 @@ fn colleague(
 ) -> Result<UserId, AppError> {
     let unknown = || {
         AppError::field(
-            crate::domain::FieldError::new("to", "no active case worker of your municipality")
+            crate::domain::FieldError::new("to", crate::msg!("field-colleague-unknown"))
                 .code(crate::domain::FieldErrorCode::UnknownValue),
         )
     };
@@ -70,7 +66,7 @@ fn colleague(
     if &id == worker.id {
         return Err(AppError::invalid(
             "to",
-            "you hold this case already; name a colleague",
+            crate::msg!("field-colleague-is-you"),
         ));
     }
     db::users::find(conn, &id)?
@@ -125,29 +121,22 @@ pub fn takeover(
     let case = case_of(conn, case_id, worker.municipality)?;
     let from = UserId::parse(from).ok_or_else(|| {
         AppError::field(
-            crate::domain::FieldError::new(
-                "from",
-                "the user id of the case worker who holds the case",
-            )
-            .code(crate::domain::FieldErrorCode::InvalidFormat),
+            crate::domain::FieldError::new("from", crate::msg!("field-holder-id"))
+                .code(crate::domain::FieldErrorCode::InvalidFormat),
         )
     })?;
     let previous = match (case.status, &case.assigned_to) {
         (CaseStatus::Resolved, _) => {
-            return Err(AppError::conflict("this case is resolved; that is final"))
+            return Err(AppError::conflict(crate::msg!("conflict-case-resolved")))
         }
         (CaseStatus::Open, _) | (CaseStatus::InProgress, None) => {
-            return Err(AppError::conflict(
-                "nobody holds this case; claim it instead",
-            ))
+            return Err(AppError::conflict(crate::msg!("conflict-case-unclaimed")))
         }
         (CaseStatus::InProgress, Some(p)) if p == worker.id => {
-            return Err(AppError::conflict("this case is yours already"))
+            return Err(AppError::conflict(crate::msg!("conflict-case-yours")))
         }
         (CaseStatus::InProgress, Some(p)) if *p != from => {
-            return Err(AppError::conflict(
-                "someone else holds this case by now; read it again",
-            ))
+            return Err(AppError::conflict(crate::msg!("conflict-case-moved")))
         }
         (CaseStatus::InProgress, Some(p)) => p.clone(),
     };

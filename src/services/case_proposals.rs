@@ -86,7 +86,7 @@ pub fn propose_offer(
         .flatten()
         .ok_or_else(|| {
             AppError::field(
-                crate::domain::FieldError::new("offer_id", "no such offer")
+                crate::domain::FieldError::new("offer_id", crate::msg!("field-offer-unknown"))
                     .code(crate::domain::FieldErrorCode::UnknownValue),
             )
         })?;
@@ -100,6 +100,7 @@ pub fn propose_offer(
     let mut candidate = offer_profile(&offer, CategorySet::of(&indexes), &mut ids);
     // The case worker may bridge distance and times; the explanation shows the real times.
     let (request_week, offer_week) = (profile.week.clone(), candidate.week.clone());
+    let radius_km = candidate.radius_km;
     profile.max_distance_km = None;
     profile.week = WeeklySlots::any_time();
     profile.dates = DateWindow::ANY;
@@ -110,11 +111,11 @@ pub fn propose_offer(
         vog_max_age_months: u32::try_from(settings.vog_max_age_months).unwrap_or(0),
     };
     let fit = engine::check(&profile, &candidate, &ctx).map_err(|violation| match violation {
-        Violation::NoCapacityLeft => AppError::conflict("the volunteer has no capacity left"),
-        other => AppError::invalid("offer_id", other.to_string()),
+        Violation::NoCapacityLeft => AppError::conflict(crate::msg!("conflict-no-capacity")),
+        other => AppError::invalid("offer_id", violation_message(&other)),
     })?;
     if !db::matches::take_slot(conn, offer_id)? {
-        return Err(AppError::conflict("the volunteer has no capacity left"));
+        return Err(AppError::conflict(crate::msg!("conflict-no-capacity")));
     }
     let score = engine::score(&profile, &candidate, &fit);
     let parts = score.parts;
@@ -125,7 +126,8 @@ pub fn propose_offer(
     };
     profile.week = request_week;
     candidate.week = offer_week;
-    let mut explanation = format!("{lead}; {}", engine::explain(&profile, &candidate, &shown));
+    let explained = engine::explained(&profile, &candidate, &shown);
+    let mut explanation = format!("{lead}; {explained}");
     if overlap == 0 {
         explanation.push_str("; no common time in the week: agree a time together");
     }
@@ -141,7 +143,7 @@ pub fn propose_offer(
         score_parts: serde_json::json!({
             "proximity": parts.proximity, "availability": parts.availability,
             "same_municipality": parts.same_municipality, "continuity": parts.continuity,
-            "load": parts.load,
+            "load": parts.load, "explained": explained, "radius_km": radius_km,
         })
         .to_string(),
         explanation,
@@ -156,4 +158,41 @@ pub fn propose_offer(
     db::matches::insert(conn, &proposal)?;
     move_request(conn, &request.id, from, HelpRequestStatus::Proposed, now)?;
     Ok(proposal)
+}
+
+/// Why the picked volunteer cannot take this request, as a catalogue message.
+fn violation_message(violation: &Violation) -> crate::domain::Message {
+    let km = |d: f64| format!("{d:.1}");
+    match violation {
+        Violation::CategoryNotCovered => crate::msg!("violation-category-not-covered"),
+        Violation::DomainMismatch => crate::msg!("violation-domain-mismatch"),
+        Violation::OfferInactive => crate::msg!("violation-offer-inactive"),
+        Violation::OfferOutsideDateWindow => crate::msg!("violation-offer-outside-dates"),
+        Violation::BeyondOfferRadius {
+            distance_km,
+            radius_km,
+        } => crate::msg!(
+            "violation-beyond-radius",
+            distance = km(*distance_km),
+            radius = km(*radius_km)
+        ),
+        Violation::BeyondRequestMaximum {
+            distance_km,
+            max_km,
+        } => crate::msg!(
+            "violation-beyond-maximum",
+            distance = km(*distance_km),
+            max = km(*max_km)
+        ),
+        Violation::NoCommonTime { .. } | Violation::DateWindowsDisjoint => {
+            crate::msg!("violation-no-common-time")
+        }
+        Violation::VogMissing => crate::msg!("violation-vog-missing"),
+        Violation::VogExpired { issued } => {
+            crate::msg!("violation-vog-expired", issued = issued.to_string())
+        }
+        Violation::NoCapacityLeft => crate::msg!("conflict-no-capacity"),
+        Violation::OwnRequest => crate::msg!("violation-own-request"),
+        Violation::DeclinedBefore => crate::msg!("violation-declined-before"),
+    }
 }

@@ -39,11 +39,11 @@ pub fn escalate(
     channels: super::notify::Channels,
 ) -> Result<Case, AppError> {
     super::match_lifecycle::lock_for_request(conn, request_id)?;
-    let row =
-        db::help_requests::request(conn, request_id)?.ok_or(AppError::NotFound("help request"))?;
+    let row = db::help_requests::request(conn, request_id)?
+        .ok_or(AppError::NotFound("not-found-help-request"))?;
     let status = row.status;
     let conflict = || AppError::Conflict {
-        detail: format!("a request that is {status} cannot become escalated"),
+        detail: crate::msg!("conflict-request-transition", status = status.as_str()),
         existing_id: None,
     };
     if !matches!(
@@ -94,10 +94,7 @@ pub fn has_fallback(conn: &mut DbConnection, municipality: &str) -> Result<bool,
 
 /// The 409 for escalating where the municipality is no fallback.
 fn no_fallback() -> AppError {
-    AppError::conflict(
-        "this municipality does not take up requests through Hulpmarkt, so there is no \
-         municipal fallback here; your request stays open for volunteers",
-    )
+    AppError::conflict(crate::msg!("conflict-no-municipal-fallback"))
 }
 
 /// A request whose grace period has passed, and why it escalates.

@@ -25,8 +25,11 @@ pub fn owned(
     id: &Option<HelpRequestId>,
     owner: &UserId,
 ) -> Result<HelpRequest, AppError> {
-    let id = id.as_ref().ok_or(AppError::NotFound("help request"))?;
-    db::help_requests::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("help request"))
+    let id = id
+        .as_ref()
+        .ok_or(AppError::NotFound("not-found-help-request"))?;
+    db::help_requests::find_owned(conn, id, owner)?
+        .ok_or(AppError::NotFound("not-found-help-request"))
 }
 
 /// Stores a new request and proposes it to its best volunteer (incremental matching), so
@@ -68,10 +71,9 @@ fn refuse_near_duplicate(
         .find(|r| nearly_same(this, (&r.title, &r.description)))
     {
         Some(twin) => Err(AppError::Conflict {
-            detail: format!(
-                "you posted a nearly identical request in this category on {}; send \
-                 \"confirm_duplicate\": true to post this one as well",
-                twin.created_at.date()
+            detail: crate::msg!(
+                "conflict-duplicate-posted",
+                date = twin.created_at.date().to_string()
             ),
             existing_id: Some(twin.id.to_string()),
         }),
@@ -95,7 +97,7 @@ pub fn change(
     let status = row.status;
     if status != HelpRequestStatus::Open {
         return Err(AppError::Conflict {
-            detail: format!("only an open request can be changed; this one is {status}"),
+            detail: crate::msg!("conflict-change-needs-open", status = status.as_str()),
             existing_id: None,
         });
     }
@@ -108,7 +110,7 @@ pub fn change(
         {
             return Err(AppError::invalid(
                 "postcode",
-                "this postcode lies in another municipality; a recorded request stays in yours",
+                crate::msg!("field-postcode-other-municipality"),
             ));
         }
         changes.consent_municipality = Some(true);
@@ -195,7 +197,7 @@ pub fn change_status(
     let status = row.status;
     if !allowed.contains(&status) || !status.can_transition_to(next) {
         return Err(AppError::Conflict {
-            detail: format!("a request that is {status} cannot become {next}"),
+            detail: crate::msg!("conflict-request-transition", status = status.as_str()),
             existing_id: None,
         });
     }
@@ -209,7 +211,7 @@ pub fn change_status(
     // Conditional on the status read above: a concurrent escalation or match wins.
     if !db::help_requests::transition(conn, id.as_str(), status, next, now)? {
         return Err(AppError::Conflict {
-            detail: "the help request changed meanwhile; reload it".into(),
+            detail: crate::msg!("conflict-request-changed"),
             existing_id: None,
         });
     }
@@ -250,7 +252,7 @@ pub fn give_consent(
     let row = owned(conn, id, owner)?;
     if row.status.is_terminal() {
         return Err(AppError::Conflict {
-            detail: format!("this request is {}; consent no longer applies", row.status),
+            detail: crate::msg!("conflict-consent-finished", status = row.status.as_str()),
             existing_id: None,
         });
     }

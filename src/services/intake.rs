@@ -65,7 +65,7 @@ pub struct Recorded {
     pub person: Person,
 }
 
-fn field(name: &str, code: FieldErrorCode, message: &str) -> AppError {
+fn field(name: &str, code: FieldErrorCode, message: crate::domain::Message) -> AppError {
     AppError::Validation(vec![FieldError::new(name, message).code(code)])
 }
 
@@ -96,15 +96,14 @@ pub fn record(
             return Err(field(
                 "postcode",
                 FieldErrorCode::NotAllowed,
-                "this postcode lies in another municipality; you record requests for residents \
-                 of your own municipality",
+                crate::msg!("field-postcode-not-yours"),
             ));
         }
         if input.contact == ContactRoute::Carer {
             return Err(field(
                 "for_person.contact",
                 FieldErrorCode::NotAllowed,
-                "a request a case worker records has the person as its contact",
+                crate::msg!("field-contact-is-person"),
             ));
         }
         new.requester_id = None;
@@ -168,7 +167,7 @@ fn person_for(
         PersonInput::Known(id) => {
             // Held until commit, so an erasure of the person cannot slip in between.
             if !db::people::lock_live(conn, id)? {
-                return Err(AppError::NotFound("person"));
+                return Err(AppError::NotFound("not-found-person"));
             }
             let person = db::people::find(conn, id)?
                 .filter(|p| p.erased_at.is_none())
@@ -177,12 +176,10 @@ fn person_for(
                     RecorderRole::CaseWorker => p.municipality_code == new.municipality_code,
                     RecorderRole::Carer => p.recorded_by.as_ref() == Some(recorder),
                 })
-                .ok_or(AppError::NotFound("person"))?;
+                .ok_or(AppError::NotFound("not-found-person"))?;
             if role == RecorderRole::CaseWorker && person.claimed_by.is_some() {
                 return Err(AppError::Conflict {
-                    detail: "this person has claimed their requests into an account of their \
-                             own; they post new requests there"
-                        .into(),
+                    detail: crate::msg!("conflict-person-has-account"),
                     existing_id: None,
                 });
             }
@@ -190,7 +187,7 @@ fn person_for(
                 return Err(field(
                     "for_person.contact",
                     FieldErrorCode::NotAllowed,
-                    "the person has no phone number, so the volunteer cannot reach them",
+                    crate::msg!("field-person-no-phone"),
                 ));
             }
             Ok(person)
@@ -204,7 +201,7 @@ fn person_for(
                 return Err(field(
                     "for_person.phone",
                     FieldErrorCode::Required,
-                    "give the person's phone number, so that the volunteer can reach them",
+                    crate::msg!("field-person-phone-required"),
                 ));
             }
             let person = Person {
@@ -243,10 +240,9 @@ fn refuse_near_duplicate(
         .find(|r| duplicates::nearly_same(this, (&r.title, &r.description)))
     {
         Some(twin) => Err(AppError::Conflict {
-            detail: format!(
-                "a nearly identical request in this category was recorded for this person on \
-                 {}; send \"confirm_duplicate\": true to record this one as well",
-                twin.created_at.date()
+            detail: crate::msg!(
+                "conflict-duplicate-recorded",
+                date = twin.created_at.date().to_string()
             ),
             existing_id: Some(twin.id.to_string()),
         }),
@@ -265,7 +261,7 @@ pub fn issue_claim_code(
     let (_, person) = person_of_municipality(conn, worker, person)?;
     if person.claimed_by.is_some() {
         return Err(AppError::Conflict {
-            detail: "this person has claimed their requests already".into(),
+            detail: crate::msg!("conflict-person-claimed"),
             existing_id: None,
         });
     }
@@ -273,7 +269,7 @@ pub fn issue_claim_code(
     let expires_at = now + ClaimCode::lifetime();
     if !db::people::set_claim_code(conn, &person.id, &code.hash(), expires_at)? {
         return Err(AppError::Conflict {
-            detail: "this person changed meanwhile; reload".into(),
+            detail: crate::msg!("conflict-person-changed"),
             existing_id: None,
         });
     }
@@ -305,7 +301,7 @@ pub fn claim(
         return Err(field(
             "code",
             FieldErrorCode::UnknownValue,
-            "this code is not valid (any more); ask the municipality for a new one",
+            crate::msg!("field-claim-code-invalid"),
         ));
     };
     let taken = db::people::hand_requests_to(conn, &person, resident, now)?;
@@ -335,11 +331,13 @@ pub fn person_of_municipality(
 ) -> Result<(String, Person), AppError> {
     let account = accounts::acting_as(conn, worker, Some(Role::CaseWorker))?;
     let municipality = account.municipality_code.unwrap_or_default();
-    let id = person.as_ref().ok_or(AppError::NotFound("person"))?;
+    let id = person
+        .as_ref()
+        .ok_or(AppError::NotFound("not-found-person"))?;
     let person = db::people::find(conn, id)?
         .filter(|p| p.erased_at.is_none() && p.municipality_code == municipality)
         .filter(|p| p.recorder_role == RecorderRole::CaseWorker)
-        .ok_or(AppError::NotFound("person"))?;
+        .ok_or(AppError::NotFound("not-found-person"))?;
     Ok((municipality, person))
 }
 
@@ -352,8 +350,11 @@ pub fn recorded_request(
 ) -> Result<HelpRequest, AppError> {
     let account = accounts::acting_as(conn, worker, Some(Role::CaseWorker))?;
     let municipality = account.municipality_code.unwrap_or_default();
-    let id = id.as_ref().ok_or(AppError::NotFound("help request"))?;
-    db::people::find_recorded(conn, id, &municipality)?.ok_or(AppError::NotFound("help request"))
+    let id = id
+        .as_ref()
+        .ok_or(AppError::NotFound("not-found-help-request"))?;
+    db::people::find_recorded(conn, id, &municipality)?
+        .ok_or(AppError::NotFound("not-found-help-request"))
 }
 
 /// Reads a recorded request for `worker` as [`recorded_request`] finds it, and records the
@@ -394,5 +395,5 @@ pub fn cancel_recorded(
     let allowed = &[Open, Proposed, Matched, Escalated];
     let id =
         super::help_requests::change_status(conn, id, &actor, Cancelled, allowed, now, channels)?;
-    db::people::find_recorded(conn, &id, municipality)?.ok_or(AppError::NotFound("help request"))
+    db::people::find_recorded(conn, &id, municipality)?.ok_or(AppError::NotFound("not-found-help-request"))
 }

@@ -29,7 +29,7 @@ pub fn visible_match(
     match_id: &str,
     caller: &str,
 ) -> Result<(Match, Side), AppError> {
-    let m = db::matches::find(conn, match_id)?.ok_or(AppError::NotFound("match"))?;
+    let m = db::matches::find(conn, match_id)?.ok_or(AppError::NotFound("not-found-match"))?;
     if m.volunteer_id.as_deref() == Some(caller) {
         return Ok((m, Side::Volunteer));
     }
@@ -37,11 +37,11 @@ pub fn visible_match(
     if requester.as_deref() == Some(caller) {
         return Ok((m, Side::Resident));
     }
-    Err(AppError::NotFound("match"))
+    Err(AppError::NotFound("not-found-match"))
 }
 
 fn reread(conn: &mut DbConnection, id: &str) -> Result<Match, AppError> {
-    db::matches::find(conn, id)?.ok_or(AppError::NotFound("match"))
+    db::matches::find(conn, id)?.ok_or(AppError::NotFound("not-found-match"))
 }
 
 /// The volunteer accepts a proposal that has not expired: the request becomes `matched`
@@ -56,12 +56,10 @@ pub fn accept(
     super::accounts::acting_as(conn, &user_id(volunteer)?, None)?;
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
-        return Err(AppError::Forbidden(
-            "only the volunteer can accept a proposal",
-        ));
+        return Err(AppError::Forbidden("forbidden-accept-volunteer-only"));
     }
     if m.expires_at <= now {
-        return Err(AppError::conflict("this proposal has expired"));
+        return Err(AppError::conflict(crate::msg!("conflict-proposal-expired")));
     }
     let capacity = lock_rows(conn, &m)?;
     if !db::matches::transition(
@@ -72,13 +70,13 @@ pub fn accept(
         now,
         None,
     )? {
-        return Err(AppError::conflict("this proposal is no longer open"));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-proposal-not-open"
+        )));
     }
     // Counted under the offer's lock, this one included; a 409 rolls the acceptance back.
     if db::matches::accepted_on(conn, &m.offer_id)? > i64::from(capacity) {
-        return Err(AppError::conflict(
-            "every place of this offer is taken; raise its capacity to accept more",
-        ));
+        return Err(AppError::conflict(crate::msg!("conflict-offer-full")));
     }
     if !db::help_requests::transition(
         conn,
@@ -87,9 +85,9 @@ pub fn accept(
         HelpRequestStatus::Matched,
         now,
     )? {
-        return Err(AppError::conflict(
-            "the help request is no longer waiting for this proposal",
-        ));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-request-not-waiting"
+        )));
     }
     db::help_requests::set_matched_at(conn, &m.request_id, now)?;
     let accepted = reread(conn, match_id)?;
@@ -110,9 +108,7 @@ pub fn decline(
     super::accounts::acting_as(conn, &user_id(volunteer)?, None)?;
     let (m, side) = visible_match(conn, match_id, volunteer)?;
     if side != Side::Volunteer {
-        return Err(AppError::Forbidden(
-            "only the volunteer can decline a proposal",
-        ));
+        return Err(AppError::Forbidden("forbidden-decline-volunteer-only"));
     }
     lock_rows(conn, &m)?;
     if !db::matches::transition(
@@ -123,7 +119,9 @@ pub fn decline(
         now,
         reason,
     )? {
-        return Err(AppError::conflict("this proposal is no longer open"));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-proposal-not-open"
+        )));
     }
     // Told before the request moves on, so the resident reads it before any new proposal.
     notify::proposal_answered(conn, &m, false, policy.channels, now)?;
@@ -150,9 +148,9 @@ pub fn complete(
         now,
         None,
     )? {
-        return Err(AppError::conflict(
-            "only an accepted match can be completed",
-        ));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-complete-needs-accepted"
+        )));
     }
     db::matches::release_slot(conn, &m.offer_id, now)?;
     db::help_requests::transition(
@@ -187,9 +185,9 @@ pub fn cancel(
         now,
         reason,
     )? {
-        return Err(AppError::conflict(
-            "only an accepted match can be cancelled",
-        ));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-cancel-needs-accepted"
+        )));
     }
     let by = match side {
         Side::Resident => By::Resident,
@@ -311,15 +309,14 @@ pub fn withdraw_proposals(
 
 /// The typed id of the account acting on a match (its token's subject).
 fn user_id(caller: &str) -> Result<crate::domain::UserId, AppError> {
-    crate::domain::UserId::parse(caller).ok_or(AppError::Unauthorized(
-        "the access token is invalid or expired",
-    ))
+    crate::domain::UserId::parse(caller).ok_or(AppError::Unauthorized("unauthorized-token-invalid"))
 }
 
 /// Locks the match's offer, then its request, in the one order every match workflow takes
 /// them (after the account, before the match): returns the offer's capacity.
 fn lock_rows(conn: &mut DbConnection, m: &Match) -> Result<i32, AppError> {
-    let capacity = db::offers::lock(conn, &m.offer_id)?.ok_or(AppError::NotFound("match"))?;
+    let capacity =
+        db::offers::lock(conn, &m.offer_id)?.ok_or(AppError::NotFound("not-found-match"))?;
     db::help_requests::lock(conn, &m.request_id)?;
     Ok(capacity)
 }

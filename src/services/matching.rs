@@ -35,7 +35,7 @@ pub(crate) fn create_proposal(
     conn: &mut DbConnection,
     request: &RequestRow,
     offer: &OfferWithVog,
-    scored: (&engine::Score, String),
+    scored: (&engine::Score, String, engine::Explained),
     now: NaiveDateTime,
     policy: &Policy,
     created_by: MatchOrigin,
@@ -49,7 +49,7 @@ pub(crate) fn create_proposal(
         now,
     )? {
         return Err(AppError::Conflict {
-            detail: "the help request is no longer open".into(),
+            detail: crate::msg!("conflict-request-not-open"),
             existing_id: None,
         });
     }
@@ -62,7 +62,7 @@ fn insert_proposal(
     conn: &mut DbConnection,
     request: &RequestRow,
     offer: &OfferWithVog,
-    (score, explanation): (&engine::Score, String),
+    (score, explanation, explained): (&engine::Score, String, engine::Explained),
     now: NaiveDateTime,
     policy: &Policy,
     created_by: MatchOrigin,
@@ -77,7 +77,7 @@ fn insert_proposal(
         score: score.total,
         score_parts: serde_json::json!({
             "proximity": parts.proximity, "availability": parts.availability, "same_municipality": parts.same_municipality,
-            "continuity": parts.continuity, "load": parts.load,
+            "continuity": parts.continuity, "load": parts.load, "explained": explained,
         })
         .to_string(),
         explanation,
@@ -105,7 +105,7 @@ fn propose_best(
     let Some(taken) = take_best(conn, row, passed, now, policy)? else {
         return Ok(None);
     };
-    let scored = (&taken.score, taken.explanation);
+    let scored = (&taken.score, taken.explanation, taken.explained);
     let offer_id = taken.offer.0.id.clone();
     // A concurrent proposal for this request won: it has its volunteer, and the place taken
     // on this offer is given back.
@@ -148,7 +148,7 @@ pub fn store_and_propose(
         ..new
     };
     let stored = db::help_requests::insert(conn, &proposed)?;
-    let scored = (&taken.score, taken.explanation);
+    let scored = (&taken.score, taken.explanation, taken.explained);
     insert_proposal(
         conn,
         &row,
@@ -265,9 +265,11 @@ pub fn propose_for_offer(
             continue;
         }
         let fit = engine::check(&requests[i], &profile, &context(now, policy));
-        let explanation = fit
-            .map(|f| engine::explain(&requests[i], &profile, &f))
-            .unwrap_or_default();
+        let explained = fit
+            .ok()
+            .map(|f| engine::explained(&requests[i], &profile, &f));
+        let explanation = explained.map(|e| e.to_string()).unwrap_or_default();
+        let explained = explained.unwrap_or_default();
         // In a savepoint: a request that a concurrent proposal took first is passed over,
         // and the offer (stored by the caller) is kept; the place goes to the next request.
         let proposal = super::unless_lost_race(conn, |conn| {
@@ -278,7 +280,7 @@ pub fn propose_for_offer(
                 conn,
                 &kept_rows[i],
                 &offer,
-                (&score, explanation),
+                (&score, explanation, explained),
                 now,
                 policy,
                 MatchOrigin::Incremental,

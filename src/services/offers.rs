@@ -21,8 +21,8 @@ pub fn owned(
     id: &Option<OfferId>,
     owner: &UserId,
 ) -> Result<Offer, AppError> {
-    let id = id.as_ref().ok_or(AppError::NotFound("offer"))?;
-    db::offers::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("offer"))
+    let id = id.as_ref().ok_or(AppError::NotFound("not-found-offer"))?;
+    db::offers::find_owned(conn, id, owner)?.ok_or(AppError::NotFound("not-found-offer"))
 }
 
 /// Stores a new offer with its categories; it looks for open requests at once.
@@ -57,7 +57,7 @@ pub fn change(
     let row = owned(conn, id, owner)?;
     if row.status == OfferStatus::Withdrawn {
         return Err(AppError::Conflict {
-            detail: "a withdrawn offer cannot be changed".into(),
+            detail: crate::msg!("conflict-offer-withdrawn"),
             existing_id: None,
         });
     }
@@ -71,9 +71,9 @@ pub fn change(
     if let Some(capacity) = changes.capacity {
         let accepted = db::matches::accepted_on(conn, id.as_str())?;
         if i64::from(capacity) < accepted {
-            return Err(AppError::conflict(format!(
-                "{accepted} people have accepted help from this offer, so its capacity \
-                 cannot go below {accepted}; finish or cancel a match first"
+            return Err(AppError::conflict(crate::msg!(
+                "conflict-capacity-below-accepted",
+                accepted = accepted
             )));
         }
     }
@@ -100,7 +100,7 @@ pub fn change_status(
     let status = row.status;
     if !status.can_transition_to(next) {
         return Err(AppError::Conflict {
-            detail: format!("an offer that is {status} cannot become {next}"),
+            detail: crate::msg!("conflict-offer-transition", status = status.as_str()),
             existing_id: None,
         });
     }
@@ -110,7 +110,7 @@ pub fn change_status(
     let id = row.id;
     if !db::offers::transition(conn, &id, status, next, now)? {
         return Err(AppError::Conflict {
-            detail: "the offer changed meanwhile; reload it".into(),
+            detail: crate::msg!("conflict-offer-changed"),
             existing_id: None,
         });
     }
@@ -150,9 +150,7 @@ fn shed_extra_proposals(
 /// The answer to a suspended volunteer who offers help or resumes a held offer.
 fn on_hold() -> AppError {
     AppError::Conflict {
-        detail: "your offers are on hold while the municipality looks into a report; \
-                 please contact the municipality"
-            .into(),
+        detail: crate::msg!("conflict-offers-on-hold"),
         existing_id: None,
     }
 }

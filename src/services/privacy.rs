@@ -163,9 +163,7 @@ pub fn erase(
     let account = db::users::locked(conn, user, db::users::AccountLock::Update)?
         .ok_or(AppError::account_gone())?;
     if account.is_case_worker || account.is_admin {
-        return Err(AppError::Forbidden(
-            "appointed accounts (case workers, administrators) are closed by an administrator",
-        ));
+        return Err(AppError::Forbidden("forbidden-appointed-account"));
     }
     let mut report = ErasureReport {
         erased_at: now.and_utc(),

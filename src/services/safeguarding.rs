@@ -65,17 +65,15 @@ pub fn volunteer_for(
     actor: Actor<'_>,
 ) -> Result<User, AppError> {
     if id == actor.id() {
-        return Err(AppError::Forbidden(
-            "a safeguarding step is taken by someone other than the person it is about",
-        ));
+        return Err(AppError::Forbidden("forbidden-safeguarding-self"));
     }
     let user = db::users::find(conn, id)?
         .filter(|u| u.is_volunteer && u.erased_at.is_none())
-        .ok_or(AppError::NotFound("volunteer"))?;
+        .ok_or(AppError::NotFound("not-found-volunteer"))?;
     if let Actor::CaseWorker(_, municipality) = actor {
         let offers = db::offers::current_of(conn, id)?;
         if !offers.iter().any(|o| o.municipality_code == municipality) {
-            return Err(AppError::NotFound("volunteer"));
+            return Err(AppError::NotFound("not-found-volunteer"));
         }
     }
     Ok(user)
@@ -155,7 +153,7 @@ pub fn record_vog(
     let user = volunteer_for(conn, volunteer, actor)?;
     if issued_on > crate::clock::dutch_today(now) {
         return Err(AppError::field(
-            crate::domain::FieldError::new("issued_on", "a VOG cannot be issued in the future")
+            crate::domain::FieldError::new("issued_on", crate::msg!("field-vog-in-future"))
                 .code(crate::domain::FieldErrorCode::OutOfRange),
         ));
     }
@@ -202,7 +200,7 @@ pub fn revoke_vog(
 ) -> Result<Effects, AppError> {
     volunteer_for(conn, volunteer, actor)?;
     if !db::users::revoke_vog(conn, volunteer, now)? {
-        return Err(AppError::conflict("this volunteer has no VOG on record"));
+        return Err(AppError::conflict(crate::msg!("conflict-no-vog")));
     }
     db::audit::record(
         conn,
@@ -229,7 +227,9 @@ pub fn suspend(
 ) -> Result<Effects, AppError> {
     volunteer_for(conn, volunteer, actor)?;
     if !db::users::suspend(conn, volunteer, reason, now)? {
-        return Err(AppError::conflict("this volunteer is already suspended"));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-already-suspended"
+        )));
     }
     db::audit::record(
         conn,
@@ -261,7 +261,7 @@ pub fn lift_suspension(
 ) -> Result<usize, AppError> {
     volunteer_for(conn, volunteer, actor)?;
     if !db::users::lift_suspension(conn, volunteer, now)? {
-        return Err(AppError::conflict("this volunteer is not suspended"));
+        return Err(AppError::conflict(crate::msg!("conflict-not-suspended")));
     }
     db::audit::record(conn, &actor.entry(now, "user.suspension_lifted", volunteer))?;
     let released = db::users::release_held_offers(conn, volunteer, now)?;

@@ -59,7 +59,7 @@ pub fn read_audit_trail(
 ) -> Result<Vec<AuditEntry>, AppError> {
     let (case, role) = match reader {
         Reader::Admin => (
-            db::cases::find(conn, id)?.ok_or(AppError::NotFound("case"))?,
+            db::cases::find(conn, id)?.ok_or(AppError::NotFound("not-found-case"))?,
             "admin",
         ),
         Reader::CaseWorker(municipality) => {
@@ -100,7 +100,7 @@ pub fn appoint_case_worker(
     )
     .in_municipality(municipality);
     db::audit::record(conn, &entry)?;
-    db::users::find(conn, &id)?.ok_or(AppError::NotFound("user"))
+    db::users::find(conn, &id)?.ok_or(AppError::NotFound("not-found-user"))
 }
 
 /// A unique violation on inserting an account: the e-mail address is taken (409).
@@ -108,7 +108,7 @@ pub fn email_taken(err: diesel::result::Error) -> AppError {
     use diesel::result::{DatabaseErrorKind, Error};
     match err {
         Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::Conflict {
-            detail: "an account with this e-mail address already exists".into(),
+            detail: crate::msg!("conflict-email-taken"),
             existing_id: None,
         },
         other => other.into(),

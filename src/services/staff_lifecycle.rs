@@ -39,7 +39,7 @@ impl By<'_> {
 fn staff_member(conn: &mut DbConnection, id: &UserId) -> Result<User, AppError> {
     db::users::find(conn, id)?
         .filter(|u| (u.is_case_worker || u.is_admin) && u.erased_at.is_none())
-        .ok_or(AppError::NotFound("staff member"))
+        .ok_or(AppError::NotFound("not-found-staff-member"))
 }
 
 /// Puts the cases `worker` holds back in the queue, each with an audit entry giving `why`.
@@ -90,14 +90,14 @@ pub fn deactivate(
     now: NaiveDateTime,
 ) -> Result<Ended, AppError> {
     if matches!(by, By::Admin(admin) if admin == id) {
-        return Err(AppError::Forbidden(
-            "you cannot deactivate your own account; ask another administrator",
-        ));
+        return Err(AppError::Forbidden("forbidden-deactivate-self"));
     }
     let user = staff_member(conn, id)?;
     let at = super::accounts::end_of_sessions();
     if !db::users::deactivate(conn, id, now, at)? {
-        return Err(AppError::conflict("this account is already deactivated"));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-account-deactivated"
+        )));
     }
     db::refresh_tokens::revoke_user(conn, id.as_str(), now)?;
     let mut entry = by.entry(now, "user.deactivated", "user", id.as_str());
@@ -124,7 +124,7 @@ pub fn reactivate(
 ) -> Result<User, AppError> {
     let user = staff_member(conn, id)?;
     if !db::users::reactivate(conn, id, now)? {
-        return Err(AppError::conflict("this account is active"));
+        return Err(AppError::conflict(crate::msg!("conflict-account-active")));
     }
     let mut entry = by.entry(now, "user.reactivated", "user", id.as_str());
     if let Some(code) = &user.municipality_code {
@@ -147,18 +147,16 @@ pub fn move_case_worker(
     let user = staff_member(conn, id)?;
     let from = match (&user.municipality_code, user.is_case_worker) {
         (Some(from), true) => from.clone(),
-        _ => return Err(AppError::NotFound("case worker")),
+        _ => return Err(AppError::NotFound("not-found-case-worker")),
     };
     if from == to {
-        return Err(AppError::conflict(
-            "this case worker already works for that municipality",
-        ));
+        return Err(AppError::conflict(crate::msg!(
+            "conflict-same-municipality"
+        )));
     }
     let at = super::accounts::end_of_sessions();
     if !db::users::move_case_worker(conn, id, &from, to, now, at)? {
-        return Err(AppError::conflict(
-            "the account changed meanwhile; reload it",
-        ));
+        return Err(AppError::conflict(crate::msg!("conflict-account-changed")));
     }
     db::refresh_tokens::revoke_user(conn, id.as_str(), now)?;
     let entry = by
@@ -179,5 +177,5 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<User, AppEr
     let email = email.trim().to_lowercase();
     db::users::find_by_email(conn, &email)?
         .filter(|u| (u.is_case_worker || u.is_admin) && u.erased_at.is_none())
-        .ok_or(AppError::NotFound("staff member"))
+        .ok_or(AppError::NotFound("not-found-staff-member"))
 }

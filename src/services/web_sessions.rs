@@ -54,7 +54,7 @@ pub fn open(
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     if !may_use_workplace(user) {
-        return Err(AppError::Forbidden("this is for municipal case workers"));
+        return Err(AppError::Forbidden("forbidden-case-worker-only"));
     }
     db::web_sessions::delete_ended(conn, now, now - times.idle)?;
     let id = random_token();

@@ -12,7 +12,7 @@ use crate::{
 /// Checks a webhook address: an absolute `https` URL, or `http` to this machine (a local
 /// relay or a test receiver), without credentials in it.
 pub fn check_url(raw: &str) -> Result<String, AppError> {
-    let bad = |why: &str| {
+    let bad = |why: crate::domain::Message| {
         AppError::field(
             crate::domain::FieldError::new("url", why)
                 .code(crate::domain::FieldErrorCode::InvalidFormat),
@@ -20,26 +20,23 @@ pub fn check_url(raw: &str) -> Result<String, AppError> {
     };
     if raw.len() > 2_000 {
         return Err(AppError::field(
-            crate::domain::FieldError::new("url", "must be at most 2000 characters")
-                .code(crate::domain::FieldErrorCode::TooLong)
+            crate::domain::FieldError::of("url", crate::domain::FieldErrorCode::TooLong)
                 .param("max", 2_000),
         ));
     }
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|_| bad("must be an absolute URL such as https://example.nl/hooks/hulpmarkt"))?;
+    let url =
+        reqwest::Url::parse(raw.trim()).map_err(|_| bad(crate::msg!("field-url-absolute")))?;
     let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {
         "https" => {}
         "http" if local => {}
-        _ => return Err(bad("must use https (http only to localhost)")),
+        _ => return Err(bad(crate::msg!("field-url-https"))),
     }
     if url.host_str().is_none() {
-        return Err(bad("must name a host"));
+        return Err(bad(crate::msg!("field-url-host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad(
-            "must not hold a user name or password; the signature authenticates us",
-        ));
+        return Err(bad(crate::msg!("field-url-credentials")));
     }
     Ok(url.to_string())
 }
@@ -74,7 +71,7 @@ pub fn remove(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     if !db::webhooks::delete(conn, municipality, id)? {
-        return Err(AppError::NotFound("webhook"));
+        return Err(AppError::NotFound("not-found-webhook"));
     }
     db::deliveries::delete_pending_to(conn, Channel::Webhook, id)?;
     audit(conn, admin, "webhook.remove", id, municipality, now)

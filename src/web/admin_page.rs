@@ -256,7 +256,7 @@ pub async fn switch_staff(
         let ours = db::users::find(conn, &id)?
             .is_some_and(|u| u.municipality_code.as_deref() == Some(municipality.as_str()));
         if !ours {
-            return Err(AppError::NotFound("user"));
+            return Err(AppError::NotFound("not-found-staff-member"));
         }
         let by = staff_lifecycle::By::Admin(&admin);
         match on {

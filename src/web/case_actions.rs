@@ -49,12 +49,16 @@ where
     let t = worker.lang.words();
     let (notice, status) = match result {
         Ok(()) => return Ok(see_other(&format!("/werkplek/zaken/{case}?gedaan={done}"))),
-        // The services word their refusals in English: shown as such to English readers,
-        // as the plain Dutch sentence (and the field's Dutch name) to Dutch ones.
+        // The service's reason is added for English readers; Dutch ones read the plain Dutch
+        // sentence (and the field's Dutch name).
         Err(AppError::Conflict { detail, .. }) => (
             match worker.lang {
                 Lang::Nl => t.conflict.to_owned(),
-                Lang::En => format!("{} ({detail})", t.conflict),
+                Lang::En => format!(
+                    "{} ({})",
+                    t.conflict,
+                    crate::i18n::render(crate::domain::Language::En, &detail)
+                ),
             },
             StatusCode::CONFLICT,
         ),
@@ -66,7 +70,7 @@ where
                     Lang::En => format!(
                         "{}: {}",
                         super::labels::field(worker.lang, &f.field),
-                        f.message
+                        crate::i18n::field_message(crate::domain::Language::En, f)
                     ),
                 })
                 .collect();

@@ -90,7 +90,8 @@ pub async fn respond(
         .await
         .map_err(|e| WebError::from_app(lang, e))?;
     let (view, staff) = db::transaction(&state.pool, move |conn| {
-        let view = CaseView::new(case_file::read(conn, &id, w.worker(), now, &live)?, now)?;
+        let file = case_file::read(conn, &id, w.worker(), now, &live)?;
+        let view = CaseView::new(file, now, super::page::language(lang))?;
         Ok((view, workplace::staff_of(conn, w.worker())?))
     })
     .await

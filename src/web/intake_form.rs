@@ -368,8 +368,8 @@ fn input_of<'w>(w: &'w Words, field: &str) -> (&'static str, &'w str) {
     }
 }
 
-/// What to say about a refused field: the service's words on English pages; on Dutch ones
-/// the field's name says where, and the hint beside the input what is asked.
+/// What to say about a refused field: the catalogue's words for its code, in the page's
+/// language, after the field's name (one problem per input, the first).
 fn problems_of(lang: Lang, errors: &[FieldError]) -> Vec<Problem> {
     let w = intake_words::of(lang);
     let mut problems: Vec<Problem> = Vec::new();
@@ -381,10 +381,7 @@ fn problems_of(lang: Lang, errors: &[FieldError]) -> Vec<Problem> {
         problems.push(Problem {
             input,
             label: label.trim_end_matches(" *"),
-            message: match lang {
-                Lang::En => e.message.clone(),
-                Lang::Nl => String::new(),
-            },
+            message: crate::i18n::field_message(super::page::language(lang), e),
         });
     }
     problems

@@ -91,13 +91,13 @@ pub async fn show_list(
     }
     .parse()
     .map_err(|e| WebError::from_app(lang, e))?;
-    let municipality = worker.municipality.clone();
+    let (municipality, language) = (worker.municipality.clone(), super::page::language(lang));
     let (rows, total) = db::run(&state.pool, move |conn| {
         let (rows, total) =
             db::people::recorded_in(conn, &municipality, status, paging.offset(), paging.limit())?;
         let views = rows
             .into_iter()
-            .map(|row| crate::api::help_requests::view_with_outcome(conn, row))
+            .map(|row| crate::api::help_requests::view_with_outcome(conn, row, language))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((views, total))
     })
@@ -206,7 +206,7 @@ async fn respond(
     let (me, request_id) = (worker.id().clone(), HelpRequestId::parse(&id));
     let view = db::transaction(&state.pool, move |conn| {
         let row = intake::read_recorded(conn, &me, &request_id, now)?;
-        recorded_view(conn, row)
+        recorded_view(conn, row, super::page::language(lang))
     })
     .await
     .map_err(|e| WebError::from_app(lang, e))?;

@@ -145,40 +145,40 @@ impl WebError {
         )
     }
 
-    /// A 400 naming the field a domain type refused; its English reason is shown only on
-    /// English pages.
+    /// A 400 naming the field a domain type refused, with its reason from the catalogue.
     pub fn refused(lang: Lang, field: &str, error: &crate::domain::FieldError) -> Self {
-        match lang {
-            Lang::Nl => Self::field(lang, field, ""),
-            Lang::En => Self::field(lang, field, &error.message),
-        }
+        Self::field(
+            lang,
+            field,
+            &crate::i18n::field_message(language(lang), error),
+        )
     }
 
     /// A service's error as a page: its fields named, a lost race said plainly.
     pub fn from_app(lang: Lang, error: AppError) -> Self {
-        // The services' details are English: Dutch pages name the field only.
-        let detail = |d: String| match lang {
-            Lang::Nl => String::new(),
-            Lang::En => d,
-        };
+        // The services' reasons come from the API's catalogue, in the page's language.
+        let detail = |f: &crate::domain::FieldError| crate::i18n::field_message(language(lang), f);
         let failure = match error {
             AppError::NotFound(_) => Failure::NotFound,
             AppError::Validation(fields) => Failure::Fields(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 fields
                     .into_iter()
-                    .map(|f| (labels::field(lang, &f.field), detail(f.message)))
+                    .map(|f| (labels::field(lang, &f.field), detail(&f)))
                     .collect(),
             ),
             AppError::BadRequest(f) => Failure::Fields(
                 StatusCode::BAD_REQUEST,
-                vec![(labels::field(lang, &f.field), detail(f.message))],
+                vec![(labels::field(lang, &f.field), detail(&f))],
             ),
             AppError::Conflict {
                 detail: message, ..
             } => Failure::Fields(
                 StatusCode::CONFLICT,
-                vec![(lang.words().conflict.to_owned(), detail(message))],
+                vec![(
+                    lang.words().conflict.to_owned(),
+                    crate::i18n::render(language(lang), &message),
+                )],
             ),
             AppError::Unauthorized(_) => Failure::SignIn { ended: true },
             AppError::Forbidden(_) => Failure::Csrf,
@@ -189,6 +189,14 @@ impl WebError {
             }
         };
         Self::new(lang, failure)
+    }
+}
+
+/// The catalogue's language for a workplace language.
+pub(crate) fn language(lang: Lang) -> crate::domain::Language {
+    match lang {
+        Lang::Nl => crate::domain::Language::Nl,
+        Lang::En => crate::domain::Language::En,
     }
 }
 

@@ -92,6 +92,22 @@ async fn cancelling_an_escalated_request_closes_its_case() {
     let closed = read_case(&app, &worker, &case).await;
     assert_eq!(closed["status"], "resolved");
     assert_eq!(closed["outcome"]["outcome"], "closed");
+    assert_eq!(
+        closed["outcome"]["text"],
+        "De gemeente heeft de zaak over uw hulpvraag afgesloten."
+    );
+    let in_english = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{case}")))
+        .bearer_auth(&worker.token)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_with_status(in_english, 200).await["outcome"]["text"],
+        "The municipality has closed the case about your help request."
+    );
     let open = queue(&app, &worker, "").await;
     assert!(open["items"]
         .as_array()
@@ -159,7 +175,7 @@ async fn a_wider_distance_also_asks_a_volunteer_whose_own_radius_is_smaller() {
     let explanation = asked[0]["explanation"].as_str().unwrap();
     assert!(
         explanation.starts_with(
-            "the municipality asks whether you can travel 7.2 km, further than your 5.0 km"
+            "De gemeente vraagt of de vrijwilliger 7,2 km wil reizen. Dat is verder dan de 5 km"
         ),
         "{explanation}"
     );

@@ -264,13 +264,10 @@ async fn unserved_requests_escalate_after_the_grace_period_and_each_outcome_does
     assert!(asked["contact"].is_null(), "{asked}");
     let explanation = asked["explanation"].as_str().unwrap();
     assert!(
-        explanation.starts_with("proposed by the municipality"),
+        explanation.starts_with("De gemeente stelt deze koppeling voor."),
         "{explanation}"
     );
-    assert!(
-        explanation.contains("3 h overlap per week"),
-        "{explanation}"
-    );
+    assert!(explanation.contains("3 uur per week"), "{explanation}");
     let id = asked["id"].as_str().unwrap();
     json_with_status(crate::matching::act(&app, &vera, id, "accept").await, 200).await;
     assert_eq!(my_request(&app, anna, first).await["status"], "matched");

@@ -11,7 +11,7 @@ use crate::{
 
 /// Words of serde's and serde_json's messages, and the marker that carries domain errors
 /// through serde; none may appear in an answer.
-const SERDE_WORDS: [&str; 9] = [
+pub(crate) const SERDE_WORDS: [&str; 9] = [
     "invalid type",
     "invalid value",
     "missing field",
@@ -24,7 +24,7 @@ const SERDE_WORDS: [&str; 9] = [
 ];
 
 /// The field error codes the OpenAPI document lists.
-fn documented_codes() -> Vec<String> {
+pub(crate) fn documented_codes() -> Vec<String> {
     let doc: Value = serde_json::from_str(include_str!("../../api-spec/openapi.json")).unwrap();
     doc["components"]["schemas"]["FieldErrorCode"]["enum"]
         .as_array()
@@ -75,10 +75,45 @@ async fn every_bad_input_answers_a_documented_code_without_serde_text() {
     let codes = documented_codes();
     let anna = app.resident().await;
     let vera = app.volunteer().await;
+    let requests = bad_help_requests();
+    for (body, field, code) in &requests {
+        let answer = send(&app, &anna, "/api/v1/help-requests", &body.to_string(), 422).await;
+        check(&answer, field, code, &codes);
+    }
+    let offers = bad_offers();
+    for (body, field, code) in &offers {
+        let answer = send(&app, &vera, "/api/v1/offers", &body.to_string(), 422).await;
+        check(&answer, field, code, &codes);
+    }
+    // Bodies that are not one JSON object.
+    for (raw, status, code) in [
+        (r#"{"title": "#, 400, "malformed_json"),
+        ("not json", 400, "malformed_json"),
+        ("", 400, "malformed_json"),
+        ("[1, 2]", 422, "wrong_type"),
+    ] {
+        let answer = send(&app, &anna, "/api/v1/help-requests", raw, status).await;
+        check(&answer, "body", code, &codes);
+    }
+    // Query parameters.
+    for (query, field, code) in [
+        ("?page=0", "page", "out_of_range"),
+        ("?per_page=abc", "per_page", "wrong_type"),
+        ("?status=woensdag", "status", "unknown_value"),
+    ] {
+        let response = app
+            .get_as(&format!("/api/v1/matches{query}"), &vera.token)
+            .await;
+        check(&problem(response, 422).await, field, code, &codes);
+    }
+}
+
+/// Bad help request bodies: (body, the field named, its code), one per validation path.
+pub(crate) fn bad_help_requests() -> Vec<(Value, &'static str, &'static str)> {
     let slot =
         |day: &str, start: &str, end: &str| json!({"weekday": day, "start": start, "end": end});
     let avail = |slots: Value| json!({"slots": slots});
-    let requests: Vec<(Value, &str, &str)> = vec![
+    vec![
         (
             with(request_body(), "colour", json!("red")),
             "colour",
@@ -215,12 +250,12 @@ async fn every_bad_input_answers_a_documented_code_without_serde_text() {
             "availability.session_minutes",
             "out_of_range",
         ),
-    ];
-    for (body, field, code) in &requests {
-        let answer = send(&app, &anna, "/api/v1/help-requests", &body.to_string(), 422).await;
-        check(&answer, field, code, &codes);
-    }
-    let offers: Vec<(Value, &str, &str)> = vec![
+    ]
+}
+
+/// Bad offer bodies: (body, the field named, its code).
+pub(crate) fn bad_offers() -> Vec<(Value, &'static str, &'static str)> {
+    vec![
         (
             with(offer_body(), "capacity", json!(0)),
             "capacity",
@@ -251,30 +286,5 @@ async fn every_bad_input_answers_a_documented_code_without_serde_text() {
             "categories",
             "wrong_type",
         ),
-    ];
-    for (body, field, code) in &offers {
-        let answer = send(&app, &vera, "/api/v1/offers", &body.to_string(), 422).await;
-        check(&answer, field, code, &codes);
-    }
-    // Bodies that are not one JSON object.
-    for (raw, status, code) in [
-        (r#"{"title": "#, 400, "malformed_json"),
-        ("not json", 400, "malformed_json"),
-        ("", 400, "malformed_json"),
-        ("[1, 2]", 422, "wrong_type"),
-    ] {
-        let answer = send(&app, &anna, "/api/v1/help-requests", raw, status).await;
-        check(&answer, "body", code, &codes);
-    }
-    // Query parameters.
-    for (query, field, code) in [
-        ("?page=0", "page", "out_of_range"),
-        ("?per_page=abc", "per_page", "wrong_type"),
-        ("?status=woensdag", "status", "unknown_value"),
-    ] {
-        let response = app
-            .get_as(&format!("/api/v1/matches{query}"), &vera.token)
-            .await;
-        check(&problem(response, 422).await, field, code, &codes);
-    }
+    ]
 }

@@ -12,6 +12,80 @@ use crate::{
 async fn each_invalid_field_is_named_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let anna = app.resident().await;
+    let cases = invalid_help_requests();
+    for (body, status, field) in cases {
+        let response = app
+            .post_json("/api/v1/help-requests", &body, Some(&anna.token))
+            .await;
+        problem_naming(response, status, field).await;
+    }
+    assert_eq!(count(&app, "help_requests").await, 0, "nothing stored");
+}
+
+#[actix_web::test]
+async fn nothing_a_client_sends_causes_a_server_error() {
+    let app = TestApp::spawn().await;
+    let anna = app.resident().await;
+    let raw_bodies = [
+        "",
+        "null",
+        "[]",
+        "{",
+        "\"x\"",
+        "{\"max_distance_km\": 1e999}",
+        "{\"title\": NaN}",
+        "{\"availability\": null}",
+        "{\"availability\": {\"slots\": null}}",
+        "{\"availability\": {\"slots\": [null]}}",
+        "{\"availability\": {\"session_minutes\": -1}}",
+        "{\"availability\": {\"session_minutes\": 1.5}}",
+        "{\"availability\": {\"session_minutes\": 99999999999999999999999}}",
+        "{\"title\": \"\\u0000abc\"}",
+    ];
+    for raw in raw_bodies {
+        let response = app
+            .client
+            .post(app.url("/api/v1/help-requests"))
+            .bearer_auth(&anna.token)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert!((400..500).contains(&status), "{raw} gave {status}");
+    }
+    let mut merged = request_body();
+    for (key, value) in [
+        ("title", json!("\u{0}ab\u{202E}c")),
+        ("max_distance_km", json!(-0.0)),
+    ] {
+        merged = with(merged, key, value);
+    }
+    let response = app
+        .post_json("/api/v1/help-requests", &merged, Some(&anna.token))
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    for query in [
+        "page=0",
+        "page=abc",
+        "per_page=1000",
+        "status=gone",
+        "domain=x",
+        "category=y",
+        "sort=asc",
+        "page=99999999999",
+    ] {
+        let response = app
+            .get_as(&format!("/api/v1/help-requests?{query}"), &anna.token)
+            .await;
+        assert_eq!(response.status().as_u16(), 422, "{query}");
+    }
+    assert_eq!(count(&app, "help_requests").await, 0);
+}
+
+/// Help request bodies with one invalid field each: (body, status, the field named).
+pub(crate) fn invalid_help_requests() -> Vec<(Value, u16, &'static str)> {
     let slot = |start: &str, end: &str| json!({"weekday": "tue", "start": start, "end": end});
     let slots22: Vec<Value> = (0..22)
         .map(|i| {
@@ -20,7 +94,7 @@ async fn each_invalid_field_is_named_and_nothing_is_stored() {
         })
         .collect();
     let base = request_body;
-    let cases: Vec<(Value, u16, &str)> = vec![
+    vec![
         (
             with(
                 base(),
@@ -152,74 +226,5 @@ async fn each_invalid_field_is_named_and_nothing_is_stored() {
             422,
             "confirm_duplicate",
         ),
-    ];
-    for (body, status, field) in cases {
-        let response = app
-            .post_json("/api/v1/help-requests", &body, Some(&anna.token))
-            .await;
-        problem_naming(response, status, field).await;
-    }
-    assert_eq!(count(&app, "help_requests").await, 0, "nothing stored");
-}
-
-#[actix_web::test]
-async fn nothing_a_client_sends_causes_a_server_error() {
-    let app = TestApp::spawn().await;
-    let anna = app.resident().await;
-    let raw_bodies = [
-        "",
-        "null",
-        "[]",
-        "{",
-        "\"x\"",
-        "{\"max_distance_km\": 1e999}",
-        "{\"title\": NaN}",
-        "{\"availability\": null}",
-        "{\"availability\": {\"slots\": null}}",
-        "{\"availability\": {\"slots\": [null]}}",
-        "{\"availability\": {\"session_minutes\": -1}}",
-        "{\"availability\": {\"session_minutes\": 1.5}}",
-        "{\"availability\": {\"session_minutes\": 99999999999999999999999}}",
-        "{\"title\": \"\\u0000abc\"}",
-    ];
-    for raw in raw_bodies {
-        let response = app
-            .client
-            .post(app.url("/api/v1/help-requests"))
-            .bearer_auth(&anna.token)
-            .header("content-type", "application/json")
-            .body(raw)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        assert!((400..500).contains(&status), "{raw} gave {status}");
-    }
-    let mut merged = request_body();
-    for (key, value) in [
-        ("title", json!("\u{0}ab\u{202E}c")),
-        ("max_distance_km", json!(-0.0)),
-    ] {
-        merged = with(merged, key, value);
-    }
-    let response = app
-        .post_json("/api/v1/help-requests", &merged, Some(&anna.token))
-        .await;
-    assert_eq!(response.status().as_u16(), 422);
-    for query in [
-        "page=0",
-        "page=abc",
-        "per_page=1000",
-        "status=gone",
-        "domain=x",
-        "category=y",
-        "sort=asc",
-        "page=99999999999",
-    ] {
-        let response = app
-            .get_as(&format!("/api/v1/help-requests?{query}"), &anna.token)
-            .await;
-        assert_eq!(response.status().as_u16(), 422, "{query}");
-    }
-    assert_eq!(count(&app, "help_requests").await, 0);
+    ]
 }

@@ -8,6 +8,7 @@ mod auth_limits;
 mod auth_roles;
 mod auth_tokens;
 mod batch;
+mod both_languages;
 mod case_consent;
 mod case_escalation;
 mod case_handover;

@@ -186,7 +186,7 @@ async fn a_change_that_rolls_back_leaves_no_notification() {
     let outcome = hulpmarkt::services::write(&app.state.pool, policy, move |conn, policy| {
         hulpmarkt::services::match_lifecycle::decline(conn, &m, &me, None, now, policy)?;
         Err::<(), _>(hulpmarkt::error::AppError::Conflict {
-            detail: "changed my mind".into(),
+            detail: hulpmarkt::msg!("conflict-same-moment"),
             existing_id: None,
         })
     })

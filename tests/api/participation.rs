@@ -44,11 +44,8 @@ async fn without_a_case_worker_or_a_setting_there_is_no_fallback_and_nothing_is_
     assert_eq!(posted["municipal_fallback"], false, "{posted}");
     let id = posted["id"].as_str().unwrap();
     let refused = problem(escalate(&app, &anna, id).await, 409).await;
-    assert!(
-        refused["detail"]
-            .as_str()
-            .unwrap()
-            .contains("no municipal fallback"),
+    assert_eq!(
+        refused["reason"], "conflict-no-municipal-fallback",
         "{refused}"
     );
     // Past the grace period the sweeper leaves it open: there is no queue to put it in.

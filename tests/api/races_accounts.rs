@@ -198,8 +198,7 @@ async fn capacity_is_never_set_below_the_accepted_load_and_extra_proposals_move_
     // Accepting the accepted one again says so (not that the offer is full).
     for m in &proposals {
         let again = problem(act(&app, &vera, m, "accept").await, 409).await;
-        let detail = again["detail"].as_str().unwrap();
-        assert!(detail.contains("no longer open"), "{detail}");
+        assert_eq!(again["reason"], "conflict-proposal-not-open", "{again}");
     }
     // Below the accepted load it is refused and nothing changes.
     let refused = app

@@ -24,7 +24,11 @@ async fn a_request_whose_last_date_has_passed_is_refused_and_nothing_is_stored()
         .post_json("/api/v1/help-requests", &body, Some(&anna.token))
         .await;
     let problem = problem_naming(refused, 422, "availability.until").await;
-    assert!(problem.to_string().contains("has passed"), "{problem}");
+    assert_eq!(
+        problem["errors"][0]["code"], "availability_in_past",
+        "{problem}"
+    );
+    assert!(problem.to_string().contains("al voorbij"), "{problem}");
     assert_eq!(count(&app, "help_requests").await, 0);
 }
 

@@ -56,3 +56,63 @@ async fn representative_answers_keep_their_shape() {
         stable(problem(invalid, 422).await)
     );
 }
+
+/// `method` on `path` with `body`, asked in `language`; the JSON answer with `status`.
+async fn in_language(
+    app: &TestApp,
+    language: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    status: u16,
+) -> Value {
+    let request = match body {
+        Some(body) => app.client.post(app.url(path)).json(body),
+        None => app.client.get(app.url(path)),
+    };
+    let response = request
+        .bearer_auth(token)
+        .header("accept-language", language)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-language"], language);
+    stable(json_with_status(response, status).await)
+}
+
+/// The same answers in Dutch and in English: a field error, a conflict and a match's
+/// explanation, as a person reads them.
+#[actix_web::test]
+async fn answers_read_the_same_in_dutch_and_in_english() {
+    let app = TestApp::spawn().await;
+    let vera = app.volunteer().await;
+    let anna = app.resident().await;
+    post_offer(&app, &vera, &offer_body()).await;
+    let bad = json!({"domain": "wmo", "category": "boodschappen", "postcode": "12",
+        "title": "ab", "description": "", "consent_municipality": true});
+    let requests = "/api/v1/help-requests";
+    for language in ["nl", "en"] {
+        let answer = in_language(&app, language, requests, &anna.token, Some(&bad), 422).await;
+        insta::assert_json_snapshot!(format!("field_error_{language}"), answer);
+    }
+    post_request(&app, &anna, &request_body()).await;
+    let id = crate::matching::my_matches(&app, &vera).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let accept = format!("/api/v1/matches/{id}/accept");
+    let empty = json!({});
+    in_language(&app, "nl", &accept, &vera.token, Some(&empty), 200).await;
+    for language in ["nl", "en"] {
+        let answer = in_language(&app, language, &accept, &vera.token, Some(&empty), 409).await;
+        insta::assert_json_snapshot!(format!("conflict_{language}"), answer);
+        let path = format!("/api/v1/matches/{id}");
+        let volunteer = in_language(&app, language, &path, &vera.token, None, 200).await;
+        let resident = in_language(&app, language, &path, &anna.token, None, 200).await;
+        let shown = json!({
+            "volunteer": {"explanation": volunteer["explanation"], "explanation_parts": volunteer["explanation_parts"]},
+            "resident": {"explanation": resident["explanation"]},
+        });
+        insta::assert_json_snapshot!(format!("match_explanation_{language}"), shown);
+    }
+}

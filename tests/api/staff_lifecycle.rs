@@ -176,8 +176,8 @@ async fn a_deactivated_case_worker_is_signed_out_everywhere_and_their_cases_go_b
     let login = json!({"email": worker.email, "password": worker.password});
     let refused = app.post_json("/api/v1/auth/login", &login, None).await;
     let body = problem(refused, 401).await;
-    assert!(
-        body["detail"].as_str().unwrap().contains("incorrect"),
+    assert_eq!(
+        body["reason"], "unauthorized-wrong-credentials",
         "the answer of a wrong password: {body}"
     );
 

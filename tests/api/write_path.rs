@@ -219,7 +219,7 @@ async fn a_rolled_back_revision_never_hides_a_later_offer_from_the_index() {
             .first::<i64>(conn)?;
         hulpmarkt::services::matching::propose_for_request(conn, &garden_id, now, &policy)?;
         Err::<(), _>(AppError::Conflict {
-            detail: "rolled back on purpose".into(),
+            detail: hulpmarkt::msg!("conflict-same-moment"),
             existing_id: None,
         })
     })

@@ -43,7 +43,7 @@ pub fn still_need_help(
 
 fn case_data(conn: &mut DbConnection, case: &Case, now: NaiveDateTime) -> Result<Value, AppError> {
     let row = db::help_requests::request(conn, &case.request_id)?
-        .ok_or(AppError::NotFound("help request"))?;
+        .ok_or(AppError::NotFound("not-found-help-request"))?;
     Ok(json!({
         "category": row.category,
         "urgency": row.urgency,

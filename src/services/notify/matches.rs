@@ -28,7 +28,7 @@ enum Told {
 
 fn about(conn: &mut DbConnection, m: &Match) -> Result<(String, Value, Option<Told>), AppError> {
     let row = db::help_requests::request(conn, &m.request_id)?
-        .ok_or(AppError::NotFound("help request"))?;
+        .ok_or(AppError::NotFound("not-found-help-request"))?;
     let told = match row.requester_id {
         Some(resident) => Some(Told::Resident(resident)),
         None => db::people::of_request(conn, &m.request_id)?

@@ -49,8 +49,7 @@ pub(super) fn end_volunteer_side(
             let id = offer.id.clone();
             if !db::offers::transition(conn, &id, status, OfferStatus::Withdrawn, now)? {
                 return Err(AppError::Conflict {
-                    detail: "an offer changed during the erasure; nothing was erased, try again"
-                        .into(),
+                    detail: crate::msg!("conflict-erasure-raced"),
                     existing_id: None,
                 });
             }

@@ -81,14 +81,14 @@ pub fn erase(
     let (municipality, person) = intake::person_of_municipality(conn, worker, person)?;
     if person.claimed_by.is_some() {
         return Err(AppError::Conflict {
-            detail: "this person has an account now and erases their data there".into(),
+            detail: crate::msg!("conflict-erase-in-account"),
             existing_id: None,
         });
     }
     if !db::people::erase_unclaimed(conn, &person.id, now)? {
         // Claimed (or erased) meanwhile: the claim came first.
         return Err(AppError::Conflict {
-            detail: "this person has an account now and erases their data there".into(),
+            detail: crate::msg!("conflict-erase-in-account"),
             existing_id: None,
         });
     }
