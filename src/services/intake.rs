@@ -395,5 +395,6 @@ pub fn cancel_recorded(
     let allowed = &[Open, Proposed, Matched, Escalated];
     let id =
         super::help_requests::change_status(conn, id, &actor, Cancelled, allowed, now, channels)?;
-    db::people::find_recorded(conn, &id, municipality)?.ok_or(AppError::NotFound("not-found-help-request"))
+    db::people::find_recorded(conn, &id, municipality)?
+        .ok_or(AppError::NotFound("not-found-help-request"))
 }
