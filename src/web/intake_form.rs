@@ -346,7 +346,7 @@ fn input_of<'w>(w: &'w Words, field: &str) -> (&'static str, &'w str) {
         "name" => ("name", w.l_name),
         "phone" => ("phone", w.l_phone),
         "address_line" => ("address_line", w.l_address),
-        "consent" | "contact" => ("given_via", w.l_consent),
+        "consent" | "contact" => ("given_via", w.l_consent_via),
         "domain" => ("domain", w.l_domain),
         "category" => ("category", w.l_category),
         "title" => ("title", w.l_title),
