@@ -13,6 +13,7 @@ mod case_view;
 mod dashboard_page;
 mod form;
 pub mod i18n;
+mod intake_body;
 mod intake_form;
 mod intake_page;
 mod intake_words;
